@@ -1,0 +1,47 @@
+# Doorstroom: `make run` to start locally, `make test` for everything CI checks.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# Tests run with DEBUG off, as in production; they need a key, not a secret one.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-secret}
+
+.PHONY: install run test lint format migrations-check pytest messages clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_seed
+	DEBUG=1 $(PY) manage.py ensure_demo_user
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install lint migrations-check pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: install
+	cd doorstroom && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl -l en --ignore=../.venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+clean-db:
+	rm -rf var/pgdata

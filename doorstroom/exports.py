@@ -1,0 +1,269 @@
+"""The one export mechanism every table download and command-line export goes through.
+
+An export is a small class that says what it is (name, title, description), which filters it
+takes, and yields a header and rows. `write_csv` and `write_xlsx` turn any export into a file, so
+no view or command writes CSV by hand, and every file gets the same safety treatment:
+
+* cells a spreadsheet would run as a formula are neutralised (OWASP "CSV injection");
+* numbers stay numbers (a Decimal is written with a decimal comma in the Belgian Excel dialect,
+  and as a numeric cell in XLSX);
+* `None` is an empty cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import QuerySet
+
+Cell = str | int | Decimal | float | dt.date | None
+
+# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(Exception):
+    """A request for an export that cannot be honoured; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    delimiter: str
+    decimal_separator: str
+    bom: bool
+    description: str
+
+
+DIALECTS: dict[str, Dialect] = {
+    "excel-nl": Dialect(
+        "excel-nl", ";", ",", True, "Excel (België): puntkomma, decimale komma, UTF-8 met BOM"
+    ),
+    "rfc4180": Dialect("rfc4180", ",", ".", False, "RFC 4180: komma, decimaal punt, geen BOM"),
+}
+DEFAULT_DIALECT = "excel-nl"
+FORMATS = ("csv", "xlsx")
+
+
+class Export:
+    """Base class of every export.
+
+    Subclasses set `name`, `title`, `description` and either `filterset_class` (a django-filter
+    FilterSet: the export then takes the same filters as the listing page it mirrors, and
+    implements `get_queryset` and `rows_for(queryset)`) or `filter_form_class` (a plain form,
+    with `rows()` reading `self.filters`).
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    filterset_class: ClassVar[type | None] = None
+    filter_form_class: ClassVar[type[forms.Form] | None] = None
+
+    def __init__(self, params: Mapping[str, str] | None = None, *, user=None) -> None:
+        params = {key: value for key, value in (params or {}).items() if value not in ("", None)}
+        self.user = user
+        unknown = sorted(set(params) - set(self.filter_names()))
+        if unknown:
+            known = ", ".join(self.filter_names()) or "geen"
+            raise ExportError(
+                f"Onbekende filter(s) voor export '{self.name}': {', '.join(unknown)}. "
+                f"Beschikbare filters: {known}."
+            )
+        self.params = params
+        self.filters: dict[str, Any] = {}
+        self.queryset: QuerySet | None = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(data=params, queryset=self.get_queryset())
+            if not filterset.is_valid():
+                raise ExportError(_errors_text(filterset.form))
+            self.filters = filterset.form.cleaned_data
+            self.queryset = filterset.qs
+        elif self.filter_form_class is not None:
+            form = self.filter_form_class(data=params)
+            if not form.is_valid():
+                raise ExportError(_errors_text(form))
+            self.filters = form.cleaned_data
+
+    @classmethod
+    def filter_fields(cls) -> dict[str, forms.Field]:
+        if cls.filterset_class is not None:
+            return dict(cls.filterset_class().form.fields)
+        if cls.filter_form_class is not None:
+            return dict(cls.filter_form_class().fields)
+        return {}
+
+    @classmethod
+    def filter_names(cls) -> list[str]:
+        if cls.filterset_class is not None:
+            return list(cls.filterset_class.base_filters)
+        if cls.filter_form_class is not None:
+            return list(cls.filter_form_class.base_fields)
+        return []
+
+    @classmethod
+    def filter_help(cls) -> list[tuple[str, str]]:
+        """(name, explanation) for every filter, for `export --list` and the exports page."""
+        result = []
+        for name, field in cls.filter_fields().items():
+            text = str(field.help_text or field.label or name)
+            result.append((name, text))
+        return result
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def header(self) -> Sequence[str]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterable[Sequence[Cell]]:
+        assert self.queryset is not None, "exports without a filterset implement rows()"
+        return self.rows_for(self.queryset)
+
+    def rows_for(self, queryset: QuerySet) -> Iterable[Sequence[Cell]]:
+        raise NotImplementedError
+
+    def filename(self, file_format: str) -> str:
+        suffix = "".join(f"_{key}-{value}" for key, value in sorted(self.params.items()))
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in suffix)
+        return f"{self.name}{safe}.{file_format}"
+
+
+def _errors_text(form: forms.Form) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = field if field != "__all__" else "filters"
+        parts.append(f"{label}: {' '.join(str(e) for e in errors)}")
+    return "Ongeldige filter: " + "; ".join(parts)
+
+
+_registry: dict[str, type[Export]] = {}
+
+
+def register(export_class: type[Export]) -> type[Export]:
+    """Class decorator that makes an export available by name (web and command line)."""
+    if export_class.name in _registry and _registry[export_class.name] is not export_class:
+        raise ValueError(f"Two exports are named {export_class.name!r}")
+    _registry[export_class.name] = export_class
+    return export_class
+
+
+def all_exports() -> list[type[Export]]:
+    return sorted(_registry.values(), key=lambda e: e.name)
+
+
+def get_export(name: str) -> type[Export]:
+    try:
+        return _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry))
+        raise ExportError(f"Onbekende export '{name}'. Beschikbare exports: {known}.") from None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Prefix text that a spreadsheet would evaluate with an apostrophe, so it stays text."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: Cell, dialect: Dialect) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal | float):
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return text.replace(".", dialect.decimal_separator)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
+    """Yield the export as CSV text, line by line (suitable for streaming responses)."""
+    try:
+        dialect = DIALECTS[dialect_name]
+    except KeyError:
+        raise ExportError(
+            f"Onbekend CSV-dialect '{dialect_name}'. Kies uit: {', '.join(DIALECTS)}."
+        ) from None
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter, lineterminator="\r\n")
+    first = writer.writerow([neutralise(str(h)) for h in export.header()])
+    yield ("\ufeff" + first) if dialect.bom else first
+    for row in export.rows():
+        yield writer.writerow([csv_cell(value, dialect) for value in row])
+
+
+def write_csv(export: Export, stream: io.TextIOBase, dialect_name: str = DEFAULT_DIALECT) -> None:
+    for chunk in iter_csv(export, dialect_name):
+        stream.write(chunk)
+
+
+def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
+    """Write the export as a one-sheet XLSX workbook.
+
+    Text is always written as a string cell (never as a formula, whatever it starts with);
+    numbers and dates are written as numbers and dates.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(export.title)[:31])
+    bold = Font(bold=True)
+
+    def text_cell(text: str, font=None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # openpyxl would store "=..." as a formula otherwise
+        if font is not None:
+            cell.font = font
+        return cell
+
+    sheet.append([text_cell(str(h), bold) for h in export.header()])
+    for row in export.rows():
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                cells.append(text_cell(value))
+            elif isinstance(value, bool):
+                cells.append("ja" if value else "nee")
+            elif isinstance(value, dt.datetime):
+                cells.append(value.replace(tzinfo=None))
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    workbook.save(stream)
+
+
+def export_bytes(export: Export, file_format: str, dialect_name: str = DEFAULT_DIALECT) -> bytes:
+    """The whole export as bytes: for tests, answer packs and small files."""
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(export, buffer)
+        return buffer.getvalue()
+    if file_format == "csv":
+        return "".join(iter_csv(export, dialect_name)).encode("utf-8")
+    raise ExportError(f"Onbekend formaat '{file_format}'. Kies uit: {', '.join(FORMATS)}.")

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from doorstroom import views
+
+admin.site.site_header = _("Doorstroom back office")
+admin.site.site_title = _("Doorstroom")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("mandaten/", include("mandates.urls")),
+    path("proeftuinen/", views.module_pending, {"title": _("Pilots")}, name="pilots-pending"),
+    path(
+        "trajecten/",
+        views.module_pending,
+        {"title": _("Trajectories")},
+        name="trajectories-pending",
+    ),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<slug:name>/", views.export_download, name="export-download"),
+    path("beheer/", admin.site.urls),
+]

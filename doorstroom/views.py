@@ -1,0 +1,73 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
+
+from doorstroom.exports import (
+    DEFAULT_DIALECT,
+    DIALECTS,
+    ExportError,
+    all_exports,
+    get_export,
+    iter_csv,
+    write_xlsx,
+)
+
+
+def home(request):
+    return redirect("mandates:list")
+
+
+# The language switch is also on the login page, before anyone is logged in.
+set_language = login_not_required(django_set_language)
+
+
+def export_list(request):
+    return render(
+        request,
+        "doorstroom/export_list.html",
+        {"exports": all_exports(), "dialects": DIALECTS.values()},
+    )
+
+
+@require_GET
+def export_download(request, name: str):
+    """Download any registered export; the query string carries its filters."""
+    try:
+        export_class = get_export(name)
+    except ExportError as error:
+        raise Http404(str(error)) from error
+    params = request.GET.copy()
+    file_format = params.pop("format", ["csv"])[-1]
+    dialect = params.pop("dialect", [DEFAULT_DIALECT])[-1]
+    for ignored in ("page", "sort"):
+        params.pop(ignored, None)
+    try:
+        if file_format not in ("csv", "xlsx"):
+            raise ExportError(f"Onbekend formaat '{file_format}'. Kies csv of xlsx.")
+        if dialect not in DIALECTS:
+            raise ExportError(f"Onbekend CSV-dialect '{dialect}'.")
+        export = export_class(params.dict(), user=request.user)
+    except ExportError as error:
+        return render(
+            request, "doorstroom/export_error.html", {"error": str(error), "name": name}, status=400
+        )
+    filename = export.filename(file_format)
+    if file_format == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_xlsx(export, response)
+    else:
+        # Streamed, so a long export neither waits for its last row nor holds it all in memory.
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in iter_csv(export, dialect)),
+            content_type="text/csv; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def module_pending(request, title: str):
+    return render(request, "doorstroom/module_pending.html", {"title": title})

@@ -1,0 +1,37 @@
+from collections.abc import Iterator, Sequence
+
+from django.db.models import QuerySet
+
+from doorstroom.exports import Cell, Export, register
+from mandates.filters import MandateFilter
+from mandates.models import Mandate
+
+
+@register
+class MandatesExport(Export):
+    name = "mandates"
+    title = "Mandaten"
+    description = (
+        "Gemandateerde projecten per ESF-oproep (antwoord 1a-b): oproep, projectnummer, "
+        "projectnaam, promotor zoals geschreven, provincie."
+    )
+    filterset_class = MandateFilter
+
+    def get_queryset(self) -> QuerySet:
+        return Mandate.objects.for_listing()
+
+    def header(self) -> Sequence[str]:
+        return ["Oproep", "Oproeptitel", "Projectnummer", "Projectnaam", "Promotor", "Provincie"]
+
+    def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
+        # The listing's own sort order is the user's; an answer to parliament groups by call.
+        queryset = queryset.order_by("call__display_order", "call__number", "project_number")
+        for mandate in queryset.iterator(chunk_size=2000):
+            yield (
+                mandate.call.number,
+                mandate.call.title,
+                mandate.project_number,
+                mandate.name,
+                mandate.promoter_as_written,
+                mandate.province_names or "onbekend",
+            )

@@ -1,0 +1,38 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_settings(env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    base["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"  # never connected to here
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import doorstroom.settings as s; print(s.DEBUG, len(s.SECRET_KEY))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_settings({})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key_and_debug_off():
+    result = run_settings({"SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False 50"
+
+
+def test_database_is_postgresql():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
