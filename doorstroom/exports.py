@@ -66,6 +66,12 @@ class Export:
     description: ClassVar[str]
     filterset_class: ClassVar[type | None] = None
     filter_form_class: ClassVar[type[forms.Form] | None] = None
+    # Exports carrying anything about an individual worker (even a pseudonymous reference) say
+    # so: they are never part of an answer to parliament.
+    contains_personal_data: ClassVar[bool] = False
+    # Header names that identify a row, so a regenerated table can tell changed rows from
+    # added and removed ones. Without them a changed row shows as removed plus added.
+    key_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Mapping[str, str] | None = None, *, user=None) -> None:
         params = {key: value for key, value in (params or {}).items() if value not in ("", None)}
@@ -201,19 +207,31 @@ class _Echo:
         return value
 
 
-def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
-    """Yield the export as CSV text, line by line (suitable for streaming responses)."""
+def get_dialect(dialect_name: str) -> Dialect:
     try:
-        dialect = DIALECTS[dialect_name]
+        return DIALECTS[dialect_name]
     except KeyError:
         raise ExportError(
             f"Onbekend CSV-dialect '{dialect_name}'. Kies uit: {', '.join(DIALECTS)}."
         ) from None
+
+
+def iter_csv_rows(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], dialect_name: str = DEFAULT_DIALECT
+) -> Iterator[str]:
+    """Yield a header and rows as CSV text, line by line (suitable for streaming)."""
+    dialect = get_dialect(dialect_name)
     writer = csv.writer(_Echo(), delimiter=dialect.delimiter, lineterminator="\r\n")
-    first = writer.writerow([neutralise(str(h)) for h in export.header()])
+    first = writer.writerow([neutralise(str(h)) for h in header])
     yield ("\ufeff" + first) if dialect.bom else first
-    for row in export.rows():
+    for row in rows:
         yield writer.writerow([csv_cell(value, dialect) for value in row])
+
+
+def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
+    """Yield the export as CSV text, line by line (suitable for streaming responses)."""
+    get_dialect(dialect_name)  # fail before the first row, not in the middle of a download
+    return iter_csv_rows(export.header(), export.rows(), dialect_name)
 
 
 def write_csv(export: Export, stream: io.TextIOBase, dialect_name: str = DEFAULT_DIALECT) -> None:
@@ -221,18 +239,23 @@ def write_csv(export: Export, stream: io.TextIOBase, dialect_name: str = DEFAULT
         stream.write(chunk)
 
 
-def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
-    """Write the export as a one-sheet XLSX workbook.
+def xlsx_append_sheet(
+    workbook,
+    *,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    caption_rows: Sequence[str] = (),
+) -> None:
+    """Add a sheet to a write-only openpyxl workbook: optional caption lines, header, rows.
 
     Text is always written as a string cell (never as a formula, whatever it starts with);
     numbers and dates are written as numbers and dates.
     """
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(export.title)[:31])
+    sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
 
     def text_cell(text: str, font=None) -> WriteOnlyCell:
@@ -242,8 +265,10 @@ def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
             cell.font = font
         return cell
 
-    sheet.append([text_cell(str(h), bold) for h in export.header()])
-    for row in export.rows():
+    for caption in caption_rows:
+        sheet.append([text_cell(caption, bold)])
+    sheet.append([text_cell(str(h), bold) for h in header])
+    for row in rows:
         cells = []
         for value in row:
             if isinstance(value, str):
@@ -255,6 +280,19 @@ def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
             else:
                 cells.append(value)
         sheet.append(cells)
+
+
+def new_workbook():
+    """A write-only workbook: rows stream to disk instead of building cells in memory."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
+    """Write the export as a one-sheet XLSX workbook."""
+    workbook = new_workbook()
+    xlsx_append_sheet(workbook, title=str(export.title), header=export.header(), rows=export.rows())
     workbook.save(stream)
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mandates",
     "pilots",
     "trajectories",
+    "questions",
 ]
 
 MIDDLEWARE = [

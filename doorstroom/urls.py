@@ -16,6 +16,7 @@ urlpatterns = [
     path("mandaten/", include("mandates.urls")),
     path("proeftuinen/", include("pilots.urls")),
     path("trajecten/", include("trajectories.urls")),
+    path("vragen/", include("questions.urls")),
     path("exports/", views.export_list, name="exports"),
     path("exports/<slug:name>/", views.export_download, name="export-download"),
     path("beheer/", admin.site.urls),

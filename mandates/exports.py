@@ -16,6 +16,7 @@ class MandatesExport(Export):
         "projectnaam, promotor zoals geschreven, provincie."
     )
     filterset_class = MandateFilter
+    key_columns = ("Projectnummer",)
 
     def get_queryset(self) -> QuerySet:
         return Mandate.objects.for_listing()

@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from questions.models import (
+    AnswerPack,
+    AnswerPackTable,
+    AnswerTable,
+    ParliamentaryQuestion,
+    SubQuestion,
+)
+
+
+class SubQuestionInline(admin.StackedInline):
+    model = SubQuestion
+    extra = 0
+
+
+@admin.register(ParliamentaryQuestion)
+class ParliamentaryQuestionAdmin(admin.ModelAdmin):
+    list_display = ["number", "date", "asked_by", "subject", "status", "deadline"]
+    list_filter = ["status", "date"]
+    search_fields = ["=number", "subject", "asked_by"]
+    date_hierarchy = "date"
+    inlines = [SubQuestionInline]
+
+
+class AnswerTableInline(admin.TabularInline):
+    model = AnswerTable
+    extra = 0
+
+
+@admin.register(SubQuestion)
+class SubQuestionAdmin(admin.ModelAdmin):
+    list_display = ["question", "label", "text"]
+    list_select_related = ["question"]
+    search_fields = ["text", "question__subject"]
+    autocomplete_fields = ["question"]
+    inlines = [AnswerTableInline]
+
+
+class AnswerPackTableInline(admin.TabularInline):
+    model = AnswerPackTable
+    extra = 0
+    fields = ["position", "subquestion_label", "export_name", "filters", "sha256"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(AnswerPack)
+class AnswerPackAdmin(admin.ModelAdmin):
+    """Read-only: a pack is a record of what was sent."""
+
+    list_display = ["question", "generated_at", "generated_by", "checksum"]
+    list_select_related = ["question", "generated_by"]
+    readonly_fields = ["question", "generated_at", "generated_by", "parameters", "checksum"]
+    inlines = [AnswerPackTableInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,406 @@
+"""Answer packs: produce every table of a question's answer at once, store what was sent, and
+tell later whether the same parameters still give the same tables."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from doorstroom.exports import (
+    Cell,
+    ExportError,
+    csv_cell,
+    get_dialect,
+    get_export,
+    iter_csv_rows,
+    new_workbook,
+    xlsx_append_sheet,
+)
+from questions.models import (
+    AnswerPack,
+    AnswerPackTable,
+    AnswerTable,
+    ParliamentaryQuestion,
+    SubQuestion,
+)
+
+# The canonical form of a table, over which checksums are taken and comparisons are made.
+CANONICAL_DIALECT = "rfc4180"
+
+
+@dataclass
+class TableResult:
+    position: int
+    label: str
+    export_name: str
+    filters: dict[str, str]
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+    @property
+    def content(self) -> str:
+        return "".join(iter_csv_rows(self.header, self.rows, CANONICAL_DIALECT))
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+
+    @property
+    def caption(self) -> str:
+        filters = ", ".join(f"{k}={v}" for k, v in sorted(self.filters.items()))
+        return f"{self.label}) {self.title}" + (f" (filters: {filters})" if filters else "")
+
+
+def _run_table(table: AnswerTable, position: int) -> TableResult:
+    export_class = get_export(table.export_name)
+    if export_class.contains_personal_data:
+        raise ExportError(f"Export '{table.export_name}' bevat persoonsgegevens.")
+    filters = {key: str(value) for key, value in (table.filters or {}).items()}
+    export = export_class(filters)
+    return TableResult(
+        position=position,
+        label=table.answers or table.subquestion.label,
+        export_name=table.export_name,
+        filters=filters,
+        title=table.title or str(export_class.title),
+        header=[str(h) for h in export.header()],
+        rows=[list(row) for row in export.rows()],
+    )
+
+
+def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
+    tables = AnswerTable.objects.filter(subquestion__question=question).select_related(
+        "subquestion"
+    )
+    return [_run_table(table, position) for position, table in enumerate(tables, start=1)]
+
+
+def _pack_checksum(results: Sequence[TableResult]) -> str:
+    digest = hashlib.sha256()
+    for result in results:
+        digest.update(result.sha256.encode())
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def answer_pack_generate(*, question: ParliamentaryQuestion, user) -> AnswerPack:
+    """Produce every table of the question's answer and store them as sent."""
+    results = answer_tables_run(question=question)
+    if not results:
+        raise ExportError("Deze vraag heeft nog geen antwoordtabellen.")
+    pack = AnswerPack.objects.create(
+        question=question,
+        generated_at=timezone.now(),
+        generated_by=user,
+        parameters={
+            "tables": [
+                {
+                    "position": r.position,
+                    "subquestion": r.label,
+                    "export": r.export_name,
+                    "filters": r.filters,
+                    "title": r.title,
+                }
+                for r in results
+            ]
+        },
+        checksum=_pack_checksum(results),
+    )
+    AnswerPackTable.objects.bulk_create(
+        [
+            AnswerPackTable(
+                pack=pack,
+                position=r.position,
+                subquestion_label=r.label,
+                export_name=r.export_name,
+                filters=r.filters,
+                title=r.title,
+                content=r.content,
+                sha256=r.sha256,
+            )
+            for r in results
+        ]
+    )
+    return pack
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _stored_rows(table: AnswerPackTable) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(table.content)))
+    return rows[0], rows[1:]
+
+
+def answer_pack_html(*, pack: AnswerPack) -> str:
+    """An HTML page whose tables paste cleanly into a word processor (plain, inline styles)."""
+    question = pack.question
+    cell = "border:1px solid #000;padding:2pt 4pt;vertical-align:top;"
+    parts = [
+        "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>",
+        f"<title>Antwoord op vraag nr. {question.number}</title></head>",
+        "<body style='font-family:Arial,sans-serif;font-size:10pt'>",
+        f"<h1>Antwoord op schriftelijke vraag nr. {question.number} van "
+        f"{question.date:%d/%m/%Y}</h1>",
+        f"<p>{html.escape(question.subject)}. Gegenereerd op "
+        f"{timezone.localtime(pack.generated_at):%d/%m/%Y %H:%M}.</p>",
+    ]
+    for table in pack.tables.all():
+        header, rows = _stored_rows(table)
+        caption = TableResult(
+            table.position,
+            table.subquestion_label,
+            table.export_name,
+            table.filters,
+            table.title,
+            header,
+            [],
+        ).caption
+        parts.append(f"<h2>{html.escape(caption)}</h2>")
+        parts.append("<table style='border-collapse:collapse'><thead><tr>")
+        parts.extend(f"<th style='{cell}text-align:left'>{html.escape(h)}</th>" for h in header)
+        parts.append("</tr></thead><tbody>")
+        for row in rows:
+            parts.append("<tr>")
+            parts.extend(f"<td style='{cell}'>{html.escape(value)}</td>" for value in row)
+            parts.append("</tr>")
+        parts.append(f"</tbody></table><p style='font-size:8pt'>SHA-256: {table.sha256}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def answer_pack_archive(*, pack: AnswerPack) -> bytes:
+    """The pack as one ZIP: a workbook (one sheet per table), the CSV tables, the HTML page and a
+    manifest with the parameters and checksums.
+
+    The CSV files are the stored tables themselves; the workbook is built from the same rows.
+    """
+    workbook = new_workbook()
+    excel_nl = get_dialect("excel-nl")
+    used_titles: set[str] = set()
+    manifest_tables = []
+    buffer = io.BytesIO()
+    stamp = timezone.localtime(pack.generated_at).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in pack.tables.all():
+            header, rows = _stored_rows(table)
+            typed_rows = [[_typed(value) for value in row] for row in rows]
+            caption = f"{table.subquestion_label}) {table.title}"
+            filters = ", ".join(f"{k}={v}" for k, v in sorted(table.filters.items()))
+            sheet_title = _unique_title(
+                f"{table.subquestion_label} {table.export_name}", used_titles
+            )
+            xlsx_append_sheet(
+                workbook,
+                title=sheet_title,
+                header=header,
+                rows=typed_rows,
+                caption_rows=[caption, f"Filters: {filters or 'geen'}"],
+            )
+            base = f"{table.position:02d}_{table.subquestion_label}_{table.export_name}"
+            _write(archive, f"csv/{base}.csv", table.content.encode("utf-8"), stamp)
+            excel = "".join(
+                iter_csv_rows(
+                    header, ([csv_cell(v, excel_nl) for v in row] for row in typed_rows), "excel-nl"
+                )
+            )
+            _write(archive, f"csv-excel/{base}.csv", excel.encode("utf-8"), stamp)
+            manifest_tables.append(
+                {
+                    "position": table.position,
+                    "subquestion": table.subquestion_label,
+                    "export": table.export_name,
+                    "filters": table.filters,
+                    "title": table.title,
+                    "file": f"csv/{base}.csv",
+                    "sha256": table.sha256,
+                }
+            )
+        xlsx = io.BytesIO()
+        workbook.save(xlsx)
+        _write(archive, f"vraag-{pack.question.number}.xlsx", xlsx.getvalue(), stamp)
+        _write(archive, "antwoord.html", answer_pack_html(pack=pack).encode("utf-8"), stamp)
+        manifest = {
+            "question": {"number": pack.question.number, "date": pack.question.date.isoformat()},
+            "generated_at": pack.generated_at.isoformat(),
+            "generated_by": pack.generated_by.get_username(),
+            "checksum": pack.checksum,
+            "tables": manifest_tables,
+        }
+        _write(
+            archive,
+            "manifest.json",
+            json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
+            stamp,
+        )
+    return buffer.getvalue()
+
+
+def _typed(value: str) -> Cell:
+    """Numbers back as numbers for the workbook (the stored CSV is RFC 4180, decimal point)."""
+    if value.lstrip("-").isdigit() and not (len(value) > 1 and value.lstrip("-")[0] == "0"):
+        return int(value)
+    try:
+        from decimal import Decimal, InvalidOperation
+
+        if value.count(".") == 1 and value.replace(".", "").lstrip("-").isdigit():
+            return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - guarded by the check above
+        pass
+    # The stored CSV already neutralised formulas with an apostrophe; the workbook stores text
+    # as text, so the apostrophe would only be noise there.
+    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value or None
+
+
+def _unique_title(title: str, used: set[str]) -> str:
+    base = title.replace("/", "-")[:28]
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}~{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
+    # The files carry the pack's time, not the moment of download.
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+# --- reproducibility --------------------------------------------------------------------------
+
+
+@dataclass
+class TableComparison:
+    position: int
+    label: str
+    title: str
+    identical: bool
+    header_changed: bool = False
+    added: list[list[str]] = field(default_factory=list)
+    removed: list[list[str]] = field(default_factory=list)
+    changed: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    error: str = ""
+
+
+def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
+    """Regenerate each stored table with its stored parameters and compare with what was sent."""
+    comparisons = []
+    for table in pack.tables.all():
+        try:
+            export_class = get_export(table.export_name)
+            export = export_class(table.filters)
+            now = TableResult(
+                table.position,
+                table.subquestion_label,
+                table.export_name,
+                table.filters,
+                table.title,
+                [str(h) for h in export.header()],
+                [list(r) for r in export.rows()],
+            )
+        except ExportError as error:
+            comparisons.append(
+                TableComparison(
+                    table.position, table.subquestion_label, table.title, False, error=str(error)
+                )
+            )
+            continue
+        if now.sha256 == table.sha256:
+            comparisons.append(
+                TableComparison(table.position, table.subquestion_label, table.title, True)
+            )
+            continue
+        old_header, old_rows = _stored_rows(table)
+        new_header, new_rows = _stored_rows_from_text(now.content)
+        comparison = TableComparison(
+            table.position,
+            table.subquestion_label,
+            table.title,
+            False,
+            header_changed=old_header != new_header,
+        )
+        keys = [new_header.index(k) for k in export_class.key_columns if k in new_header]
+        if keys and not comparison.header_changed:
+            old_by_key = {tuple(r[i] for i in keys): r for r in old_rows}
+            new_by_key = {tuple(r[i] for i in keys): r for r in new_rows}
+            for key, row in new_by_key.items():
+                if key not in old_by_key:
+                    comparison.added.append(row)
+                elif old_by_key[key] != row:
+                    comparison.changed.append((old_by_key[key], row))
+            comparison.removed = [r for k, r in old_by_key.items() if k not in new_by_key]
+        else:
+            old_count, new_count = Counter(map(tuple, old_rows)), Counter(map(tuple, new_rows))
+            comparison.added = [list(r) for r in (new_count - old_count).elements()]
+            comparison.removed = [list(r) for r in (old_count - new_count).elements()]
+        comparisons.append(comparison)
+    return comparisons
+
+
+def _stored_rows_from_text(content: str) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(content)))
+    return rows[0], rows[1:]
+
+
+# --- seed -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def questions_seed_load(*, path: Path) -> Counter:
+    """Load the registered questions with their sub-questions and answer tables.
+
+    Only what is missing is created (question by number and date, sub-question by label, an
+    answer table by sub-question and export), so staff edits survive a reload.
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    created: Counter = Counter()
+    for row in data["questions"]:
+        question, was_created = ParliamentaryQuestion.objects.get_or_create(
+            number=row["number"],
+            date=dt.date.fromisoformat(row["date"]),
+            defaults={
+                "asked_by": row["asked_by"],
+                "addressed_to": row["addressed_to"],
+                "subject": row["subject"],
+                "status": row["status"],
+                "answered_on": row.get("answered_on") and dt.date.fromisoformat(row["answered_on"]),
+            },
+        )
+        created["questions"] += was_created
+        for position, sub in enumerate(row["subquestions"], start=1):
+            subquestion, was_created = SubQuestion.objects.get_or_create(
+                question=question,
+                label=sub["label"],
+                defaults={"text": sub["text"], "position": position},
+            )
+            created["subquestions"] += was_created
+            for table_position, table in enumerate(sub.get("tables", []), start=1):
+                _, was_created = AnswerTable.objects.get_or_create(
+                    subquestion=subquestion,
+                    export_name=table["export"],
+                    defaults={
+                        "filters": table.get("filters", {}),
+                        "title": table.get("title", ""),
+                        "answers": table.get("answers", ""),
+                        "position": table_position,
+                    },
+                )
+                created["answer tables"] += was_created
+    return created

@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from doorstroom.exports import ExportError
+from questions.filters import QuestionFilter
+from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
+from questions.services import (
+    answer_pack_archive,
+    answer_pack_compare,
+    answer_pack_generate,
+    answer_pack_html,
+)
+from questions.tables import QuestionTable
+
+
+class QuestionListView(SingleTableMixin, FilterView):
+    queryset = ParliamentaryQuestion.objects.for_listing()
+    filterset_class = QuestionFilter
+    table_class = QuestionTable
+    paginate_by = 25
+    template_name = "questions/question_list.html"
+
+
+class QuestionDetailView(DetailView):
+    template_name = "questions/question_detail.html"
+    queryset = ParliamentaryQuestion.objects.prefetch_related(
+        Prefetch(
+            "subquestions",
+            queryset=SubQuestion.objects.prefetch_related(
+                Prefetch("tables", queryset=AnswerTable.objects.order_by("position", "pk"))
+            ),
+        ),
+        Prefetch("packs", queryset=AnswerPack.objects.select_related("generated_by")),
+    )
+
+
+@require_POST
+def pack_generate(request, pk: int):
+    question = get_object_or_404(ParliamentaryQuestion, pk=pk)
+    try:
+        pack = answer_pack_generate(question=question, user=request.user)
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect(question)
+    # The browser follows the redirect and downloads the pack: one click.
+    return redirect("questions:pack-download", pk=pack.pk)
+
+
+def _pack(pk: int) -> AnswerPack:
+    return get_object_or_404(
+        AnswerPack.objects.select_related("question", "generated_by").prefetch_related("tables"),
+        pk=pk,
+    )
+
+
+def pack_download(request, pk: int):
+    pack = _pack(pk)
+    response = HttpResponse(answer_pack_archive(pack=pack), content_type="application/zip")
+    stamp = pack.generated_at.strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = (
+        f'attachment; filename="antwoord-vraag-{pack.question.number}-{stamp}.zip"'
+    )
+    return response
+
+
+def pack_html(request, pk: int):
+    return HttpResponse(answer_pack_html(pack=_pack(pk)))
+
+
+def pack_detail(request, pk: int):
+    pack = _pack(pk)
+    comparisons = answer_pack_compare(pack=pack) if request.GET.get("compare") else None
+    if comparisons is not None and all(c.identical for c in comparisons):
+        messages.success(request, _("Every table is still identical to what was sent."))
+    return render(
+        request,
+        "questions/pack_detail.html",
+        {"pack": pack, "comparisons": comparisons},
+    )

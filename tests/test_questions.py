@@ -1,0 +1,219 @@
+"""The register of parliamentary questions and its reproducible answer packs."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from doorstroom import exports as export_registry
+from doorstroom.exports import Export, ExportError, register
+from mandates.models import Mandate
+from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
+from questions.services import answer_pack_archive, answer_pack_compare, answer_pack_generate
+from tests.factories import MandateFactory
+
+
+@pytest.fixture
+def question(seed):
+    return ParliamentaryQuestion.objects.get(number=35)
+
+
+def test_seed_registers_question_35_as_the_source_words_it(question):
+    assert question.date.isoformat() == "2018-11-09"
+    assert question.asked_by == "Emmily Talpe"
+    assert question.subject == "Sociale economie - Doorstroom naar reguliere economie"
+    labels = list(question.subquestions.values_list("label", flat=True))
+    assert labels == ["1a", "1b", "1c", "2a", "2b", "2c", "3a", "3b"]
+    assert question.subquestions.get(label="3b").text == (
+        "Welke woon- en zorgcentra in Vlaanderen zijn hierbij betrokken?"
+    )
+    table = AnswerTable.objects.get(subquestion__question=question, export_name="mandates")
+    assert table.subquestion.label == "1a"
+    assert table.answers == "1a-b"
+
+
+def test_listing_filters_by_year_status_and_subject(logged_in_client, question):
+    ParliamentaryQuestion.objects.create(
+        number=12, date="2024-10-15", asked_by="X", addressed_to="Y", subject="Maatwerk"
+    )
+    url = reverse("questions:list")
+    assert logged_in_client.get(url).context["table"].paginator.count == 2
+    response = logged_in_client.get(url, {"year": 2018})
+    assert [r.record.number for r in response.context["table"].rows] == [35]
+    response = logged_in_client.get(url, {"status": "received"})
+    assert [r.record.number for r in response.context["table"].rows] == [12]
+    response = logged_in_client.get(url, {"subject": "doorstroom"})
+    assert [r.record.number for r in response.context["table"].rows] == [35]
+
+
+def read_zip(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client, question, user):
+    response = logged_in_client.post(
+        reverse("questions:pack-generate", args=[question.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    files = read_zip(response.content)
+    pack = AnswerPack.objects.get()
+    assert pack.generated_by == user
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["checksum"] == pack.checksum
+    assert [t["subquestion"] for t in manifest["tables"]] == ["1a-b"]
+
+    rows = list(csv.reader(io.StringIO(files[manifest["tables"][0]["file"]].decode())))
+    assert rows[0] == [
+        "Oproep",
+        "Oproeptitel",
+        "Projectnummer",
+        "Projectnaam",
+        "Promotor",
+        "Provincie",
+    ]
+    assert len(rows) == 44
+    assert rows[4][3:5] == ["Doorstroom LDE Oost-Vl consortium W&D", "Jobs & Milieu"]
+
+    sheet = load_workbook(io.BytesIO(files["vraag-35.xlsx"])).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "1a-b) Gemandateerde organisaties per ESF-oproep"
+    assert values[1][0] == "Filters: geen"
+    assert values[2][0] == "Oproep"
+    assert values[3][:3] == (366, "Doorstroom LDE", 6441)
+    assert len(values) == 3 + 43
+
+    page = files["antwoord.html"].decode()
+    assert "<table" in page and "Jobs &amp; Milieu" in page and pack.tables.get().sha256 in page
+    assert any(name.startswith("csv-excel/") for name in files)
+
+
+def test_generating_twice_from_unchanged_data_gives_identical_tables(question, user):
+    first = answer_pack_generate(question=question, user=user)
+    second = answer_pack_generate(question=question, user=user)
+    assert first.checksum == second.checksum
+    for a, b in zip(first.tables.all(), second.tables.all(), strict=True):
+        assert a.content == b.content
+        assert a.sha256 == b.sha256
+    assert all(c.identical for c in answer_pack_compare(pack=first))
+
+
+def test_change_report_after_editing_adding_and_removing_mandates(question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    Mandate.objects.filter(project_number=6441).update(name="Buurtservice vzw (hernoemd)")
+    added = MandateFactory(call=Mandate.objects.get(project_number=6441).call)
+    Mandate.objects.filter(project_number=7889).delete()
+
+    (comparison,) = answer_pack_compare(pack=pack)
+    assert not comparison.identical
+    assert [(old[3], new[3]) for old, new in comparison.changed] == [
+        ("Buurtservice vzw", "Buurtservice vzw (hernoemd)")
+    ]
+    assert [row[2] for row in comparison.added] == [str(added.project_number)]
+    assert [row[2] for row in comparison.removed] == ["7889"]
+
+
+def test_pack_page_shows_the_comparison(logged_in_client, question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    url = reverse("questions:pack-detail", args=[pack.pk])
+    assert "identiek" in logged_in_client.get(url, {"compare": 1}).content.decode()
+    Mandate.objects.filter(project_number=6441).update(name="Anders")
+    body = logged_in_client.get(url, {"compare": 1}).content.decode()
+    assert "Gewijzigde rijen" in body and "Anders" in body
+
+
+def test_stored_pack_is_what_was_sent_even_after_data_changes(question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    Mandate.objects.filter(project_number=6441).update(name="Later gewijzigd")
+    files = read_zip(answer_pack_archive(pack=pack))
+    content = next(v for k, v in files.items() if k.startswith("csv/")).decode()
+    assert "Buurtservice vzw" in content and "Later gewijzigd" not in content
+
+
+@pytest.fixture
+def personal_export():
+    @register
+    class PersonalExport(Export):
+        name = "test-personal"
+        title = "Persoonlijk"
+        description = "test"
+        contains_personal_data = True
+
+        def header(self):
+            return ["Referentie"]
+
+        def rows(self):
+            return [["DW-1"]]
+
+    yield PersonalExport
+    del export_registry._registry["test-personal"]
+
+
+def test_answer_tables_refuse_personal_exports_and_bad_filters(question, personal_export):
+    sub = SubQuestion.objects.get(question=question, label="1c")
+    with pytest.raises(ValidationError, match=r"persoonsgegevens|personal"):
+        AnswerTable(subquestion=sub, export_name="test-personal").full_clean()
+    with pytest.raises(ValidationError, match="Onbekende export"):
+        AnswerTable(subquestion=sub, export_name="bestaat-niet").full_clean()
+    with pytest.raises(ValidationError, match="kleur"):
+        AnswerTable(subquestion=sub, export_name="mandates", filters={"kleur": "rood"}).full_clean()
+    AnswerTable(subquestion=sub, export_name="mandates", filters={"call": "380"}).full_clean()
+
+
+def test_pack_with_saved_filters_names_them(question, user):
+    sub = SubQuestion.objects.get(question=question, label="1b")
+    AnswerTable.objects.create(subquestion=sub, export_name="mandates", filters={"call": "380"})
+    pack = answer_pack_generate(question=question, user=user)
+    tables = list(pack.tables.all())
+    assert [t.filters for t in tables] == [{}, {"call": "380"}]
+    assert tables[1].content.count("\r\n") == 17
+    sheet = load_workbook(io.BytesIO(read_zip(answer_pack_archive(pack=pack))["vraag-35.xlsx"]))
+    assert sheet.worksheets[1]["A2"].value == "Filters: call=380"
+
+
+def test_question_without_tables_explains(logged_in_client, user):
+    question = ParliamentaryQuestion.objects.create(
+        number=1, date="2025-01-01", asked_by="X", addressed_to="Y", subject="Leeg"
+    )
+    with pytest.raises(ExportError):
+        answer_pack_generate(question=question, user=user)
+    response = logged_in_client.post(
+        reverse("questions:pack-generate", args=[question.pk]), follow=True
+    )
+    assert "nog geen antwoordtabellen" in response.content.decode()
+    assert not AnswerPack.objects.exists()
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_question_pages_query_counts_do_not_grow(logged_in_client, question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    urls = [
+        reverse("questions:list"),
+        reverse("questions:detail", args=[question.pk]),
+        reverse("questions:pack-detail", args=[pack.pk]),
+        reverse("questions:pack-download", args=[pack.pk]),
+    ]
+    for url in urls:
+        count_queries(logged_in_client, url)
+    before = [count_queries(logged_in_client, url) for url in urls]
+    for n in range(30):
+        ParliamentaryQuestion.objects.create(
+            number=100 + n, date="2024-01-01", asked_by="X", addressed_to="Y", subject="Z"
+        )
+        SubQuestion.objects.create(question=question, label=f"9{n}", text="extra")
+    for _ in range(5):
+        answer_pack_generate(question=question, user=user)
+    assert [count_queries(logged_in_client, url) for url in urls] == before
