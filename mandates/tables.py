@@ -27,7 +27,7 @@ class MandateTable(tables.Table):
             "status",
         )
         empty_text = _("No mandates match these filters.")
-        attrs = {"class": "table"}
+        attrs = {"class": "table", "id": "mandates"}
 
     def render_call(self, record):
         return f"{record.call.number} {record.call.title}"

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 
 from doorstroom.seeds import load_all
 
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture
 def seed(db):
