@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as in production; they need a key, not a secret one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-secret}
 
-.PHONY: install run test lint format migrations-check pytest messages clean-db
+.PHONY: install run test lint format migrations-check deploy-check pytest messages clean-db
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -23,7 +23,7 @@ run: install
 	DEBUG=1 $(PY) manage.py ensure_demo_user
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install lint migrations-check pytest
+test: install lint migrations-check deploy-check pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -35,6 +35,11 @@ format: install
 
 migrations-check: install
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# The production settings pass Django's deployment checklist without a single warning.
+deploy-check: install
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') DEBUG=0 \
+	ALLOWED_HOSTS=doorstroom.example.be $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)

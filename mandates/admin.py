@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.admin import AuditHistoryMixin
 from mandates.models import (
     UNKNOWN_PROVINCE_LABEL,
     Call,
     ConsortiumPartner,
     Mandate,
+    MandateProvince,
     Organisation,
     OrganisationAlias,
     Province,
@@ -19,7 +21,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["number", "title", "target", "display_order"]
     list_filter = ["target"]
     search_fields = ["number", "title"]
@@ -31,12 +33,18 @@ class OrganisationAliasInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "kbo_number", "province", "municipality"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
     search_fields = ["name", "aliases__name", "kbo_number"]
     inlines = [OrganisationAliasInline]
+
+
+class MandateProvinceInline(admin.TabularInline):
+    model = MandateProvince
+    extra = 0
+    verbose_name_plural = _("working area (leave empty while unknown)")
 
 
 class ConsortiumPartnerInline(admin.TabularInline):
@@ -46,7 +54,11 @@ class ConsortiumPartnerInline(admin.TabularInline):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    audit_related_event_models = (
+        "mandates.MandateProvinceEvent",
+        "mandates.ConsortiumPartnerEvent",
+    )
     list_display = [
         "project_number",
         "name",
@@ -60,8 +72,7 @@ class MandateAdmin(admin.ModelAdmin):
     list_select_related = ["call", "promoter"]
     search_fields = ["=project_number", "name", "promoter_as_written", "promoter__name"]
     autocomplete_fields = ["promoter"]
-    filter_horizontal = ["provinces"]
-    inlines = [ConsortiumPartnerInline]
+    inlines = [MandateProvinceInline, ConsortiumPartnerInline]
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat as be_vat
 
+from doorstroom.audit import audited
+
 UNKNOWN_PROVINCE_LABEL = _("unknown")
 
 
@@ -46,6 +48,7 @@ class CallTarget(models.TextChoices):
     SE = "SE", _("Social economy (SE)")
 
 
+@audited()
 class Call(models.Model):
     """An ESF call for proposals under which projects were mandated."""
 
@@ -86,6 +89,7 @@ def validate_kbo_number(value: str) -> None:
         )
 
 
+@audited()
 class Organisation(models.Model):
     """One real organisation, whatever spellings it appears under in the sources."""
 
@@ -210,6 +214,7 @@ class MandateQuerySet(models.QuerySet):
         )
 
 
+@audited()
 class Mandate(models.Model):
     """A project mandated by VDAB under an ESF call to guide target-group workers."""
 
@@ -232,6 +237,7 @@ class Mandate(models.Model):
     )
     provinces = models.ManyToManyField(
         Province,
+        through="MandateProvince",
         verbose_name=_("working area"),
         blank=True,
         related_name="mandates",
@@ -296,12 +302,31 @@ class Mandate(models.Model):
             raise ValidationError({"end_date": _("The end date is before the start date.")})
 
 
+@audited()
+class MandateProvince(models.Model):
+    """A province in a mandate's working area (its own model, so the audit trail sees it)."""
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="working_area")
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("province of the working area")
+        verbose_name_plural = _("working area")
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "province"], name="mandate_province_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+
 class PartnerRole(models.TextChoices):
     PARTNER = "partner", _("partner")
     CO_PROMOTER = "co-promoter", _("co-promoter")
     SUBCONTRACTOR = "subcontractor", _("subcontractor")
 
 
+@audited()
 class ConsortiumPartner(models.Model):
     """An organisation taking part in a mandated project's consortium, with its role."""
 

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from doorstroom.audit import history_for
+
+
+class AuditHistoryMixin:
+    """Replaces the admin's "History" page with the database-recorded audit trail."""
+
+    audit_related_event_models: tuple[str, ...] = ()
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        events = history_for(obj, related_event_models=self.audit_related_event_models)
+        user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+        users = {
+            str(u.pk): u.get_username()
+            for u in get_user_model().objects.filter(pk__in=[i for i in user_ids if i])
+        }
+        for event in events:
+            context = event.pgh_context or {}
+            event.user_display = users.get(str(context.get("user")), "")
+            event.where = context.get("url") or context.get("command") or context.get("import")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Geschiedenis: {obj}",
+            "opts": self.model._meta,
+            "object": obj,
+            "events": events,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/audit_history.html", context)
+
+
+admin.site.empty_value_display = "—"
