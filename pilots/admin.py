@@ -30,6 +30,8 @@ class PilotParticipantInline(admin.TabularInline):
     model = PilotParticipant
     extra = 0
     autocomplete_fields = ["organisation"]
+    # The autocomplete widget still looks up its selected option once per row (Django's
+    # AutocompleteSelect); inlines here hold a handful of rows, so that is accepted.
 
 
 @admin.register(Pilot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -132,34 +132,45 @@ class PilotQuerySet(models.QuerySet):
 
         Workers: a total only when every pilot in the cell has a known number; a single unknown
         makes the cell unknown (None), since adding an unknown to a known number gives no total.
+        Pilots and participants are counted in two queries: summing workers over a join with
+        the participants would count each pilot once per participant.
         """
-        rows = (
+        cell = ("sector_id", "assignment__provider_id")
+        pilots = (
             self.order_by()
-            .values(
-                "sector__name",
-                "sector__position",
-                provider_name=F("assignment__provider__name"),
-            )
+            .values(*cell, "sector__name", provider_name=F("assignment__provider__name"))
             .annotate(
-                pilots=Count("id", distinct=True),
-                organisations=Count("participants__organisation", distinct=True),
-                groups=Count("participants", filter=Q(participants__organisation__isnull=True)),
+                pilots=Count("id"),
                 workers_known=Sum("workers_involved"),
-                workers_missing=Count("id", filter=Q(workers_involved__isnull=True), distinct=True),
-                first=models.Min("source_order"),
+                workers_missing=Count("id", filter=Q(workers_involved__isnull=True)),
+                first=Min("source_order"),
             )
             .order_by("first")
         )
+        participants = {
+            (row["pilot__sector_id"], row["pilot__assignment__provider_id"]): row
+            for row in PilotParticipant.objects.filter(pilot__in=self.values("pk"))
+            .order_by()
+            .values("pilot__sector_id", "pilot__assignment__provider_id")
+            .annotate(
+                organisations=Count("organisation", distinct=True),
+                groups=Count("id", filter=Q(organisation__isnull=True)),
+            )
+        }
         result = []
-        for row in rows:
+        for row in pilots:
+            counted = participants.get(
+                (row["sector_id"], row["assignment__provider_id"]),
+                {"organisations": 0, "groups": 0},
+            )
             result.append(
                 {
                     "sector": row["sector__name"],
                     "provider": row["provider_name"],
                     "pilots": row["pilots"],
-                    "organisations": row["organisations"],
+                    "organisations": counted["organisations"],
                     # Unnamed groups ("Tuinaannemers (REC)") have an unknown size.
-                    "organisations_at_least": row["groups"] > 0,
+                    "organisations_at_least": counted["groups"] > 0,
                     "workers": None if row["workers_missing"] else (row["workers_known"] or 0),
                 }
             )
