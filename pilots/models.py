@@ -364,7 +364,12 @@ class CareEngagement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(care_homes__isnull=True, care_homes_qualifier="")
-                | Q(care_homes__gte=0, care_homes_qualifier__in=CountQualifier.values),
+                # isnull=False spelled out: "NULL >= 0" is NULL, which a CHECK lets through.
+                | Q(
+                    care_homes__isnull=False,
+                    care_homes__gte=0,
+                    care_homes_qualifier__in=CountQualifier.values,
+                ),
                 name="care_engagement_number_has_qualifier",
             ),
             models.CheckConstraint(
