@@ -73,6 +73,7 @@ class Assignment(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="assignment_end_not_before_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="assignment_title_not_empty"),
             # Only one assignment can be "the" follow-up whose engagements the care page shows.
@@ -80,6 +81,7 @@ class Assignment(models.Model):
                 fields=["is_care_follow_up"],
                 condition=Q(is_care_follow_up=True),
                 name="assignment_one_care_follow_up",
+                violation_error_message=_("There already is a follow-up Doorstroom met Zorg."),
             ),
         ]
 
@@ -228,10 +230,12 @@ class Pilot(models.Model):
             models.CheckConstraint(
                 condition=Q(companies_involved__isnull=True) | Q(companies_involved__gte=0),
                 name="pilot_companies_not_negative",
+                violation_error_message=_("A number of companies cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(workers_involved__isnull=True) | Q(workers_involved__gte=0),
                 name="pilot_workers_not_negative",
+                violation_error_message=_("A number of workers cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=["", *PilotOutcome.values]), name="pilot_outcome_valid"
@@ -371,6 +375,10 @@ class CareEngagement(models.Model):
                     care_homes_qualifier__in=CountQualifier.values,
                 ),
                 name="care_engagement_number_has_qualifier",
+                violation_error_message=_(
+                    "Give the number of care homes together with what kind of number it is "
+                    "(exactly, more than, aimed at), or neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=CareEngagementRole.values), name="care_engagement_role_valid"

@@ -123,3 +123,19 @@ def test_reported_results_workers_not_negative():
     )
     refused(lambda: ReportedResult.objects.filter(pk=result.pk).update(workers=-2))
     refused(lambda: ReportedResult.objects.filter(pk=result.pk).update(outcome=""))
+
+
+def test_forms_and_admin_get_a_dutch_message_for_a_number_without_its_kind():
+    from django.core.exceptions import ValidationError
+
+    engagement = CareEngagement(
+        assignment=AssignmentFactory(),
+        name_as_written="Meer dan 200",
+        role="total",
+        phase="engaged",
+        care_homes=200,
+    )
+    with pytest.raises(ValidationError, match="samen met de aard van dat aantal"):
+        engagement.full_clean()
+    engagement.care_homes_qualifier = "more-than"
+    engagement.full_clean()
