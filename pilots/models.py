@@ -124,7 +124,8 @@ class PilotQuerySet(models.QuerySet):
                 )
             )
             .annotate(
-                organisation_count=Count("participants__organisation", distinct=True),
+                named_organisations=Count("participants__organisation", distinct=True),
+                unnamed_groups=Count("participants", filter=Q(participants__organisation=None)),
             )
             .order_by("source_order")
         )
@@ -250,6 +251,14 @@ class Pilot(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilots:detail", args=[self.pk])
+
+    @property
+    def organisation_count(self) -> int | None:
+        """Named organisations taking part; None (unknown) when a group of unknown size does.
+
+        Needs the `for_listing()` annotations.
+        """
+        return None if self.unnamed_groups else self.named_organisations
 
     @property
     def outcome_label(self) -> str:

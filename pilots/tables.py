@@ -16,7 +16,10 @@ class PilotTable(tables.Table):
     )
     participation = tables.Column(verbose_name=_("Participating organisations"), linkify=True)
     organisation_count = tables.Column(
-        verbose_name=_("Organisations"), attrs={"td": {"class": "num"}}
+        verbose_name=_("Organisations"),
+        default=UNKNOWN_LABEL,
+        order_by="named_organisations",
+        attrs={"td": {"class": "num"}},
     )
     workers_involved = tables.Column(
         verbose_name=_("Workers"), default=UNKNOWN_LABEL, attrs={"td": {"class": "num"}}

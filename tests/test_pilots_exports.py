@@ -114,6 +114,9 @@ def test_pilot_outcomes_adds_counts_and_outcome_with_unknown_left_empty(seed):
     assert by_line["Manus & Bpost"][3:6] == ["2", "", "1"]
     assert by_line["Westvlees"][5] == "0"
     assert by_line["Optima T"][5] == ""
+    # A group of unknown size makes the pilot's number of organisations unknown, not 0.
+    assert by_line["Tuinaannemers (REC)"][3] == ""
+    assert by_line["Groenfederaties (Groen Groeien & AVBS)"][3] == "2"
     assert by_line["Ateljee & Wibra"][6] == "stage gerealiseerd"
     assert by_line["Waak"][6] == "enkel engagement"
     workbook = load_workbook(io.BytesIO(export_bytes(get_export("pilot-outcomes")(), "xlsx")))

@@ -292,3 +292,10 @@ def test_query_count_does_not_grow_with_the_data(admin_client_, seed, url):
     grow_to(600)
     assert Pilot.objects.count() == 600
     assert count_queries() == small
+
+
+def test_listing_shows_unknown_organisations_for_unnamed_groups(logged_in_client, seed):
+    response = logged_in_client.get(reverse("pilots:list"), {"sector": "Groen"})
+    rows = {row.record.participation: row for row in response.context["table"].rows}
+    assert rows["Tuinaannemers (REC)"].get_cell("organisation_count") == "onbekend"
+    assert rows["Groenfederaties (Groen Groeien & AVBS)"].get_cell("organisation_count") == 2
