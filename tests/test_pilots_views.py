@@ -183,6 +183,18 @@ def test_admin_pages_open(admin_client_, seed):
         assert admin_client_.get(url).status_code == 200, url
     response = admin_client_.get("/beheer/pilots/pilot/", {"q": "Zeeman"})
     assert response.context["cl"].result_count == 2
+    change = admin_client_.get(f"/beheer/pilots/pilot/{pilot.pk}/change/").content.decode()
+    assert "participants-TOTAL_FORMS" in change  # participants inline
+    response = admin_client_.get(
+        "/beheer/autocomplete/",
+        {
+            "app_label": "pilots",
+            "model_name": "pilotparticipant",
+            "field_name": "organisation",
+            "term": "zee",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Zeeman"]
 
 
 @pytest.mark.parametrize(
