@@ -1,10 +1,12 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from doorstroom.views import module_pending
+from pilots import views
 
 app_name = "pilots"
 
 urlpatterns = [
-    path("", module_pending, {"title": _("Pilots")}, name="list"),
+    path("", views.PilotListView.as_view(), name="list"),
+    path("<int:pk>/", views.PilotDetailView.as_view(), name="detail"),
+    path("overzicht/", views.pilot_overview, name="overview"),
+    path("doorstroom-met-zorg/", views.care_follow_up, name="care"),
 ]

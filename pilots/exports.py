@@ -1,0 +1,141 @@
+"""Answers 2b, 2c and 3b as exports: one row per line of the source's tables."""
+
+from collections.abc import Iterator, Sequence
+
+from django.db.models import QuerySet
+
+from doorstroom.exports import Cell, Export, register
+from pilots.filters import PilotFilter
+from pilots.models import CareEngagement, Pilot, ReportedResult
+
+UNKNOWN = "onbekend"
+
+
+def table_2b_row(pilot: Pilot) -> tuple[str, str, str]:
+    provider = pilot.assignment.provider
+    return (pilot.sector.name, provider.name if provider else UNKNOWN, pilot.participation)
+
+
+@register
+class PilotsExport(Export):
+    name = "pilots"
+    title = "Proeftuinen"
+    description = (
+        "De proeftuinen 2017-2018 (antwoord 2b): sector, dienstverlener en deelnemende "
+        "organisaties zoals de bron ze schrijft, in de volgorde van de bron."
+    )
+    filterset_class = PilotFilter
+
+    def get_queryset(self) -> QuerySet:
+        return Pilot.objects.for_listing()
+
+    def header(self) -> Sequence[str]:
+        return ["Sector", "Dienstverlener", "Deelnemende organisaties"]
+
+    def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
+        # The source's row order, whatever the page was sorted on.
+        for pilot in queryset.order_by("source_order"):
+            yield table_2b_row(pilot)
+
+
+@register
+class PilotOutcomesExport(PilotsExport):
+    """The 2b table with what came of each pilot; kept apart so `pilots` stays the 2b table."""
+
+    name = "pilot-outcomes"
+    title = "Proeftuinen en resultaat"
+    description = (
+        "De proeftuinen (antwoord 2b) met aantallen en resultaat (antwoord 2c): aantal "
+        "organisaties, betrokken bedrijven en werknemers (leeg = onbekend), uitkomst, toelichting."
+    )
+
+    def header(self) -> Sequence[str]:
+        return [
+            *super().header(),
+            "Aantal organisaties",
+            "Betrokken bedrijven",
+            "Betrokken werknemers",
+            "Uitkomst",
+            "Toelichting",
+        ]
+
+    def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
+        for pilot in queryset.order_by("source_order"):
+            yield (
+                *table_2b_row(pilot),
+                pilot.organisation_count,
+                # None becomes an empty cell: unknown, never a 0.
+                pilot.companies_involved,
+                pilot.workers_involved,
+                pilot.outcome_label,
+                pilot.outcome_notes,
+            )
+
+
+@register
+class PilotResultsExport(Export):
+    name = "pilot-results"
+    title = "Resultaten proeftuinen"
+    description = (
+        "De resultaten zoals antwoord 2c ze meldt, per dienstverlener en sector: uitkomst, "
+        "organisatie, functie, aantal doelgroepmedewerkers (leeg = onbekend)."
+    )
+
+    def header(self) -> Sequence[str]:
+        return [
+            "Dienstverlener",
+            "Sector",
+            "Uitkomst",
+            "Organisatie",
+            "Functie",
+            "Aantal doelgroepmedewerkers",
+            "Resultaat",
+        ]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        for result in ReportedResult.objects.for_listing():
+            provider = result.assignment.provider
+            yield (
+                provider.name if provider else UNKNOWN,
+                result.sector.name if result.sector else "alle sectoren",
+                result.get_outcome_display(),
+                result.host_organisation.name if result.host_organisation else "",
+                result.job,
+                result.workers,
+                result.description,
+            )
+
+
+@register
+class CareEngagementsExport(Export):
+    name = "care-engagements"
+    title = "Doorstroom met Zorg"
+    description = (
+        "Engagementen in het vervolgproject Doorstroom met Zorg (antwoord 3): groepen, "
+        "woonzorgcentra, federaties, met het aantal woonzorgcentra en wat dat getal betekent."
+    )
+
+    def header(self) -> Sequence[str]:
+        return [
+            "Opdracht",
+            "Betrokkene",
+            "Organisatie",
+            "Rol",
+            "Fase",
+            "Aantal woonzorgcentra",
+            "Aard van het aantal",
+            "Toelichting",
+        ]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        for engagement in CareEngagement.objects.for_listing():
+            yield (
+                engagement.assignment.title,
+                engagement.name_as_written,
+                engagement.organisation.name if engagement.organisation else "",
+                engagement.get_role_display(),
+                engagement.get_phase_display(),
+                engagement.care_homes,
+                engagement.get_care_homes_qualifier_display(),
+                engagement.notes,
+            )
