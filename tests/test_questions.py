@@ -59,6 +59,7 @@ def read_zip(content: bytes) -> dict[str, bytes]:
 
 
 def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client, question, user):
+    """1a-b and 2b as the source prints them (1c follows with the fee schedule)."""
     response = logged_in_client.post(
         reverse("questions:pack-generate", args=[question.pk]), follow=True
     )
@@ -69,7 +70,7 @@ def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client,
     assert pack.generated_by == user
     manifest = json.loads(files["manifest.json"])
     assert manifest["checksum"] == pack.checksum
-    assert [t["subquestion"] for t in manifest["tables"]] == ["1a-b"]
+    assert [t["subquestion"] for t in manifest["tables"]] == ["1a-b", "2b", "2c", "3b"]
 
     rows = list(csv.reader(io.StringIO(files[manifest["tables"][0]["file"]].decode())))
     assert rows[0] == [
@@ -90,9 +91,15 @@ def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client,
     assert values[2][0] == "Oproep"
     assert values[3][:3] == (366, "Doorstroom LDE", 6441)
     assert len(values) == 3 + 43
+    pilots = list(load_workbook(io.BytesIO(files["vraag-35.xlsx"])).worksheets[1].values)
+    assert pilots[0][0].startswith("2b) ")
+    assert pilots[2] == ("Sector", "Dienstverlener", "Deelnemende organisaties")
+    assert pilots[3] == ("Zorg", "Deloitte", "Ryhove \u2013 WZC Helianthus")
+    assert pilots[-1] == ("ICT", "BDO", "Robovision (REC) en Weerwerk (SEC)")
+    assert len(pilots) == 3 + 27
 
     page = files["antwoord.html"].decode()
-    assert "<table" in page and "Jobs &amp; Milieu" in page and pack.tables.get().sha256 in page
+    assert "<table" in page and "Jobs &amp; Milieu" in page and pack.tables.get(position=1).sha256 in page
     assert any(name.startswith("csv-excel/") for name in files)
 
 
@@ -112,7 +119,9 @@ def test_change_report_after_editing_adding_and_removing_mandates(question, user
     added = MandateFactory(call=Mandate.objects.get(project_number=6441).call)
     Mandate.objects.filter(project_number=7889).delete()
 
-    (comparison,) = answer_pack_compare(pack=pack)
+    comparison, *others = answer_pack_compare(pack=pack)
+    assert comparison.label == "1a-b"
+    assert all(other.identical for other in others)
     assert not comparison.identical
     assert [(old[3], new[3]) for old, new in comparison.changed] == [
         ("Buurtservice vzw", "Buurtservice vzw (hernoemd)")
@@ -173,10 +182,12 @@ def test_pack_with_saved_filters_names_them(question, user):
     AnswerTable.objects.create(subquestion=sub, export_name="mandates", filters={"call": "380"})
     pack = answer_pack_generate(question=question, user=user)
     tables = list(pack.tables.all())
-    assert [t.filters for t in tables] == [{}, {"call": "380"}]
-    assert tables[1].content.count("\r\n") == 17
+    with_filter = next(t for t in tables if t.filters)
+    assert with_filter.filters == {"call": "380"}
+    assert with_filter.content.count("\r\n") == 17
     sheet = load_workbook(io.BytesIO(read_zip(answer_pack_archive(pack=pack))["vraag-35.xlsx"]))
-    assert sheet.worksheets[1]["A2"].value == "Filters: call=380"
+    titles = [ws["A2"].value for ws in sheet.worksheets]
+    assert titles[with_filter.position - 1] == "Filters: call=380"
 
 
 def test_question_without_tables_explains(logged_in_client, user):
