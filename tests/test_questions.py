@@ -99,7 +99,11 @@ def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client,
     assert len(pilots) == 3 + 27
 
     page = files["antwoord.html"].decode()
-    assert "<table" in page and "Jobs &amp; Milieu" in page and pack.tables.get(position=1).sha256 in page
+    assert (
+        "<table" in page
+        and "Jobs &amp; Milieu" in page
+        and pack.tables.get(position=1).sha256 in page
+    )
     assert any(name.startswith("csv-excel/") for name in files)
 
 

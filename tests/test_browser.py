@@ -54,10 +54,27 @@ def test_switch_to_english_and_back(page, seeded, staff):
 
 @pytest.mark.parametrize(
     "path",
-    ["/mandaten/", "/mandaten/?call=380", "/mandaten/6441/", "/exports/", "/vragen/", "/vragen/1/"],
+    [
+        "/mandaten/",
+        "/mandaten/?call=380",
+        "/mandaten/6441/",
+        "/exports/",
+        "/vragen/",
+        "/vragen/{question}/",
+        "/proeftuinen/",
+        "/proeftuinen/{pilot}/",
+        "/proeftuinen/overzicht/",
+        "/proeftuinen/doorstroom-met-zorg/",
+    ],
 )
 def test_pages_pass_the_accessibility_check(page, seeded, staff, path):
+    from pilots.models import Pilot
+    from questions.models import ParliamentaryQuestion
+
     log_in(page)
+    path = path.format(
+        question=ParliamentaryQuestion.objects.get(number=35).pk, pilot=Pilot.objects.first().pk
+    )
     page.goto(page.base_url + path)
     assert page.locator("h1").count() == 1
     assert accessibility_violations(page) == []
