@@ -1,0 +1,47 @@
+from decimal import Decimal
+
+import pytest
+
+from doorstroom.charts import Bar, bar_chart
+from doorstroom.formatting import format_amount, format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (0, 0, "0"),
+        (420, 0, "420"),
+        (1260, 0, "1.260"),
+        (1234567, 0, "1.234.567"),
+        (Decimal("1260"), 2, "1.260,00"),
+        (Decimal("4200.5"), 2, "4.200,50"),
+        (Decimal("-3.255"), 2, "-3,26"),
+    ],
+)
+def test_belgian_number_format(value, decimals, text):
+    assert format_number(value, decimals) == text
+
+
+def test_amounts_in_euro():
+    assert format_amount(Decimal("1260")) == "EUR 1.260,00"
+    assert format_amount(None) == "—"
+
+
+def test_bar_chart_scales_bars_and_labels_suppressed_and_unknown():
+    svg = bar_chart(
+        "Trajecten per fase",
+        [Bar("Voortraject", 200), Bar("Stage", 100), Bar("Nazorg", "<5"), Bar("X", None)],
+        width=500,
+        label_width=100,
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title>Trajecten per fase</title>" in svg
+    # room = 500 - 100 - 80 = 320: the largest bar fills it, half the value half of it.
+    assert 'width="320"' in svg and 'width="160"' in svg
+    assert "&lt;5" in svg and "onbekend" in svg
+    assert svg.count("<rect") == 2  # no bar for "<5" or unknown
+
+
+def test_chart_text_is_escaped():
+    svg = bar_chart("<script>", [Bar("<b>", 1)])
+    assert "<script>" not in svg and "&lt;b&gt;" in svg
