@@ -44,8 +44,13 @@ deploy-check: install
 pytest: install
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# One catalog per app (pilots/, trajectories/, questions/); doorstroom/locale holds the project
+# package's and the mandates app's strings.
 messages: install
-	cd doorstroom && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl -l en --ignore=../.venv
+	DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=tests \
+		--ignore=pilots --ignore=trajectories --ignore=questions
+	for app in pilots trajectories questions; do \
+		(cd $$app && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl); done
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean-db:

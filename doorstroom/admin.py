@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 
 from doorstroom.audit import history_for
+from doorstroom.models import UserScope
 
 
 class AuditHistoryMixin:
@@ -41,3 +43,32 @@ class AuditHistoryMixin:
 
 
 admin.site.empty_value_display = "—"
+
+
+class UserScopeInline(admin.StackedInline):
+    model = UserScope
+    can_delete = True
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["organisation"]
+    verbose_name_plural = "Scope (provinciaal medewerker of dienstverlener)"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class DoorstroomUserAdmin(UserAdmin):
+    """Users with their role (group) and scope in one place."""
+
+    inlines = [UserScopeInline]
+    list_display = ["username", "first_name", "last_name", "roles", "is_staff", "is_active"]
+    list_filter = ["groups", "is_staff", "is_active"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Rol")
+    def roles(self, obj) -> str:
+        return ", ".join(g.name for g in obj.groups.all()) or "—"

@@ -18,6 +18,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from django import forms
@@ -87,7 +88,11 @@ class Export:
         self.filters: dict[str, Any] = {}
         self.queryset: QuerySet | None = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(data=params, queryset=self.get_queryset())
+            # Filter choices are scoped by the user, as on the page (FilterSet reads request.user).
+            request = SimpleNamespace(user=user) if user is not None else None
+            filterset = self.filterset_class(
+                data=params, queryset=self.get_queryset(), request=request
+            )
             if not filterset.is_valid():
                 raise ExportError(_errors_text(filterset.form))
             self.filters = filterset.form.cleaned_data

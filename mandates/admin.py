@@ -77,7 +77,7 @@ class MandateAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # One query for every row's working area, not one per row.
-        return super().get_queryset(request).prefetch_related("provinces")
+        return super().get_queryset(request).visible_to(request.user).prefetch_related("provinces")
 
     @admin.display(description=_("working area"))
     def working_area(self, obj) -> str:

@@ -53,5 +53,14 @@ class MandateFilter(django_filters.FilterSet):
         model = Mandate
         fields = ["call", "province", "promoter", "status", "q"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            visible = Mandate.objects.visible_to(user)
+            self.filters["promoter"].queryset = Organisation.objects.filter(
+                pk__in=visible.values("promoter_id")
+            )
+
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

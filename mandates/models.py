@@ -180,6 +180,21 @@ class MandateQuerySet(models.QuerySet):
             .order_by("call__display_order", "call__number", "project_number")
         )
 
+    def visible_to(self, user) -> MandateQuerySet:
+        """The mandates this user may see: all, their province's, or their organisation's."""
+        from doorstroom import roles
+
+        if roles.sees_everything(user):
+            return self
+        if province_id := roles.scope_province_id(user):
+            return self.filter(working_area__province_id=province_id)
+        if organisation_id := roles.scope_organisation_id(user):
+            partner_of = ConsortiumPartner.objects.filter(organisation_id=organisation_id)
+            return self.filter(
+                Q(promoter_id=organisation_id) | Q(pk__in=partner_of.values("mandate_id"))
+            )
+        return self.none()
+
     def search(self, text: str) -> MandateQuerySet:
         text = text.strip()
         if not text:

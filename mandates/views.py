@@ -15,14 +15,18 @@ class MandateListView(SingleTableMixin, FilterView):
     paginate_by = 25
     template_name = "mandates/mandate_list.html"
 
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Counted over the same filters, on the bare table (the listing's annotations would
         # otherwise take part in the grouping).
+        visible = Mandate.objects.visible_to(self.request.user)
         if not self.filterset.is_bound:
-            filtered = Mandate.objects.all()
+            filtered = visible
         elif self.filterset.is_valid():
-            filtered = self.filterset.filter_queryset(Mandate.objects.all())
+            filtered = self.filterset.filter_queryset(visible)
         else:
             filtered = Mandate.objects.none()
         context["counts_per_call"] = filtered.counts_per_call()
@@ -35,6 +39,11 @@ class MandateDetailView(DetailView):
     slug_field = "project_number"
     slug_url_kwarg = "project_number"
     template_name = "mandates/mandate_detail.html"
+
+    def get_queryset(self):
+        # Out of scope is "not found": the page does not even confirm the mandate exists.
+        return super().get_queryset().visible_to(self.request.user)
+
     queryset = Mandate.objects.for_listing().prefetch_related(
         Prefetch(
             "partnerships",

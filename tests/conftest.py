@@ -1,6 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from doorstroom.models import UserScope
+from doorstroom.roles import Role
 from doorstroom.seeds import load_all
 
 pytest_plugins = ["tests.browser_support"]
@@ -19,11 +22,28 @@ def staff_user(db):
     )
 
 
+PASSWORD = "een-lang-wachtwoord-2026"
+
+
 @pytest.fixture
-def user(db):
-    return get_user_model().objects.create_user(
-        username="analist", password="een-lang-wachtwoord-2026"
-    )
+def make_user(db):
+    """A user with a role (a group) and, for provincial staff and providers, a scope."""
+
+    def make(username: str, role: Role | None, *, province=None, organisation=None, **extra):
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        if province is not None or organisation is not None:
+            UserScope.objects.create(user=user, province=province, organisation=organisation)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    """A policy analyst: reads everything, no personal data, no edits."""
+    return make_user("analist", Role.ANALYST)
 
 
 @pytest.fixture

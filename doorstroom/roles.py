@@ -1,0 +1,102 @@
+"""Who may see and do what: the five roles and each user's scope.
+
+Roles are Django groups (assignable in the admin); a user's province or organisation is their
+`UserScope`. Every listing, detail page, filter choice, export and import asks the models'
+`visible_to(user)` QuerySet methods, which ask this module, so no path can forget the rules.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "Beheerder"
+    EDITOR = "VDAB-redacteur"
+    ANALYST = "Beleidsanalist"
+    PROVINCIAL = "Provinciaal medewerker"
+    PROVIDER = "Dienstverlener"
+
+
+# Strongest first: a user in two groups gets the wider of the two.
+PRECEDENCE = [Role.ADMINISTRATOR, Role.EDITOR, Role.ANALYST, Role.PROVINCIAL, Role.PROVIDER]
+
+
+def role_of(user) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    cached = getattr(user, "_doorstroom_role", "unset")
+    if cached != "unset":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in PRECEDENCE if r.value in names), None)
+    user._doorstroom_role = role
+    return role
+
+
+def sees_everything(user) -> bool:
+    """Administrators, editors and analysts read every record (analysts without personal data)."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.ANALYST)
+
+
+def may_see_personal_data(user) -> bool:
+    """Everyone with a role except the policy analyst, who works with aggregates only."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
+
+
+def may_edit(user) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
+
+
+def scope_province_id(user) -> int | None:
+    scope = getattr(user, "scope", None) if role_of(user) == Role.PROVINCIAL else None
+    return scope.province_id if scope else None
+
+
+def scope_organisation_id(user) -> int | None:
+    scope = getattr(user, "scope", None) if role_of(user) == Role.PROVIDER else None
+    return scope.organisation_id if scope else None
+
+
+# Model permissions per role, for the admin (app label -> actions, or "model.action" codes).
+# Analysts and provider users work in the application's own pages, not in the admin.
+ALL_ACTIONS = ("add", "change", "delete", "view")
+ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
+    Role.ADMINISTRATOR: {
+        app: ALL_ACTIONS
+        for app in ("mandates", "pilots", "trajectories", "questions", "doorstroom", "auth")
+    },
+    Role.EDITOR: {app: ALL_ACTIONS for app in ("mandates", "pilots", "trajectories", "questions")},
+    Role.ANALYST: {app: ("view",) for app in ("mandates", "pilots", "questions")},
+    Role.PROVINCIAL: {
+        "mandates": (
+            "view",
+            "change",
+            "mandate.add",
+            "mandateprovince.add",
+            "consortiumpartner.add",
+            "consortiumpartner.delete",
+        ),
+        "trajectories": ("view", "add", "change"),
+    },
+    Role.PROVIDER: {"trajectories": ("view",)},
+}
+
+
+def roles_sync(**kwargs) -> None:
+    """Create the role groups and give them their permissions (runs after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for app_label, actions in grants.items():
+            permissions = Permission.objects.filter(content_type__app_label=app_label)
+            for permission in permissions:
+                model = permission.content_type.model
+                action = permission.codename.split("_", 1)[0]
+                if action in actions or f"{model}.{action}" in actions:
+                    wanted.append(permission)
+        group.permissions.set(wanted)
