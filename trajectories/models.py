@@ -13,8 +13,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Right, Substr
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, NullIf, Right, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -232,6 +232,7 @@ class Worker(models.Model):
         validators=[validate_insz],
         help_text=_("Eleven digits; dots and dashes are removed."),
     )
+    is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
 
     class Meta:
         verbose_name = _("target-group worker")
@@ -291,11 +292,6 @@ class TrajectoryQuerySet(models.QuerySet):
                 is_overdue=Exists(phases.overdue(today)),
             )
             .order_by("-start_date", "-pk")
-        )
-
-    def with_overdue_phase(self, today: dt.date | None = None) -> TrajectoryQuerySet:
-        return self.filter(
-            Exists(PhaseRecord.objects.filter(trajectory=OuterRef("pk")).overdue(today))
         )
 
     def in_phase(self, phase: int) -> TrajectoryQuerySet:
@@ -393,6 +389,31 @@ class PhaseRecordQuerySet(models.QuerySet):
 
     def completed(self) -> PhaseRecordQuerySet:
         return self.filter(fee_amount__isnull=False)
+
+    def hours_per_mandate(self) -> PhaseRecordQuerySet:
+        """Hours per mandate; the average over completed trajectories is set against the norm."""
+        completed = Q(trajectory__status=TrajectoryStatus.COMPLETED)
+        return (
+            self.order_by()
+            .values(
+                project_number=F("trajectory__mandate__project_number"),
+                name=F("trajectory__mandate__name"),
+                promoter_as_written=F("trajectory__mandate__promoter_as_written"),
+            )
+            .annotate(
+                trajectory_count=Count("trajectory", distinct=True),
+                completed_count=Count("trajectory", distinct=True, filter=completed),
+                hours_total=Sum("hours"),
+                completed_hours=Sum("hours", filter=completed),
+            )
+            .annotate(
+                hours_per_completed=ExpressionWrapper(
+                    F("completed_hours") / NullIf(F("completed_count"), 0),
+                    output_field=models.DecimalField(),
+                )
+            )
+            .order_by("project_number")
+        )
 
     def for_deadlines(self) -> PhaseRecordQuerySet:
         return self.select_related(

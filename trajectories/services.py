@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from stdnum.be import nn as be_nn
@@ -150,15 +150,17 @@ def fee_within_cap(*, fee: Decimal, cap: Decimal, already_paid: Decimal) -> tupl
     remaining = max(cap - already_paid, Decimal("0.00"))
     if fee <= remaining:
         return fee, ""
-    return remaining, _(
-        "Reduced from EUR %(fee)s to EUR %(remaining)s: the indexed cap of EUR %(cap)s per "
-        "trajectory is reached (EUR %(paid)s already paid for earlier phases)."
-    ) % {
-        "fee": number_format(fee, 2, force_grouping=True),
-        "remaining": number_format(remaining, 2, force_grouping=True),
-        "cap": number_format(cap, 2, force_grouping=True),
-        "paid": number_format(already_paid, 2, force_grouping=True),
-    }
+    # Stored with the phase, so written in the language of the statements, not the user's.
+    with translation.override("nl-be"):
+        return remaining, _(
+            "Reduced from EUR %(fee)s to EUR %(remaining)s: the indexed cap of EUR %(cap)s per "
+            "trajectory is reached (EUR %(paid)s already paid for earlier phases)."
+        ) % {
+            "fee": number_format(fee, 2, force_grouping=True),
+            "remaining": number_format(remaining, 2, force_grouping=True),
+            "cap": number_format(cap, 2, force_grouping=True),
+            "paid": number_format(already_paid, 2, force_grouping=True),
+        }
 
 
 # --- workers ----------------------------------------------------------------------------------
