@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tests.factories import MandateFactory, OrganisationFactory
@@ -90,6 +90,25 @@ def test_workers_get_a_generated_pseudonymous_reference():
         Worker.objects.filter(pk=second.pk).update(reference=first.reference)
     with refused_by_database(), transaction.atomic():
         Worker.objects.filter(pk=second.pk).update(reference="Jan Janssens")
+
+
+@pytest.mark.django_db
+def test_references_keep_every_digit_past_a_million():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM trajectories_worker_reference_seq")
+        (last,) = cursor.fetchone()
+        cursor.execute("SELECT setval('trajectories_worker_reference_seq', 999998)")
+        try:
+            workers = Worker.objects.bulk_create(
+                [Worker(first_name="A", last_name=str(n)) for n in range(3)]
+            )
+            references = Worker.objects.filter(pk__in=[w.pk for w in workers]).values_list(
+                "reference", flat=True
+            )
+            assert sorted(references) == ["DW-1000000", "DW-1000001", "DW-999999"]
+        finally:
+            # Sequences ignore the test's rollback; later tests expect six-digit references.
+            cursor.execute("SELECT setval('trajectories_worker_reference_seq', %s)", [last])
 
 
 # --- trajectories -------------------------------------------------------------------------------

@@ -199,3 +199,38 @@ def test_query_count_does_not_grow_with_the_data(admin_client_, cases, url):
     grow(400, seed=2)
     assert PhaseRecord.objects.count() > before + 1000
     assert count_queries() == small
+
+
+def test_an_exception_ticked_in_the_admin_is_signed_by_the_staff_member(
+    admin_client_, staff_user, seed
+):
+    trajectory = start(start_date=dt.date(2019, 3, 4))
+    record = trajectory.phases.get()
+    url = reverse("admin:trajectories_trajectory_change", args=[trajectory.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+    data.update(
+        {
+            "phases-TOTAL_FORMS": "1",
+            "phases-INITIAL_FORMS": "1",
+            "phases-MIN_NUM_FORMS": "0",
+            "phases-MAX_NUM_FORMS": "1000",
+            "phases-0-id": record.pk,
+            "phases-0-trajectory": trajectory.pk,
+            "phases-0-phase": 1,
+            "phases-0-start_date": "04/03/2019",
+            "phases-0-end_date": "10/04/2019",
+            "phases-0-max_months": 1,
+            "phases-0-hours": "14",
+            "phases-0-over_maximum": "on",
+            "phases-0-over_maximum_reason": "ziekenhuisopname",
+        }
+    )
+    response = admin_client_.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    record.refresh_from_db()
+    assert record.end_date == dt.date(2019, 4, 10)
+    assert record.over_maximum_approved_by == staff_user
+    assert record.over_maximum_approved_at is not None

@@ -6,6 +6,7 @@ from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
     HealthIndexMonth,
+    Phase,
     PhaseRecord,
     Trajectory,
     Worker,
@@ -94,6 +95,8 @@ class TrajectoryAdmin(admin.ModelAdmin):
         "start_date",
         "end_date",
         "status",
+        "current_phase",
+        "fees_total",
         "outcome",
         "is_demo",
     ]
@@ -106,9 +109,20 @@ class TrajectoryAdmin(admin.ModelAdmin):
     inlines = [PhaseRecordInline]
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        return Trajectory.objects.for_listing(timezone.localdate())
+
     @admin.display(description=_("worker"), ordering="worker__reference")
     def worker_reference(self, obj) -> str:
         return obj.worker.reference
+
+    @admin.display(description=_("phase"))
+    def current_phase(self, obj) -> str:
+        return Phase(obj.current_phase).label if obj.current_phase else "—"
+
+    @admin.display(description=_("fee (EUR)"))
+    def fees_total(self, obj):
+        return obj.fees_total
 
     def save_formset(self, request, form, formset, change):
         # An exception to the maximum duration ticked in the admin is signed by who ticked it.

@@ -209,9 +209,16 @@ def _insz_check_digits_match(century_prefix: int) -> Exact:
 
 
 class NextWorkerReference(models.Func):
-    """The next pseudonymous reference, DW-000001 on, from a sequence made in migration 0001."""
+    """The next pseudonymous reference, DW-000001 on, from a sequence made in migration 0001.
 
-    template = "('DW-' || LPAD(nextval('trajectories_worker_reference_seq')::text, 6, '0'))"
+    At least six digits, more when needed: LPAD alone would cut DW-1000000 to six characters,
+    so the number is padded to twelve and up to six leading zeros are dropped again.
+    """
+
+    template = (
+        "('DW-' || regexp_replace("
+        "LPAD(nextval('trajectories_worker_reference_seq')::text, 12, '0'), '^0{1,6}', ''))"
+    )
     output_field = models.CharField()
 
 
@@ -367,7 +374,11 @@ class Trajectory(models.Model):
                 name="trajectory_end_not_before_start",
             ),
         ]
-        indexes = [models.Index(fields=["status", "start_date"])]
+        indexes = [
+            models.Index(fields=["status", "start_date"]),
+            # The listing's default order, so its first page needs no sort of every row.
+            models.Index(fields=["start_date", "id"], name="trajectory_start_date_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker.reference} · {self.mandate.project_number} ({self.start_date})"

@@ -12,7 +12,10 @@ def euro(value) -> str:
 
 class TrajectoryTable(tables.Table):
     reference = tables.Column(
-        verbose_name=_("Worker"), accessor="worker__reference", linkify=True, order_by="worker"
+        verbose_name=_("Worker"),
+        accessor="worker__reference",
+        linkify=True,
+        order_by="worker__reference",
     )
     call = tables.Column(verbose_name=_("Call"), accessor="mandate__call__number")
     mandate = tables.Column(
