@@ -128,6 +128,8 @@ def test_hours_page_sets_the_average_of_completed_trajectories_against_140(logge
     # 7887: nothing completed, so the average is unknown, not zero.
     assert rows[7887]["hours_per_completed"] is None
     assert "onbekend" in response.content.decode()
+    filtered = logged_in_client.get(reverse("trajectories:hours"), {"call": "432"})
+    assert [row["project_number"] for row in filtered.context["table"].data] == [7887]
 
 
 def test_health_index_page_shows_which_months_are_single_source(logged_in_client, seed):

@@ -127,19 +127,17 @@ class DeadlineFilter(django_filters.FilterSet):
 class HoursFilter(django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         label=_("ESF call"),
-        field_name="trajectory__mandate__call",
+        field_name="mandate__call",
         queryset=Call.objects.all(),
         to_field_name="number",
     )
     started_from = django_filters.DateFilter(
-        label=_("Trajectories started from"), field_name="trajectory__start_date", lookup_expr="gte"
+        label=_("Trajectories started from"), field_name="start_date", lookup_expr="gte"
     )
     started_to = django_filters.DateFilter(
-        label=_("Trajectories started until"),
-        field_name="trajectory__start_date",
-        lookup_expr="lte",
+        label=_("Trajectories started until"), field_name="start_date", lookup_expr="lte"
     )
 
     class Meta:
-        model = PhaseRecord
+        model = Trajectory
         fields = ["call", "started_from", "started_to"]

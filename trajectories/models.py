@@ -7,14 +7,15 @@ enforced by a trigger installed in migration 0002, so no path around the service
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, NullIf, Right, Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Right, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -301,6 +302,49 @@ class TrajectoryQuerySet(models.QuerySet):
             .order_by("-start_date", "-pk")
         )
 
+    def hours_per_mandate(self) -> list[dict]:
+        """Hours per mandate; the average over completed trajectories is set against the norm.
+
+        Two grouped queries (trajectories, then phase hours) instead of one with COUNT(DISTINCT):
+        on a million trajectories that is the difference between seconds and a long wait.
+        """
+        completed = Q(status=TrajectoryStatus.COMPLETED)
+        rows = {
+            row["mandate"]: row
+            for row in self.order_by()
+            .values(
+                "mandate",
+                project_number=F("mandate__project_number"),
+                name=F("mandate__name"),
+                promoter_as_written=F("mandate__promoter_as_written"),
+            )
+            .annotate(
+                trajectory_count=Count("id"),
+                completed_count=Count("id", filter=completed),
+            )
+        }
+        hours = (
+            PhaseRecord.objects.filter(trajectory__in=self.values("pk"))
+            .order_by()
+            .values("trajectory__mandate")
+            .annotate(
+                hours_total=Sum("hours"),
+                completed_hours=Sum(
+                    "hours", filter=Q(trajectory__status=TrajectoryStatus.COMPLETED)
+                ),
+            )
+        )
+        for row in rows.values():
+            row.update(hours_total=Decimal("0"), completed_hours=None, hours_per_completed=None)
+        for row in hours:
+            rows[row["trajectory__mandate"]].update(
+                hours_total=row["hours_total"], completed_hours=row["completed_hours"]
+            )
+        for row in rows.values():
+            if row["completed_count"]:
+                row["hours_per_completed"] = row["completed_hours"] / row["completed_count"]
+        return sorted(rows.values(), key=lambda row: row["project_number"])
+
     def in_phase(self, phase: int) -> TrajectoryQuerySet:
         """Trajectories whose latest phase is this one."""
         later = PhaseRecord.objects.filter(trajectory=OuterRef("pk"), phase__gt=phase)
@@ -400,31 +444,6 @@ class PhaseRecordQuerySet(models.QuerySet):
 
     def completed(self) -> PhaseRecordQuerySet:
         return self.filter(fee_amount__isnull=False)
-
-    def hours_per_mandate(self) -> PhaseRecordQuerySet:
-        """Hours per mandate; the average over completed trajectories is set against the norm."""
-        completed = Q(trajectory__status=TrajectoryStatus.COMPLETED)
-        return (
-            self.order_by()
-            .values(
-                project_number=F("trajectory__mandate__project_number"),
-                name=F("trajectory__mandate__name"),
-                promoter_as_written=F("trajectory__mandate__promoter_as_written"),
-            )
-            .annotate(
-                trajectory_count=Count("trajectory", distinct=True),
-                completed_count=Count("trajectory", distinct=True, filter=completed),
-                hours_total=Sum("hours"),
-                completed_hours=Sum("hours", filter=completed),
-            )
-            .annotate(
-                hours_per_completed=ExpressionWrapper(
-                    F("completed_hours") / NullIf(F("completed_count"), 0),
-                    output_field=models.DecimalField(),
-                )
-            )
-            .order_by("project_number")
-        )
 
     def for_deadlines(self) -> PhaseRecordQuerySet:
         return self.select_related(

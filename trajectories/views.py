@@ -21,7 +21,8 @@ from trajectories.tables import DeadlineTable, HoursTable, TrajectoryTable
 class TrajectoryListView(SingleTableMixin, FilterView):
     filterset_class = TrajectoryFilter
     table_class = TrajectoryTable
-    paginate_by = 25
+    # The table paginates; the view's own paginate_by would count all rows a second time.
+    table_pagination = {"per_page": 25}
     template_name = "trajectories/trajectory_list.html"
 
     def get_queryset(self):
@@ -60,7 +61,7 @@ class DeadlineListView(SingleTableMixin, FilterView):
 
     filterset_class = DeadlineFilter
     table_class = DeadlineTable
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
     template_name = "trajectories/deadline_list.html"
 
     def get_queryset(self):
@@ -75,11 +76,11 @@ class DeadlineListView(SingleTableMixin, FilterView):
 class HoursView(SingleTableMixin, FilterView):
     filterset_class = HoursFilter
     table_class = HoursTable
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
     template_name = "trajectories/hours.html"
 
     def get_queryset(self):
-        return PhaseRecord.objects.all()
+        return Trajectory.objects.all()
 
     def get_table_data(self):
         return self.object_list.hours_per_mandate()
