@@ -364,3 +364,36 @@ def test_fee_schedule_phase_rules(seed):
 @pytest.mark.django_db
 def test_factories_build_valid_data():
     assert WorkerFactory().reference.startswith("DW-")
+
+
+def test_stopping_past_the_maximum_needs_the_same_audited_exception(seed, staff_user):
+    trajectory = started()  # Voortraject until 4 April 2019 at most
+    with pytest.raises(ValidationError, match="maximaal 1 maand"):
+        trajectory_stop(trajectory=trajectory, end_date=dt.date(2019, 5, 1), reason="ziekte")
+    trajectory.refresh_from_db()
+    assert trajectory.status == TrajectoryStatus.RUNNING
+    trajectory_stop(
+        trajectory=trajectory,
+        end_date=dt.date(2019, 5, 1),
+        reason="ziekte",
+        exception_reason="lange ziekte gemeld",
+        approved_by=staff_user,
+    )
+    record = trajectory.phases.get()
+    assert (record.end_date, record.over_maximum, record.fee_amount) == (
+        dt.date(2019, 5, 1),
+        True,
+        None,
+    )
+
+
+def test_the_internship_records_its_host_employer(seed):
+    trajectory = started()
+    phase_complete(trajectory=trajectory, end_date=dt.date(2019, 3, 29), hours=14)
+    phase_start(trajectory=trajectory, start_date=dt.date(2019, 4, 1))
+    phase_complete(trajectory=trajectory, end_date=dt.date(2019, 6, 28), hours=42)
+    host = OrganisationFactory(name="Zeeman")
+    phase_start(trajectory=trajectory, start_date=dt.date(2019, 7, 1), host_employer=host)
+    trajectory.refresh_from_db()
+    assert trajectory.host_employer == host
+    assert trajectory.phases.get(phase=Phase.STAGE).max_months == 3
