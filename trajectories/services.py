@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from stdnum.be import nn as be_nn
 
 from mandates.models import Mandate, Organisation
-from trajectories.indexation import HealthIndex, IndexedAmount
+from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
@@ -325,8 +325,11 @@ def phase_complete(
 
     index = index or HealthIndex.load()
     schedule = fee_schedule_in_force(on=end_date)
-    fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
-    cap = cap_indexed(schedule=schedule, on=end_date, index=index)
+    try:
+        fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
+        cap = cap_indexed(schedule=schedule, on=end_date, index=index)
+    except MissingIndexError as error:
+        raise ValidationError(str(error)) from error
     already_paid = sum((p.fee_amount for p in phases[:-1] if p.is_completed), Decimal("0.00"))
     amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=already_paid)
 
