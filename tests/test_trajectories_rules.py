@@ -13,6 +13,7 @@ from tests.factories_trajectories import PhaseRecordFactory, TrajectoryFactory, 
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
+    HealthIndexMonth,
     Phase,
     PhaseRecord,
     Trajectory,
@@ -397,3 +398,28 @@ def test_the_internship_records_its_host_employer(seed):
     trajectory.refresh_from_db()
     assert trajectory.host_employer == host
     assert trajectory.phases.get(phase=Phase.STAGE).max_months == 3
+
+
+@pytest.mark.django_db
+def test_a_trajectory_cannot_start_after_its_first_phase():
+    record = PhaseRecordFactory()
+    with refused_by_database(), transaction.atomic():
+        Trajectory.objects.filter(pk=record.trajectory_id).update(start_date=dt.date(2019, 3, 5))
+    Trajectory.objects.filter(pk=record.trajectory_id).update(start_date=dt.date(2019, 3, 1))
+
+
+@pytest.mark.django_db
+def test_health_index_months_are_first_days_with_a_positive_value():
+    HealthIndexMonth.objects.bulk_create(
+        [HealthIndexMonth(month=dt.date(2030, 1, 1), value=Decimal("150.00"))]
+    )
+    with refused_by_database(), transaction.atomic():
+        HealthIndexMonth.objects.bulk_create(
+            [HealthIndexMonth(month=dt.date(2030, 2, 15), value=Decimal("150.00"))]
+        )
+    with refused_by_database(), transaction.atomic():
+        HealthIndexMonth.objects.filter(month=dt.date(2030, 1, 1)).update(value=0)
+    with refused_by_database(), transaction.atomic():
+        HealthIndexMonth.objects.bulk_create(
+            [HealthIndexMonth(month=dt.date(2030, 1, 1), value=Decimal("151.00"))]
+        )
