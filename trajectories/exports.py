@@ -375,22 +375,23 @@ class TrajectoriesExport(Export):
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
         phase_names = {phase.value: dutch(phase.label) for phase in Phase}
         statuses = {status.value: dutch(status.label) for status in TrajectoryStatus}
-        for trajectory in queryset.iterator(chunk_size=2000):
-            host = trajectory.host_employer
-            yield (
-                trajectory.worker.reference,
-                trajectory.mandate.call.number,
-                trajectory.mandate.project_number,
-                trajectory.mandate.name,
-                trajectory.origin_employer.name,
-                host.name if host else None,
-                trajectory.start_date,
-                trajectory.end_date,
-                statuses[trajectory.status],
-                phase_names.get(trajectory.current_phase),
-                trajectory.is_overdue,
-                trajectory.hours_total,
-                trajectory.fees_total,
-                trajectory.outcome,
-                trajectory.is_demo,
-            )
+        # Plain tuples rather than model instances: half the time on a million rows.
+        rows = queryset.values_list(
+            "worker__reference",
+            "mandate__call__number",
+            "mandate__project_number",
+            "mandate__name",
+            "origin_employer__name",
+            "host_employer__name",
+            "start_date",
+            "end_date",
+            "status",
+            "current_phase",
+            "is_overdue",
+            "hours_total",
+            "fees_total",
+            "outcome",
+            "is_demo",
+        )
+        for row in rows.iterator(chunk_size=5000):
+            yield (*row[:8], statuses[row[8]], phase_names.get(row[9]), *row[10:])
