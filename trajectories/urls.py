@@ -1,10 +1,13 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from doorstroom.views import module_pending
+from trajectories import views
 
 app_name = "trajectories"
 
 urlpatterns = [
-    path("", module_pending, {"title": _("Trajectories")}, name="list"),
+    path("", views.TrajectoryListView.as_view(), name="list"),
+    path("<int:pk>/", views.TrajectoryDetailView.as_view(), name="detail"),
+    path("termijnen/", views.DeadlineListView.as_view(), name="deadlines"),
+    path("uren/", views.HoursView.as_view(), name="hours"),
+    path("gezondheidsindex/", views.HealthIndexView.as_view(), name="health-index"),
 ]

@@ -1,0 +1,135 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trajectories.models import (
+    FeeSchedule,
+    FeeSchedulePhase,
+    HealthIndexMonth,
+    Phase,
+    PhaseRecord,
+    Trajectory,
+    Worker,
+)
+
+
+class FeeSchedulePhaseInline(admin.TabularInline):
+    model = FeeSchedulePhase
+    extra = 0
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "valid_from",
+        "valid_to",
+        "cap_amount",
+        "index_base_month",
+        "index_kind",
+        "reference_month_rule",
+    ]
+    search_fields = ["name"]
+    list_filter = ["index_kind"]
+    inlines = [FeeSchedulePhaseInline]
+
+
+@admin.register(HealthIndexMonth)
+class HealthIndexMonthAdmin(admin.ModelAdmin):
+    list_display = ["month", "value", "verified", "source"]
+    list_filter = ["verified"]
+    search_fields = ["source"]
+    date_hierarchy = "month"
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    # The national number is only on the change form, never in the list.
+    list_display = ["reference", "last_name", "first_name"]
+    search_fields = ["=reference", "last_name", "first_name", "=insz"]
+    readonly_fields = ["reference"]
+    fields = ["reference", "first_name", "last_name", "insz"]
+
+
+class PhaseRecordInline(admin.TabularInline):
+    model = PhaseRecord
+    extra = 0
+    fields = [
+        "phase",
+        "start_date",
+        "end_date",
+        "max_months",
+        "deadline",
+        "hours",
+        "fee_amount",
+        "index_reference_month",
+        "index_value",
+        "index_base_value",
+        "fee_note",
+        "over_maximum",
+        "over_maximum_reason",
+        "over_maximum_approved_by",
+    ]
+    # Fees are fixed by the services at completion, from the schedule and index then.
+    readonly_fields = [
+        "deadline",
+        "fee_amount",
+        "index_reference_month",
+        "index_value",
+        "index_base_value",
+        "fee_note",
+        "over_maximum_approved_by",
+    ]
+    ordering = ["phase"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("over_maximum_approved_by")
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "worker_reference",
+        "mandate",
+        "origin_employer",
+        "start_date",
+        "end_date",
+        "status",
+        "current_phase",
+        "fees_total",
+        "outcome",
+        "is_demo",
+    ]
+    list_filter = ["status", "outcome", "mandate__call", "is_demo"]
+    list_select_related = ["worker", "mandate", "origin_employer"]
+    search_fields = ["=worker__reference", "=mandate__project_number", "mandate__name"]
+    autocomplete_fields = ["worker", "mandate", "origin_employer", "host_employer"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["created_at"]
+    inlines = [PhaseRecordInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return Trajectory.objects.for_listing(timezone.localdate())
+
+    @admin.display(description=_("worker"), ordering="worker__reference")
+    def worker_reference(self, obj) -> str:
+        return obj.worker.reference
+
+    @admin.display(description=_("phase"))
+    def current_phase(self, obj) -> str:
+        return Phase(obj.current_phase).label if obj.current_phase else "—"
+
+    @admin.display(description=_("fee (EUR)"))
+    def fees_total(self, obj):
+        return obj.fees_total
+
+    def save_formset(self, request, form, formset, change):
+        # An exception to the maximum duration ticked in the admin is signed by who ticked it.
+        for record in formset.save(commit=False):
+            if record.over_maximum and record.over_maximum_approved_by_id is None:
+                record.over_maximum_approved_by = request.user
+                record.over_maximum_approved_at = timezone.now()
+            record.save()
+        for record in formset.deleted_objects:
+            record.delete()

@@ -1,0 +1,249 @@
+"""Synthetic, clearly marked demo trajectories: deterministic for a seed, fast enough for 1M.
+
+Rows are generated in Python with one `random.Random(seed)` and written with PostgreSQL COPY in
+chunks, so a million trajectories (about four million phases) take minutes, not hours. The
+database triggers and constraints stay on: demo data obeys the same rules as real data. Fees are
+computed with the same indexation code as `phase_complete`, on the index loaded once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mandates.models import Mandate, Organisation
+from trajectories.indexation import HealthIndex, IndexedAmount, reference_month
+from trajectories.models import (
+    FeeSchedule,
+    JobOutcome,
+    Phase,
+    PhaseRecord,
+    Trajectory,
+    TrajectoryStatus,
+    Worker,
+)
+from trajectories.services import add_months, fee_within_cap
+
+DEMO_FIRST_DAY = dt.date(2018, 1, 1)
+# A fixed "today" for the generator, so one seed always gives the same data.
+DEMO_AS_OF = dt.date(2026, 10, 31)
+CHUNK = 10_000
+
+FIRST_NAMES = (
+    *("Amina", "Bram", "Chloé", "Dries", "Elif", "Femke", "Gert", "Hanne", "Ilias", "Jana"),
+    *("Kobe", "Lotte", "Mehmet", "Nora", "Omar", "Paulien", "Quinten", "Rania", "Sander"),
+    *("Tine", "Umut", "Vera", "Wout", "Yasmine", "Zeno"),
+)
+LAST_NAMES = (
+    *("Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens"),
+    *("Wouters", "De Smet", "Dubois", "Lambert", "Dupont", "Hermans", "Aerts", "Bulut"),
+    *("El Amrani", "Yilmaz", "Van Damme", "Pauwels", "Verstraete"),
+)
+
+
+@dataclass
+class Plan:
+    worker: tuple
+    trajectory: list
+    phases: list[tuple] = field(default_factory=list)
+
+
+class DemoGenerator:
+    """Plans trajectories; `write` streams them into the database with COPY."""
+
+    def __init__(self, *, seed: int, as_of: dt.date = DEMO_AS_OF) -> None:
+        self.random = random.Random(seed)
+        self.as_of = as_of
+        self.mandates = list(
+            Mandate.objects.order_by("project_number").values_list("pk", flat=True)
+        )
+        self.organisations = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+        if not self.mandates or not self.organisations:
+            raise ValueError("Laad eerst de seed (manage.py load_seed): er zijn geen mandaten.")
+        self.schedules = list(FeeSchedule.objects.prefetch_related("phases").order_by("valid_from"))
+        self.index = HealthIndex.load()
+        self.span_days = (as_of - DEMO_FIRST_DAY).days
+        self.now = timezone.now()
+        self._fees: dict[tuple, tuple[IndexedAmount, IndexedAmount]] = {}
+
+    def schedule_on(self, day: dt.date) -> FeeSchedule:
+        for schedule in self.schedules:
+            ended = schedule.valid_to is not None and schedule.valid_to < day
+            if schedule.valid_from <= day and not ended:
+                return schedule
+        raise ValueError(f"Geen vergoedingsregeling op {day:%d/%m/%Y}.")
+
+    def fee_and_cap(self, schedule: FeeSchedule, phase: int, on: dt.date):
+        # Only the reference month matters, so a million completions need a few dozen sums.
+        key = (schedule.pk, phase, reference_month(rule=schedule.reference_month_rule, on=on))
+        if key not in self._fees:
+            base = self.phase_row(schedule, phase).base_amount
+            self._fees[key] = (
+                self.index.indexed(schedule=schedule, base_amount=base, on=on),
+                self.index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on),
+            )
+        return self._fees[key]
+
+    @staticmethod
+    def phase_row(schedule: FeeSchedule, phase: int):
+        return next(row for row in schedule.phases.all() if row.phase == phase)
+
+    def plan(self, worker_id: int, trajectory_id: int) -> Plan:
+        rnd = self.random
+        start = DEMO_FIRST_DAY + dt.timedelta(days=rnd.randrange(self.span_days))
+        worker = (
+            worker_id,
+            rnd.choice(FIRST_NAMES),
+            rnd.choice(LAST_NAMES),
+            None,  # demo workers never get a national number, not even a plausible one
+            True,
+        )
+        status, end_date, outcome, stop_reason = TrajectoryStatus.RUNNING, None, "onbekend", ""
+        host = None
+        phases: list[tuple] = []
+        paid = Decimal("0.00")
+        day = start
+        for phase in Phase:
+            if day > self.as_of:
+                break
+            max_months = self.phase_row(self.schedule_on(day), phase).max_months
+            deadline = add_months(day, max_months)
+            if phase == Phase.STAGE:
+                host = rnd.choice(self.organisations)
+            # Most phases end well within their maximum; a few linger past it, still running.
+            lingering = rnd.random() < 0.04
+            if lingering:
+                end = deadline + dt.timedelta(days=rnd.randrange(1, 120))
+            else:
+                longest = (deadline - day).days
+                end = day + dt.timedelta(days=rnd.randint(longest // 3, longest))
+            norm = self.phase_row(self.schedule_on(day), phase).norm_hours
+            hours = Decimal(rnd.randint(norm, norm * 3)) / 2
+            if end > self.as_of or lingering:
+                phases.append((trajectory_id, phase, day, None, max_months, hours, *[None] * 5, ""))
+                break
+            if rnd.random() < 0.06:
+                phases.append((trajectory_id, phase, day, end, max_months, hours, *[None] * 5, ""))
+                status, end_date, stop_reason = TrajectoryStatus.STOPPED, end, "demo: afgebroken"
+                outcome = rnd.choice([JobOutcome.NO_JOB, JobOutcome.UNKNOWN])
+                break
+            schedule = self.schedule_on(end)
+            fee, cap = self.fee_and_cap(schedule, phase, end)
+            amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=paid)
+            paid += amount
+            phases.append(
+                (
+                    trajectory_id,
+                    phase,
+                    day,
+                    end,
+                    max_months,
+                    hours,
+                    amount,
+                    schedule.pk,
+                    fee.reference_month,
+                    fee.index_value,
+                    fee.base_index_value,
+                    note,
+                )
+            )
+            if phase == Phase.NAZORG:
+                status, end_date = TrajectoryStatus.COMPLETED, end
+                outcome = rnd.choices(
+                    [JobOutcome.REGULAR_JOB, JobOutcome.NO_JOB, JobOutcome.UNKNOWN], [45, 35, 20]
+                )[0]
+            day = end + dt.timedelta(days=rnd.randrange(0, 10))
+        trajectory = [
+            trajectory_id,
+            worker_id,
+            rnd.choice(self.mandates),
+            rnd.choice(self.organisations),
+            host,
+            start,
+            end_date,
+            status,
+            outcome,
+            stop_reason,
+            True,
+            self.now,
+        ]
+        return Plan(worker=worker, trajectory=trajectory, phases=phases)
+
+
+def _reserve_ids(cursor, model, count: int) -> list[int]:
+    table = model._meta.db_table
+    cursor.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+        [count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+WORKER_COLUMNS = "id, first_name, last_name, insz, is_demo"
+TRAJECTORY_COLUMNS = (
+    "id, worker_id, mandate_id, origin_employer_id, host_employer_id, start_date, end_date, "
+    "status, outcome, stop_reason, is_demo, created_at"
+)
+PHASE_COLUMNS = (
+    "trajectory_id, phase, start_date, end_date, max_months, hours, fee_amount, fee_schedule_id, "
+    "index_reference_month, index_value, index_base_value, fee_note, over_maximum, "
+    "over_maximum_reason"
+)
+
+
+def _copy(cursor, model, columns: str, rows: Iterator[tuple]) -> None:
+    with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def demo_count() -> int:
+    return Trajectory.objects.filter(is_demo=True).count()
+
+
+def demo_delete() -> int:
+    """Remove every demo trajectory, its phases and its demo worker."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM trajectories_phaserecord WHERE trajectory_id IN "
+            "(SELECT id FROM trajectories_trajectory WHERE is_demo)"
+        )
+        cursor.execute("DELETE FROM trajectories_trajectory WHERE is_demo")
+        deleted = cursor.rowcount
+        cursor.execute(
+            "DELETE FROM trajectories_worker w WHERE is_demo AND NOT EXISTS "
+            "(SELECT 1 FROM trajectories_trajectory t WHERE t.worker_id = w.id)"
+        )
+    return deleted
+
+
+def demo_generate(
+    *,
+    count: int,
+    seed: int,
+    as_of: dt.date = DEMO_AS_OF,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Generate `count` demo trajectories in one transaction; returns the number of phases."""
+    generator = DemoGenerator(seed=seed, as_of=as_of)
+    phase_count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for offset in range(0, count, CHUNK):
+            size = min(CHUNK, count - offset)
+            worker_ids = _reserve_ids(cursor, Worker, size)
+            trajectory_ids = _reserve_ids(cursor, Trajectory, size)
+            plans = [generator.plan(w, t) for w, t in zip(worker_ids, trajectory_ids, strict=True)]
+            _copy(cursor, Worker, WORKER_COLUMNS, (p.worker for p in plans))
+            _copy(cursor, Trajectory, TRAJECTORY_COLUMNS, (p.trajectory for p in plans))
+            phase_rows = [(*row, False, "") for p in plans for row in p.phases]
+            _copy(cursor, PhaseRecord, PHASE_COLUMNS, iter(phase_rows))
+            phase_count += len(phase_rows)
+            if progress:
+                progress(size)
+    return phase_count

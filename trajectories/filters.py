@@ -1,0 +1,143 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
+from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
+
+DATE_HELP = _("Date as YYYY-MM-DD or DD/MM/YYYY.")
+
+
+class TrajectoryFilter(django_filters.FilterSet):
+    """Filters of the Trajecten page, also used by the `trajectories` export."""
+
+    call = django_filters.ModelChoiceFilter(
+        label=_("ESF call"),
+        field_name="mandate__call",
+        queryset=Call.objects.all(),
+        to_field_name="number",
+        help_text=_("Call number, e.g. 380."),
+    )
+    mandate = django_filters.ModelChoiceFilter(
+        label=_("Mandate"),
+        queryset=Mandate.objects.all(),
+        to_field_name="project_number",
+        help_text=_("Project number, e.g. 6441."),
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        field_name="mandate__provinces",
+        queryset=Province.objects.all(),
+        to_field_name="name",
+        null_label=UNKNOWN_PROVINCE_LABEL,
+        null_value="onbekend",
+        help_text=_("Province of the mandate, or 'onbekend'."),
+    )
+    phase = django_filters.TypedChoiceFilter(
+        label=_("Current phase"),
+        choices=Phase.choices,
+        coerce=int,
+        method="filter_phase",
+        help_text=_("1 Voortraject, 2 Job matching, 3 Stage, 4 Nazorg: the latest phase reached."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=TrajectoryStatus.choices,
+        help_text=_("lopend, afgerond or stopgezet."),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Past a maximum duration"),
+        method="filter_overdue",
+        widget=forms.NullBooleanSelect,
+        help_text=_("true: a running phase is past its maximum duration."),
+    )
+    started_from = django_filters.DateFilter(
+        label=_("Started from"), field_name="start_date", lookup_expr="gte", help_text=DATE_HELP
+    )
+    started_to = django_filters.DateFilter(
+        label=_("Started until"), field_name="start_date", lookup_expr="lte", help_text=DATE_HELP
+    )
+    ended_from = django_filters.DateFilter(
+        label=_("Completed from"), method="filter_completed_from", help_text=DATE_HELP
+    )
+    ended_to = django_filters.DateFilter(
+        label=_("Completed until"), method="filter_completed_to", help_text=DATE_HELP
+    )
+
+    class Meta:
+        model = Trajectory
+        fields = [
+            "call",
+            "mandate",
+            "province",
+            "phase",
+            "status",
+            "overdue",
+            "started_from",
+            "started_to",
+            "ended_from",
+            "ended_to",
+        ]
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.in_phase(value)
+
+    def filter_overdue(self, queryset, name, value):
+        phases = PhaseRecord.objects.filter(trajectory=OuterRef("pk"))
+        overdue = Exists(phases.overdue(timezone.localdate()))
+        return queryset.filter(overdue if value else ~overdue)
+
+    def filter_completed_from(self, queryset, name, value):
+        return queryset.filter(status=TrajectoryStatus.COMPLETED, end_date__gte=value)
+
+    def filter_completed_to(self, queryset, name, value):
+        return queryset.filter(status=TrajectoryStatus.COMPLETED, end_date__lte=value)
+
+
+class DeadlineFilter(django_filters.FilterSet):
+    """Filters of the page of running phases near or past their maximum duration."""
+
+    call = django_filters.ModelChoiceFilter(
+        label=_("ESF call"),
+        field_name="trajectory__mandate__call",
+        queryset=Call.objects.all(),
+        to_field_name="number",
+    )
+    mandate = django_filters.ModelChoiceFilter(
+        label=_("Mandate"),
+        field_name="trajectory__mandate",
+        queryset=Mandate.objects.all(),
+        to_field_name="project_number",
+    )
+    phase = django_filters.TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
+    only_overdue = django_filters.BooleanFilter(
+        label=_("Only past the maximum"), method="filter_only_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = PhaseRecord
+        fields = ["call", "mandate", "phase", "only_overdue"]
+
+    def filter_only_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+
+class HoursFilter(django_filters.FilterSet):
+    call = django_filters.ModelChoiceFilter(
+        label=_("ESF call"),
+        field_name="mandate__call",
+        queryset=Call.objects.all(),
+        to_field_name="number",
+    )
+    started_from = django_filters.DateFilter(
+        label=_("Trajectories started from"), field_name="start_date", lookup_expr="gte"
+    )
+    started_to = django_filters.DateFilter(
+        label=_("Trajectories started until"), field_name="start_date", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Trajectory
+        fields = ["call", "started_from", "started_to"]

@@ -1,0 +1,403 @@
+"""Writes with rules for trajectories: seeds, workers, starting and completing phases, fees.
+
+Every function is all-or-nothing and locks the trajectory it changes, so two members of staff
+completing the same phase at once cannot both be paid for it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from stdnum.be import nn as be_nn
+
+from mandates.models import Mandate, Organisation
+from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
+from trajectories.models import (
+    FeeSchedule,
+    FeeSchedulePhase,
+    HealthIndexMonth,
+    JobOutcome,
+    Phase,
+    PhaseRecord,
+    Trajectory,
+    TrajectoryStatus,
+    Worker,
+    validate_insz,
+)
+
+SOURCE_VERIFIED = "Statbel, bevestigd door twee bronnen"
+SOURCE_SINGLE = "één secundaire bron, nog niet bevestigd"
+
+
+# --- seeds ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def health_index_seed_load(*, path: Path) -> Counter:
+    """Load the monthly health index (CSV: month,value,verified); only missing months are added."""
+    created: Counter = Counter()
+    existing = set(HealthIndexMonth.objects.values_list("month", flat=True))
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            month = dt.date.fromisoformat(row["month"] + "-01")
+            if month in existing:
+                continue
+            verified = row["verified"].strip() == "yes"
+            HealthIndexMonth.objects.create(
+                month=month,
+                value=Decimal(row["value"]),
+                verified=verified,
+                source=SOURCE_VERIFIED if verified else SOURCE_SINGLE,
+            )
+            existing.add(month)
+            created["health index months"] += 1
+    return created
+
+
+@transaction.atomic
+def trajectories_seed_load(*, path: Path) -> Counter:
+    """Load the fee schedules (answer 1c); a schedule whose name exists is left as staff keep it."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    created: Counter = Counter()
+    for row in data["fee_schedules"]:
+        if FeeSchedule.objects.filter(name=row["name"]).exists():
+            continue
+        schedule = FeeSchedule.objects.create(
+            name=row["name"],
+            valid_from=dt.date.fromisoformat(row["valid_from"]),
+            valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
+            cap_amount=Decimal(row["cap_amount"]),
+            index_base_month=dt.date.fromisoformat(row["index_base_month"]),
+            index_kind=row["index_kind"],
+            reference_month_rule=row["reference_month_rule"],
+            rounding=row["rounding"],
+            notes=row.get("notes", ""),
+        )
+        FeeSchedulePhase.objects.bulk_create(
+            FeeSchedulePhase(
+                schedule=schedule,
+                phase=phase["phase"],
+                base_amount=Decimal(phase["base_amount"]),
+                max_months=phase["max_months"],
+                norm_hours=phase["norm_hours"],
+            )
+            for phase in row["phases"]
+        )
+        created["fee schedules"] += 1
+    return created
+
+
+# --- fees -------------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """As PostgreSQL adds an interval of months: the day is kept, or the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def fee_schedule_in_force(*, on: dt.date) -> FeeSchedule:
+    schedule = FeeSchedule.objects.in_force(on).prefetch_related("phases").first()
+    if schedule is None:
+        raise ValidationError(
+            _("No fee schedule is in force on %(date)s.") % {"date": date_format(on)}
+        )
+    return schedule
+
+
+def schedule_phase(*, schedule: FeeSchedule, phase: int) -> FeeSchedulePhase:
+    for row in schedule.phases.all():
+        if row.phase == phase:
+            return row
+    raise ValidationError(
+        _("The fee schedule %(schedule)s has no fee for the phase %(phase)s.")
+        % {"schedule": schedule, "phase": Phase(phase).label}
+    )
+
+
+def fee_indexed(
+    *, schedule: FeeSchedule, phase: int, on: dt.date, index: HealthIndex | None = None
+) -> IndexedAmount:
+    """The fee of a phase completed on `on` under `schedule`, before the cap."""
+    index = index or HealthIndex.load()
+    base = schedule_phase(schedule=schedule, phase=phase).base_amount
+    return index.indexed(schedule=schedule, base_amount=base, on=on)
+
+
+def cap_indexed(
+    *, schedule: FeeSchedule, on: dt.date, index: HealthIndex | None = None
+) -> IndexedAmount:
+    index = index or HealthIndex.load()
+    return index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on)
+
+
+def fee_within_cap(*, fee: Decimal, cap: Decimal, already_paid: Decimal) -> tuple[Decimal, str]:
+    """The fee reduced to what remains of the cap, and why (empty when not reduced)."""
+    remaining = max(cap - already_paid, Decimal("0.00"))
+    if fee <= remaining:
+        return fee, ""
+    # Stored with the phase, so written in the language of the statements, not the user's.
+    with translation.override("nl-be"):
+        return remaining, _(
+            "Reduced from EUR %(fee)s to EUR %(remaining)s: the indexed cap of EUR %(cap)s per "
+            "trajectory is reached (EUR %(paid)s already paid for earlier phases)."
+        ) % {
+            "fee": number_format(fee, 2, force_grouping=True),
+            "remaining": number_format(remaining, 2, force_grouping=True),
+            "cap": number_format(cap, 2, force_grouping=True),
+            "paid": number_format(already_paid, 2, force_grouping=True),
+        }
+
+
+# --- workers ----------------------------------------------------------------------------------
+
+
+def worker_create(*, first_name: str, last_name: str, insz: str | None = None) -> Worker:
+    if insz:
+        insz = be_nn.compact(insz)
+        validate_insz(insz)
+        if Worker.objects.filter(insz=insz).exists():
+            raise ValidationError({"insz": _("A worker with this national number exists.")})
+    worker = Worker.objects.create(first_name=first_name, last_name=last_name, insz=insz or None)
+    worker.refresh_from_db(fields=["reference"])
+    return worker
+
+
+# --- trajectories and phases ------------------------------------------------------------------
+
+
+def _lock(trajectory: Trajectory) -> Trajectory:
+    return Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+
+
+def _phases(trajectory: Trajectory) -> list[PhaseRecord]:
+    return list(PhaseRecord.objects.filter(trajectory=trajectory).order_by("phase"))
+
+
+def _require_running(trajectory: Trajectory) -> None:
+    if trajectory.status != TrajectoryStatus.RUNNING:
+        raise ValidationError(
+            _("The trajectory is %(status)s; only a running trajectory can change.")
+            % {"status": trajectory.get_status_display()}
+        )
+
+
+def _new_phase(*, trajectory: Trajectory, phase: int, start_date: dt.date) -> PhaseRecord:
+    schedule = fee_schedule_in_force(on=start_date)
+    max_months = schedule_phase(schedule=schedule, phase=phase).max_months
+    record = PhaseRecord.objects.create(
+        trajectory=trajectory, phase=phase, start_date=start_date, max_months=max_months
+    )
+    record.refresh_from_db(fields=["deadline"])
+    return record
+
+
+@transaction.atomic
+def trajectory_start(
+    *,
+    worker: Worker,
+    mandate: Mandate,
+    origin_employer: Organisation,
+    start_date: dt.date,
+    host_employer: Organisation | None = None,
+) -> Trajectory:
+    """Start a trajectory and its first phase (Voortraject) on the same day."""
+    Worker.objects.select_for_update().get(pk=worker.pk)
+    if Trajectory.objects.filter(worker=worker, status=TrajectoryStatus.RUNNING).exists():
+        raise ValidationError(_("This worker already has a running trajectory."))
+    trajectory = Trajectory.objects.create(
+        worker=worker,
+        mandate=mandate,
+        origin_employer=origin_employer,
+        host_employer=host_employer,
+        start_date=start_date,
+    )
+    _new_phase(trajectory=trajectory, phase=Phase.VOORTRAJECT, start_date=start_date)
+    return trajectory
+
+
+@transaction.atomic
+def phase_start(
+    *,
+    trajectory: Trajectory,
+    start_date: dt.date,
+    host_employer: Organisation | None = None,
+) -> PhaseRecord:
+    """Start the next phase, on or after the day the previous one was completed."""
+    trajectory = _lock(trajectory)
+    _require_running(trajectory)
+    phases = _phases(trajectory)
+    last = phases[-1]
+    if last.is_running:
+        raise ValidationError(
+            _("The phase %(phase)s is still running: complete it first.")
+            % {"phase": last.get_phase_display()}
+        )
+    if last.phase == Phase.NAZORG:
+        raise ValidationError(_("All four phases have been done."))
+    if start_date < last.end_date:
+        raise ValidationError(
+            _("A phase starts on or after the day the previous one ended (%(date)s).")
+            % {"date": date_format(last.end_date)}
+        )
+    next_phase = last.phase + 1
+    if host_employer is not None:
+        trajectory.host_employer = host_employer
+        trajectory.save(update_fields=["host_employer"])
+    return _new_phase(trajectory=trajectory, phase=next_phase, start_date=start_date)
+
+
+def _check_duration(
+    *,
+    record: PhaseRecord,
+    end_date: dt.date,
+    exception_reason: str,
+    approved_by: AbstractBaseUser | None,
+) -> None:
+    if end_date < record.start_date:
+        raise ValidationError(
+            _("The end date is before the phase started (%(date)s).")
+            % {"date": date_format(record.start_date)}
+        )
+    deadline = add_months(record.start_date, record.max_months)
+    if end_date <= deadline:
+        return
+    if not exception_reason.strip() or approved_by is None:
+        raise ValidationError(
+            _(
+                "The phase %(phase)s may last at most %(months)s month(s), until %(deadline)s. "
+                "A longer phase needs an exception: give the reason (and who approves it)."
+            )
+            % {
+                "phase": record.get_phase_display(),
+                "months": record.max_months,
+                "deadline": date_format(deadline),
+            }
+        )
+    record.over_maximum = True
+    record.over_maximum_reason = exception_reason.strip()
+    record.over_maximum_approved_by = approved_by
+    record.over_maximum_approved_at = timezone.now()
+
+
+@transaction.atomic
+def phase_complete(
+    *,
+    trajectory: Trajectory,
+    end_date: dt.date,
+    hours: Decimal,
+    exception_reason: str = "",
+    approved_by: AbstractBaseUser | None = None,
+    outcome: str | None = None,
+    index: HealthIndex | None = None,
+) -> PhaseRecord:
+    """Complete the running phase and fix its fee.
+
+    The fee comes from the schedule in force on the completion date and the health index then;
+    it never takes the trajectory past the indexed cap (the last phase is reduced, and the reason
+    recorded). Completing the Nazorg completes the trajectory.
+    """
+    trajectory = _lock(trajectory)
+    _require_running(trajectory)
+    phases = _phases(trajectory)
+    record = phases[-1]
+    if not record.is_running:
+        raise ValidationError(_("No phase is running: start the next phase first."))
+    if hours < 0:
+        raise ValidationError({"hours": _("Hours cannot be negative.")})
+    _check_duration(
+        record=record, end_date=end_date, exception_reason=exception_reason, approved_by=approved_by
+    )
+
+    index = index or HealthIndex.load()
+    schedule = fee_schedule_in_force(on=end_date)
+    try:
+        fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
+        cap = cap_indexed(schedule=schedule, on=end_date, index=index)
+    except MissingIndexError as error:
+        raise ValidationError(str(error)) from error
+    already_paid = sum((p.fee_amount for p in phases[:-1] if p.is_completed), Decimal("0.00"))
+    amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=already_paid)
+
+    record.end_date = end_date
+    record.hours = hours
+    record.fee_amount = amount
+    record.fee_schedule = schedule
+    record.index_reference_month = fee.reference_month
+    record.index_value = fee.index_value
+    record.index_base_value = fee.base_index_value
+    record.fee_note = note
+    record.save()
+
+    if record.phase == Phase.NAZORG:
+        trajectory.status = TrajectoryStatus.COMPLETED
+        trajectory.end_date = end_date
+        if outcome is not None:
+            trajectory.outcome = JobOutcome(outcome)
+        trajectory.save(update_fields=["status", "end_date", "outcome"])
+    return record
+
+
+@transaction.atomic
+def trajectory_stop(
+    *,
+    trajectory: Trajectory,
+    end_date: dt.date,
+    reason: str,
+    outcome: str = JobOutcome.UNKNOWN,
+    exception_reason: str = "",
+    approved_by: AbstractBaseUser | None = None,
+) -> Trajectory:
+    """Stop a trajectory early: its running phase ends without a fee."""
+    trajectory = _lock(trajectory)
+    _require_running(trajectory)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the trajectory stops.")})
+    record = _phases(trajectory)[-1]
+    if record.is_running:
+        _check_duration(
+            record=record,
+            end_date=end_date,
+            exception_reason=exception_reason,
+            approved_by=approved_by,
+        )
+        record.end_date = end_date
+        record.save()
+    elif end_date < record.end_date:
+        raise ValidationError(
+            _("The trajectory cannot stop before its last phase ended (%(date)s).")
+            % {"date": date_format(record.end_date)}
+        )
+    trajectory.status = TrajectoryStatus.STOPPED
+    trajectory.end_date = end_date
+    trajectory.stop_reason = reason.strip()
+    trajectory.outcome = JobOutcome(outcome)
+    trajectory.save(update_fields=["status", "end_date", "stop_reason", "outcome"])
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_outcome_record(*, trajectory: Trajectory, outcome: str) -> Trajectory:
+    trajectory = _lock(trajectory)
+    trajectory.outcome = JobOutcome(outcome)
+    trajectory.save(update_fields=["outcome"])
+    return trajectory
+
+
+def trajectory_fees_total(*, trajectory: Trajectory) -> Decimal:
+    total = trajectory.phases.aggregate(total=Sum("fee_amount"))["total"]
+    return total or Decimal("0.00")

@@ -1,0 +1,142 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from trajectories.models import NORM_HOURS_PER_TRAJECTORY, Phase, PhaseRecord, Trajectory
+
+
+def euro(value) -> str:
+    return f"EUR {number_format(value, 2, force_grouping=True)}"
+
+
+class TrajectoryTable(tables.Table):
+    reference = tables.Column(
+        verbose_name=_("Worker"),
+        accessor="worker__reference",
+        linkify=True,
+        order_by="worker__reference",
+    )
+    call = tables.Column(verbose_name=_("Call"), accessor="mandate__call__number")
+    mandate = tables.Column(
+        verbose_name=_("Mandate"),
+        accessor="mandate__project_number",
+        linkify=lambda record: record.mandate.get_absolute_url(),
+    )
+    origin_employer = tables.Column(verbose_name=_("Social-economy employer"))
+    start_date = tables.DateColumn(verbose_name=_("Start"))
+    current_phase = tables.Column(verbose_name=_("Phase"))
+    status = tables.Column(verbose_name=_("Status"))
+    is_overdue = tables.BooleanColumn(verbose_name=_("Past maximum"), yesno="⚠,")
+    hours_total = tables.Column(
+        verbose_name=_("Hours"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+    fees_total = tables.Column(
+        verbose_name=_("Fees"),
+        default="—",
+        attrs={"td": {"class": "num nowrap"}, "th": {"class": "num"}},
+    )
+
+    class Meta:
+        model = Trajectory
+        fields = ()
+        sequence = (
+            "reference",
+            "call",
+            "mandate",
+            "origin_employer",
+            "start_date",
+            "current_phase",
+            "status",
+            "is_overdue",
+            "hours_total",
+            "fees_total",
+        )
+        empty_text = _("No trajectories match these filters.")
+        attrs = {"class": "table"}
+
+    def render_reference(self, record):
+        return record.worker.reference
+
+    def render_current_phase(self, value):
+        return Phase(value).label
+
+    def render_hours_total(self, value):
+        return number_format(value, 1)
+
+    def render_fees_total(self, value):
+        return euro(value)
+
+
+class DeadlineTable(tables.Table):
+    reference = tables.Column(
+        verbose_name=_("Worker"),
+        accessor="trajectory__worker__reference",
+        linkify=lambda record: record.trajectory.get_absolute_url(),
+        orderable=False,
+    )
+    mandate = tables.Column(
+        verbose_name=_("Mandate"), accessor="trajectory__mandate__project_number"
+    )
+    promoter = tables.Column(
+        verbose_name=_("Promoter"), accessor="trajectory__mandate__promoter_as_written"
+    )
+    phase = tables.Column(verbose_name=_("Phase"))
+    start_date = tables.DateColumn(verbose_name=_("Start"))
+    deadline = tables.DateColumn(verbose_name=_("Deadline"))
+    days_left = tables.Column(
+        verbose_name=_("Days left"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "num"}},
+    )
+
+    class Meta:
+        model = PhaseRecord
+        fields = ()
+        sequence = ("reference", "mandate", "promoter", "phase", "start_date", "deadline")
+        empty_text = _("No running phase is near or past its maximum duration.")
+        attrs = {"class": "table"}
+
+    def render_days_left(self, record):
+        days = (record.deadline - timezone.localdate()).days
+        if days < 0:
+            return _("%(days)s days past") % {"days": -days}
+        return days
+
+
+class HoursTable(tables.Table):
+    """Hours per mandate against the norm of 140 hours per trajectory on average."""
+
+    project_number = tables.Column(verbose_name=_("Project no."))
+    name = tables.Column(verbose_name=_("Project name"))
+    promoter_as_written = tables.Column(verbose_name=_("Promoter"))
+    trajectory_count = tables.Column(verbose_name=_("Trajectories"), attrs={"td": {"class": "num"}})
+    completed_count = tables.Column(verbose_name=_("Completed"), attrs={"td": {"class": "num"}})
+    hours_total = tables.Column(verbose_name=_("Hours"), attrs={"td": {"class": "num"}})
+    hours_per_completed = tables.Column(
+        verbose_name=_("Hours per completed trajectory"),
+        default=_("unknown"),
+        attrs={"td": {"class": "num"}},
+    )
+    difference = tables.Column(
+        verbose_name=_("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY},
+        accessor="hours_per_completed",
+        default=_("unknown"),
+        attrs={"td": {"class": "num"}},
+        orderable=False,
+    )
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = _("No trajectories yet.")
+
+    def render_hours_total(self, value):
+        return number_format(value, 1, force_grouping=True)
+
+    def render_hours_per_completed(self, value):
+        return number_format(value, 1)
+
+    def render_difference(self, value):
+        diff = value - NORM_HOURS_PER_TRAJECTORY
+        return f"{'+' if diff > 0 else ''}{number_format(diff, 1)}"
