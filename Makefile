@@ -20,6 +20,7 @@ install: $(STAMP)
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_seed
+	DEBUG=1 $(PY) manage.py generate_demo_trajectories --count 300 --seed 1
 	DEBUG=1 $(PY) manage.py ensure_demo_user
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
