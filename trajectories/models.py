@@ -283,6 +283,15 @@ class JobOutcome(models.TextChoices):
 
 
 class TrajectoryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrajectoryQuerySet:
+        """The trajectories of the mandates this user may see (doorstroom.roles)."""
+        from doorstroom import roles
+        from mandates.models import Mandate
+
+        if roles.sees_everything(user):
+            return self
+        return self.filter(mandate__in=Mandate.objects.visible_to(user).values("pk"))
+
     def for_listing(self, today: dt.date | None = None) -> TrajectoryQuerySet:
         """What the listing, its export and the admin show: one query, whatever the size."""
         phases = PhaseRecord.objects.filter(trajectory=OuterRef("pk"))
@@ -432,6 +441,13 @@ class Trajectory(models.Model):
 
 
 class PhaseRecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PhaseRecordQuerySet:
+        from doorstroom import roles
+
+        if roles.sees_everything(user):
+            return self
+        return self.filter(trajectory__in=Trajectory.objects.visible_to(user).values("pk"))
+
     def running(self) -> PhaseRecordQuerySet:
         return self.filter(end_date__isnull=True)
 
