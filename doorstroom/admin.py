@@ -7,7 +7,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from doorstroom.audit import history_for
-from doorstroom.models import UserScope
+from doorstroom.models import PersonalDataAccess, UserScope
 
 
 class AuditHistoryMixin:
@@ -72,3 +72,23 @@ class DoorstroomUserAdmin(UserAdmin):
     @admin.display(description="Rol")
     def roles(self, obj) -> str:
         return ", ".join(g.name for g in obj.groups.all()) or "—"
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the record of who viewed or exported data about individual workers."""
+
+    list_display = ["at", "user", "action", "subject"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "subject"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -131,6 +131,11 @@ class Export:
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError
 
+    def scoped(self, queryset: QuerySet) -> QuerySet:
+        """The rows of `queryset` this export's user may see; all of them on the command line
+        (no user), which only people with access to the server can run."""
+        return queryset if self.user is None else queryset.visible_to(self.user)
+
     def header(self) -> Sequence[str]:
         raise NotImplementedError
 

@@ -40,3 +40,27 @@ class UserScope(models.Model):
 
     def __str__(self) -> str:
         return str(self.province or self.organisation or "—")
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at or exported data about individual workers, when, and what exactly.
+
+    Rows name the page or export and its filters, never the data itself (no names, no INSZ).
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("what"), max_length=500)
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.subject}"

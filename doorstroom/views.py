@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -13,6 +14,7 @@ from doorstroom.exports import (
     iter_csv,
     write_xlsx,
 )
+from doorstroom.models import PersonalDataAccess
 
 
 def home(request):
@@ -43,6 +45,13 @@ def export_download(request, name: str):
     dialect = params.pop("dialect", [DEFAULT_DIALECT])[-1]
     for ignored in ("page", "sort"):
         params.pop(ignored, None)
+    if export_class.contains_personal_data:
+        require_personal_data_access(request.user)
+        personal_data_access_log(
+            user=request.user,
+            action=PersonalDataAccess.Action.EXPORT,
+            subject=request.get_full_path(),
+        )
     try:
         if file_format not in ("csv", "xlsx"):
             raise ExportError(f"Onbekend formaat '{file_format}'. Kies csv of xlsx.")

@@ -19,9 +19,7 @@ class MandatesExport(Export):
     key_columns = ("Projectnummer",)
 
     def get_queryset(self) -> QuerySet:
-        queryset = Mandate.objects.for_listing()
-        # Without a user (the command line, for those with access to the server) all rows.
-        return queryset if self.user is None else queryset.visible_to(self.user)
+        return self.scoped(Mandate.objects.for_listing())
 
     def header(self) -> Sequence[str]:
         return ["Oproep", "Oproeptitel", "Projectnummer", "Projectnaam", "Promotor", "Provincie"]

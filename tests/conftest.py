@@ -42,8 +42,8 @@ def make_user(db):
 
 @pytest.fixture
 def user(make_user):
-    """A policy analyst: reads everything, no personal data, no edits."""
-    return make_user("analist", Role.ANALYST)
+    """A VDAB editor: sees and edits every record (role-specific tests use make_user)."""
+    return make_user("redacteur", Role.EDITOR)
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_every_page_requires_login(client, seed, url):
 def test_login_page_is_open_and_logs_in(client, user):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(
-        reverse("login"), {"username": "analist", "password": "een-lang-wachtwoord-2026"}
+        reverse("login"), {"username": "redacteur", "password": "een-lang-wachtwoord-2026"}
     )
     assert response.status_code == 302
     assert client.get(reverse("mandates:list")).status_code == 200

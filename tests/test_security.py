@@ -12,7 +12,7 @@ from doorstroom.middleware import SESSION_STARTED_KEY
 
 
 def login(client, password):
-    return client.post(reverse("login"), {"username": "analist", "password": password})
+    return client.post(reverse("login"), {"username": "redacteur", "password": password})
 
 
 def test_login_is_throttled_after_repeated_failures(client, user):

@@ -220,6 +220,7 @@ def test_an_exception_ticked_in_the_admin_is_signed_by_the_staff_member(
             "phases-MIN_NUM_FORMS": "0",
             "phases-MAX_NUM_FORMS": "1000",
             "phases-0-id": record.pk,
+            "phases-0-seen_version": record.version,
             "phases-0-trajectory": trajectory.pk,
             "phases-0-phase": 1,
             "phases-0-start_date": "04/03/2019",

@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.access import personal_data_access_log, require_personal_data_access
+from doorstroom.admin import AuditHistoryMixin
+from doorstroom.concurrency import OptimisticLockForm
+from doorstroom.models import PersonalDataAccess
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
@@ -11,6 +16,7 @@ from trajectories.models import (
     Trajectory,
     Worker,
 )
+from trajectories.services import worker_erase
 
 
 class FeeSchedulePhaseInline(admin.TabularInline):
@@ -19,7 +25,7 @@ class FeeSchedulePhaseInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
+class FeeScheduleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "valid_from",
@@ -35,7 +41,7 @@ class FeeScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthIndexMonth)
-class HealthIndexMonthAdmin(admin.ModelAdmin):
+class HealthIndexMonthAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["month", "value", "verified", "source"]
     list_filter = ["verified"]
     search_fields = ["source"]
@@ -43,18 +49,74 @@ class HealthIndexMonthAdmin(admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(AuditHistoryMixin, admin.ModelAdmin):
     # The national number is only on the change form, never in the list.
-    list_display = ["reference", "last_name", "first_name"]
+    list_display = ["reference", "last_name", "first_name", "erased_at"]
     search_fields = ["=reference", "last_name", "first_name", "=insz"]
-    readonly_fields = ["reference"]
-    fields = ["reference", "first_name", "last_name", "insz"]
+    readonly_fields = ["reference", "erased_at"]
+    fields = ["reference", "first_name", "last_name", "insz", "erased_at"]
+    actions = ["erase_personal_data"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        require_personal_data_access(request.user)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Names and national numbers are on this page: who opened it is recorded.
+        require_personal_data_access(request.user)
+        if request.method == "GET":
+            personal_data_access_log(
+                user=request.user,
+                action=PersonalDataAccess.Action.VIEW,
+                subject=f"werknemer {object_id} (beheer)",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Erase personal data (GDPR request)"), permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/trajectories/worker/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "workers": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for worker in queryset:
+            worker_erase(worker=worker)
+        self.message_user(
+            request,
+            _("Personal data erased for %(count)d worker(s); their figures are unchanged.")
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+        return None
+
+
+class PhaseRecordForm(OptimisticLockForm):
+    class Meta:
+        model = PhaseRecord
+        fields = "__all__"
+
+
+class TrajectoryForm(OptimisticLockForm):
+    class Meta:
+        model = Trajectory
+        fields = "__all__"
 
 
 class PhaseRecordInline(admin.TabularInline):
     model = PhaseRecord
+    form = PhaseRecordForm
     extra = 0
     fields = [
+        "seen_version",
         "phase",
         "start_date",
         "end_date",
@@ -87,7 +149,9 @@ class PhaseRecordInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(admin.ModelAdmin):
+class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    form = TrajectoryForm
+    audit_related_event_models = ("trajectories.PhaseRecordEvent",)
     list_display = [
         "worker_reference",
         "mandate",
@@ -110,7 +174,11 @@ class TrajectoryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return Trajectory.objects.for_listing(timezone.localdate())
+        return Trajectory.objects.for_listing(timezone.localdate()).visible_to(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        require_personal_data_access(request.user)
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("worker"), ordering="worker__reference")
     def worker_reference(self, obj) -> str:

@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone, translation
 
-from doorstroom.disclosure import suppress_count
+from doorstroom.disclosure import SUPPRESSED, is_small, suppress_count, total_reveals
 from doorstroom.exports import Cell, Export, ExportError, register
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
@@ -181,23 +181,21 @@ class TrajectoryStatsExport(Export):
         return ["Indeling", "Waarde", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        trajectories = trajectories_in_period(self.filters).order_by()
+        trajectories = self.scoped(trajectories_in_period(self.filters)).order_by()
+        total = trajectories.count()
 
         per_call = dict(
             trajectories.values_list("mandate__call__number").annotate(n=Count("id", distinct=True))
         )
-        for call in Call.objects.all():
-            count = suppress_count(per_call.get(call.number, 0))
-            yield ["ESF-oproep", f"{call.number} {call.title}", count]
+        calls = [(f"{c.number} {c.title}", per_call.get(c.number, 0)) for c in Call.objects.all()]
 
         per_province = dict(
             trajectories.values_list("mandate__provinces__name").annotate(
                 n=Count("id", distinct=True)
             )
         )
-        for province in Province.objects.all():
-            yield ["Provincie", province.name, suppress_count(per_province.get(province.name, 0))]
-        yield ["Provincie", UNKNOWN, suppress_count(per_province.get(None, 0))]
+        provinces = [(p.name, per_province.get(p.name, 0)) for p in Province.objects.all()]
+        provinces.append((UNKNOWN, per_province.get(None, 0)))
 
         later = PhaseRecord.objects.filter(
             trajectory=OuterRef("trajectory"), phase__gt=OuterRef("phase")
@@ -209,14 +207,26 @@ class TrajectoryStatsExport(Export):
             .values_list("phase")
             .annotate(n=Count("id"))
         )
-        for phase in Phase:
-            yield ["Fase", dutch(phase.label), suppress_count(per_phase.get(phase.value, 0))]
+        phases = [(dutch(phase.label), per_phase.get(phase.value, 0)) for phase in Phase]
+        # With "no phase yet" the phases add up to the total, like calls and statuses do.
+        phases.append(("nog geen fase gestart", total - sum(per_phase.values())))
 
         per_status = dict(trajectories.values_list("status").annotate(n=Count("id")))
-        for status in TrajectoryStatus:
-            yield ["Status", dutch(status.label), suppress_count(per_status.get(status.value, 0))]
+        statuses = [(dutch(s.label), per_status.get(s.value, 0)) for s in TrajectoryStatus]
 
-        yield ["Totaal", "alle trajecten", suppress_count(trajectories.count())]
+        groups = [("ESF-oproep", calls), ("Provincie", provinces), ("Fase", phases)]
+        groups.append(("Status", statuses))
+        total_hidden = is_small(total)
+        for label, parts in groups:
+            counts = [count for _, count in parts]
+            for value, count in parts:
+                yield [label, value, suppress_count(count)]
+            # A total that, with this breakdown's published counts, gives a small one away is
+            # suppressed too (a breakdown where a trajectory can count twice does not add up
+            # to the total and cannot be used that way).
+            if sum(counts) == total and total_reveals(counts, [is_small(c) for c in counts]):
+                total_hidden = True
+        yield ["Totaal", "alle trajecten", SUPPRESSED if total_hidden else total]
 
 
 # --- what is owed -------------------------------------------------------------------------------
@@ -269,7 +279,7 @@ class ProviderStatementExport(Export):
         ]
 
     def get_phases(self) -> QuerySet:
-        phases = PhaseRecord.objects.completed()
+        phases = self.scoped(PhaseRecord.objects.completed())
         if self.filters.get("date_from"):
             phases = phases.filter(end_date__gte=self.filters["date_from"])
         if self.filters.get("date_to"):
@@ -349,9 +359,10 @@ class TrajectoriesExport(Export):
         "fase, status, uren en vergoedingen. Alleen voor intern gebruik."
     )
     filterset_class = TrajectoryFilter
+    contains_personal_data = True
 
     def get_queryset(self) -> QuerySet:
-        return Trajectory.objects.for_listing(timezone.localdate())
+        return self.scoped(Trajectory.objects.for_listing(timezone.localdate()))
 
     def header(self) -> Sequence[str]:
         return [

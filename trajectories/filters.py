@@ -10,7 +10,17 @@ from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
 DATE_HELP = _("Date as YYYY-MM-DD or DD/MM/YYYY.")
 
 
-class TrajectoryFilter(django_filters.FilterSet):
+class ScopedChoicesMixin:
+    """Offer only the mandates the user may see (a provider does not learn the others' names)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and "mandate" in self.filters:
+            self.filters["mandate"].queryset = Mandate.objects.visible_to(user)
+
+
+class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the Trajecten page, also used by the `trajectories` export."""
 
     call = django_filters.ModelChoiceFilter(
@@ -96,7 +106,7 @@ class TrajectoryFilter(django_filters.FilterSet):
         return queryset.filter(status=TrajectoryStatus.COMPLETED, end_date__lte=value)
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the page of running phases near or past their maximum duration."""
 
     call = django_filters.ModelChoiceFilter(
@@ -124,7 +134,7 @@ class DeadlineFilter(django_filters.FilterSet):
         return queryset.overdue(timezone.localdate()) if value else queryset
 
 
-class HoursFilter(django_filters.FilterSet):
+class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",

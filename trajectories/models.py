@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as be_nn
 
+from doorstroom.audit import audited
+from doorstroom.concurrency import version_bump_trigger
 from mandates.models import Mandate, Organisation
 
 NORM_HOURS_PER_TRAJECTORY = 140
@@ -75,6 +77,7 @@ class FeeScheduleQuerySet(models.QuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
+@audited()
 class FeeSchedule(models.Model):
     """A dated version of the fees per phase, the cap and how they follow the health index."""
 
@@ -134,6 +137,7 @@ class FeeSchedule(models.Model):
         return self.name
 
 
+@audited()
 class FeeSchedulePhase(models.Model):
     schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="phases")
     phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
@@ -162,6 +166,7 @@ class FeeSchedulePhase(models.Model):
         return f"{self.schedule}: {self.get_phase_display()}"
 
 
+@audited()
 class HealthIndexMonth(models.Model):
     """The health index (base 2013 = 100) of one month, with how sure we are of it."""
 
@@ -223,6 +228,19 @@ class NextWorkerReference(models.Func):
     output_field = models.CharField()
 
 
+class WorkerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkerQuerySet:
+        """Workers with a trajectory this user may see (everyone, for the wider roles)."""
+        from doorstroom import roles
+
+        if roles.sees_everything(user):
+            return self
+        trajectories = Trajectory.objects.visible_to(user)
+        return self.filter(pk__in=trajectories.values("worker_id"))
+
+
+# Name and INSZ never enter the audit trail: erasing them (GDPR) must leave no copy behind.
+@audited(exclude=["first_name", "last_name", "insz"])
 class Worker(models.Model):
     """A target-group worker. Everywhere but the administration, only the reference shows."""
 
@@ -241,6 +259,15 @@ class Worker(models.Model):
         help_text=_("Eleven digits; dots and dashes are removed."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Name and national number were erased on request (GDPR)."),
+    )
+
+    objects = WorkerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target-group worker")
@@ -360,6 +387,7 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(phases__phase=phase).exclude(Exists(later))
 
 
+@audited()
 class Trajectory(models.Model):
     """One worker's guidance by a mandated provider through the four phases."""
 
@@ -401,9 +429,14 @@ class Trajectory(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Raised by a database trigger on every update, so a form opened before someone else's
+    # change (or a service's, or a bulk update) cannot silently overwrite it.
+    version = models.PositiveIntegerField(_("version"), db_default=1, editable=False)
+
     objects = TrajectoryQuerySet.as_manager()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
         ordering = ["-start_date", "-pk"]
@@ -467,6 +500,7 @@ class PhaseRecordQuerySet(models.QuerySet):
         ).order_by("deadline", "pk")
 
 
+@audited()
 class PhaseRecord(models.Model):
     """One phase of a trajectory; once completed it carries its fee and the index behind it."""
 
@@ -522,9 +556,14 @@ class PhaseRecord(models.Model):
         _("exception approved at"), null=True, blank=True
     )
 
+    # Raised by a database trigger on every update, so a form opened before someone else's
+    # change (or a service's, or a bulk update) cannot silently overwrite it.
+    version = models.PositiveIntegerField(_("version"), db_default=1, editable=False)
+
     objects = PhaseRecordQuerySet.as_manager()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         ordering = ["trajectory", "phase"]

@@ -401,3 +401,20 @@ def trajectory_outcome_record(*, trajectory: Trajectory, outcome: str) -> Trajec
 def trajectory_fees_total(*, trajectory: Trajectory) -> Decimal:
     total = trajectory.phases.aggregate(total=Sum("fee_amount"))["total"]
     return total or Decimal("0.00")
+
+
+@transaction.atomic
+def worker_erase(*, worker: Worker) -> Worker:
+    """Erase a worker's personal data on request (GDPR), keeping every figure intact.
+
+    Name and national number are removed; the pseudonymous reference and the trajectories stay,
+    so counts, fees and statements do not change. The audit trail never held the name or the
+    national number (they are excluded from tracking), so no copy remains there either.
+    """
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker.first_name = ""
+    worker.last_name = ""
+    worker.insz = None
+    worker.erased_at = timezone.now()
+    worker.save(update_fields=["first_name", "last_name", "insz", "erased_at"])
+    return worker

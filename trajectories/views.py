@@ -4,6 +4,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.access import PersonalDataMixin
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
@@ -18,7 +19,7 @@ from trajectories.models import (
 from trajectories.tables import DeadlineTable, HoursTable, TrajectoryTable
 
 
-class TrajectoryListView(SingleTableMixin, FilterView):
+class TrajectoryListView(PersonalDataMixin, SingleTableMixin, FilterView):
     filterset_class = TrajectoryFilter
     table_class = TrajectoryTable
     # The table paginates; the view's own paginate_by would count all rows a second time.
@@ -27,10 +28,10 @@ class TrajectoryListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # "Overdue" depends on today, so the queryset is built per request.
-        return Trajectory.objects.for_listing(timezone.localdate())
+        return Trajectory.objects.for_listing(timezone.localdate()).visible_to(self.request.user)
 
 
-class TrajectoryDetailView(DetailView):
+class TrajectoryDetailView(PersonalDataMixin, DetailView):
     template_name = "trajectories/trajectory_detail.html"
     queryset = Trajectory.objects.select_related(
         "worker", "mandate__call", "mandate__promoter", "origin_employer", "host_employer"
@@ -42,6 +43,10 @@ class TrajectoryDetailView(DetailView):
             ).order_by("phase"),
         )
     )
+
+    def get_queryset(self):
+        # Out of scope is "not found", as for a trajectory that does not exist.
+        return super().get_queryset().visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,7 +61,7 @@ class TrajectoryDetailView(DetailView):
         return context
 
 
-class DeadlineListView(SingleTableMixin, FilterView):
+class DeadlineListView(PersonalDataMixin, SingleTableMixin, FilterView):
     """Running phases near (within two weeks) or past their maximum duration."""
 
     filterset_class = DeadlineFilter
@@ -65,7 +70,11 @@ class DeadlineListView(SingleTableMixin, FilterView):
     template_name = "trajectories/deadline_list.html"
 
     def get_queryset(self):
-        return PhaseRecord.objects.near_or_past_deadline(timezone.localdate()).for_deadlines()
+        return (
+            PhaseRecord.objects.near_or_past_deadline(timezone.localdate())
+            .for_deadlines()
+            .visible_to(self.request.user)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,7 +89,7 @@ class HoursView(SingleTableMixin, FilterView):
     template_name = "trajectories/hours.html"
 
     def get_queryset(self):
-        return Trajectory.objects.all()
+        return Trajectory.objects.visible_to(self.request.user)
 
     def get_table_data(self):
         return self.object_list.hours_per_mandate()

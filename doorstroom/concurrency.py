@@ -1,0 +1,51 @@
+"""Two people editing the same record: the second save of a stale copy is refused.
+
+A model opts in with a `version` field and `version_bump_trigger()` in its Meta.triggers: the
+database raises the version on every UPDATE, whatever path it takes (form, service, bulk update,
+import). A form built on `OptimisticLockForm` carries the version it was opened with and, inside
+the admin's transaction, locks the row and compares before saving.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django import forms
+from django.core.exceptions import ValidationError
+
+STALE_MESSAGE = (
+    "Iemand anders heeft dit record gewijzigd sinds u het opende. Uw wijzigingen zijn niet "
+    "bewaard: open het record opnieuw en breng ze daarna aan."
+)
+
+
+def version_bump_trigger() -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name="version_bump",
+        operation=pgtrigger.Update,
+        when=pgtrigger.Before,
+        func="NEW.version := OLD.version + 1; RETURN NEW;",
+    )
+
+
+class OptimisticLockForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        current = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if cleaned.get("seen_version") != current:
+            raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
