@@ -30,3 +30,37 @@ class PersonalDataMixin:
                 subject=request.get_full_path(),
             )
         return super().dispatch(request, *args, **kwargs)
+
+
+def require_wide_role(user) -> None:
+    """Pages about the whole of the data (parliamentary questions): not for provincial staff or
+    provider users, whose work is limited to their own part."""
+    if not roles.sees_everything(user):
+        raise PermissionDenied("Deze pagina's zijn er voor VDAB, het departement en analisten.")
+
+
+class WideRoleRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        require_wide_role(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoleRequiredMiddleware:
+    """A logged-in account without a role sees no data at all (403), until an administrator
+    gives it one. Login, logout, the language switch and the admin (own checks) are exempt."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or roles.role_of(request.user) is not None:
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None  # login_not_required views: login page, language switch
+        match = request.resolver_match
+        if match and (match.namespace == "admin" or match.url_name == "logout"):
+            return None
+        raise PermissionDenied("Uw account heeft nog geen rol; vraag er een aan de beheerder.")

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Every page requires login unless its view is marked login_not_required: a new view
     # cannot forget it.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "doorstroom.access.RoleRequiredMiddleware",
     "doorstroom.middleware.AbsoluteSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "doorstroom.context_processors.role",
             ],
         },
     },

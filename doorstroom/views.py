@@ -76,7 +76,3 @@ def export_download(request, name: str):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def module_pending(request, title: str):
-    return render(request, "doorstroom/module_pending.html", {"title": title})

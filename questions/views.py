@@ -8,6 +8,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.access import WideRoleRequiredMixin, require_wide_role
 from doorstroom.exports import ExportError
 from questions.filters import QuestionFilter
 from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
@@ -20,7 +21,7 @@ from questions.services import (
 from questions.tables import QuestionTable
 
 
-class QuestionListView(SingleTableMixin, FilterView):
+class QuestionListView(WideRoleRequiredMixin, SingleTableMixin, FilterView):
     queryset = ParliamentaryQuestion.objects.for_listing()
     filterset_class = QuestionFilter
     table_class = QuestionTable
@@ -28,7 +29,7 @@ class QuestionListView(SingleTableMixin, FilterView):
     template_name = "questions/question_list.html"
 
 
-class QuestionDetailView(DetailView):
+class QuestionDetailView(WideRoleRequiredMixin, DetailView):
     template_name = "questions/question_detail.html"
     queryset = ParliamentaryQuestion.objects.prefetch_related(
         Prefetch(
@@ -43,6 +44,7 @@ class QuestionDetailView(DetailView):
 
 @require_POST
 def pack_generate(request, pk: int):
+    require_wide_role(request.user)
     question = get_object_or_404(ParliamentaryQuestion, pk=pk)
     try:
         pack = answer_pack_generate(question=question, user=request.user)
@@ -53,7 +55,8 @@ def pack_generate(request, pk: int):
     return redirect("questions:pack-download", pk=pack.pk)
 
 
-def _pack(pk: int) -> AnswerPack:
+def _pack(request, pk: int) -> AnswerPack:
+    require_wide_role(request.user)
     return get_object_or_404(
         AnswerPack.objects.select_related("question", "generated_by").prefetch_related("tables"),
         pk=pk,
@@ -61,7 +64,7 @@ def _pack(pk: int) -> AnswerPack:
 
 
 def pack_download(request, pk: int):
-    pack = _pack(pk)
+    pack = _pack(request, pk)
     response = HttpResponse(answer_pack_archive(pack=pack), content_type="application/zip")
     stamp = pack.generated_at.strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = (
@@ -71,11 +74,11 @@ def pack_download(request, pk: int):
 
 
 def pack_html(request, pk: int):
-    return HttpResponse(answer_pack_html(pack=_pack(pk)))
+    return HttpResponse(answer_pack_html(pack=_pack(request, pk)))
 
 
 def pack_detail(request, pk: int):
-    pack = _pack(pk)
+    pack = _pack(request, pk)
     comparisons = answer_pack_compare(pack=pack) if request.GET.get("compare") else None
     if comparisons is not None and all(c.identical for c in comparisons):
         messages.success(request, _("Every table is still identical to what was sent."))
