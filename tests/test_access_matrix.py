@@ -1,0 +1,328 @@
+"""Every URL x every role x GET and POST, with the status each must get.
+
+The application's own URLs are listed one by one below. The admin's URLs follow from the roles'
+model permissions (doorstroom.roles.ROLE_PERMISSIONS) and the scoping of each ModelAdmin. A guard
+test fails as soon as a URL exists that this file does not cover, so a new page cannot ship
+without deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from doorstroom.roles import Role
+from mandates.models import Mandate, Organisation, Province
+from pilots.models import Pilot
+from questions.models import ParliamentaryQuestion
+from questions.services import answer_pack_generate
+from tests.factories import OrganisationFactory
+from trajectories.services import trajectory_start, worker_create
+
+ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN = (
+    "anonymous",
+    "no-role",
+    "analyst",
+    "provider",
+    "provincial",
+    "editor",
+    "administrator",
+)
+ROLES = [ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN]
+WITH_ROLE = [ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN]
+WIDE = [ANALYST, EDITOR, ADMIN]
+
+
+def expect(ok: int, allowed: list[str], *, denied: int = 403, anon: int = 302) -> dict[str, int]:
+    """`ok` for the allowed roles, `denied` for the other roles, a login redirect for anonymous,
+    403 for an account without a role (doorstroom.access.RoleRequiredMiddleware)."""
+    result = {ANON: anon, NONE: 403}
+    for role in WITH_ROLE:
+        result[role] = ok if role in allowed else denied
+    return result
+
+
+def same(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+# name: (path arguments key, expected GET, expected POST). Keys with "#" are a second object.
+APP: dict[str, tuple[str | None, dict, dict]] = {
+    "home": (None, expect(302, WITH_ROLE), expect(302, WITH_ROLE)),
+    "login": (None, same(200), same(200)),
+    "logout": (None, {**same(405), ANON: 302}, same(302)),
+    "set_language": (None, same(302), same(302)),
+    "mandates:list": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    # 6441 has no known province and is not EMINO's: out of scope is "not found".
+    "mandates:detail": ("mandate", expect(200, WIDE, denied=404), expect(405, WITH_ROLE)),
+    "mandates:detail#own": (
+        "own_mandate",
+        expect(200, [*WIDE, PROVIDER, PROVINCIAL]),
+        expect(405, WITH_ROLE),
+    ),
+    "pilots:list": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "pilots:detail": ("pilot", expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "pilots:overview": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
+    "pilots:care": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
+    "trajectories:list": (
+        None,
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    "trajectories:detail": (
+        "own_trajectory",
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    "trajectories:detail#other": (
+        "other_trajectory",
+        {**expect(200, [EDITOR, ADMIN], denied=404), ANALYST: 403},
+        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    "trajectories:deadlines": (
+        None,
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    "trajectories:hours": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "trajectories:health-index": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "questions:list": (None, expect(200, WIDE), expect(405, WIDE)),
+    "questions:detail": ("question", expect(200, WIDE), expect(405, WIDE)),
+    "questions:pack-generate": ("question", expect(405, WITH_ROLE), expect(302, WIDE)),
+    "questions:pack-detail": ("pack", expect(200, WIDE), expect(200, WIDE)),
+    "questions:pack-download": ("pack", expect(200, WIDE), expect(200, WIDE)),
+    "questions:pack-html": ("pack", expect(200, WIDE), expect(200, WIDE)),
+    "exports": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
+    "export-download": ("export_mandates", expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "export-download#personal": (
+        "export_trajectories",
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(405, WITH_ROLE),
+    ),
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(name, pattern) of every URL of the project, admin included."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+ADMIN_MODEL_VIEWS = ("changelist", "add", "change", "delete", "history", "autocomplete")
+# Admin URLs that are not a model's, with their GET status for staff and for the others.
+ADMIN_SITE = {
+    "admin:index": (200, 302),
+    "admin:login": (302, 200),  # staff are sent on to the index; others see the form
+    "admin:logout": (405, 302),
+    "admin:password_change": (200, 302),
+    "admin:password_change_done": (200, 302),
+    "admin:jsi18n": (200, 302),
+    "admin:autocomplete": (403, 302),  # without its parameters: refused, never listed
+    "admin:view_on_site": (None, None),  # a redirect helper; checked by the guard only
+    "admin:app_list": (None, None),
+    "admin:auth_user_password_change": (None, None),  # tested with the users below
+    None: (None, None),  # the admin's catch-all (final_catch_all_view)
+}
+
+
+def test_every_url_is_covered_by_the_matrix():
+    model_urls = {
+        f"admin:{m._meta.app_label}_{m._meta.model_name}_{view}"
+        for m in admin.site._registry
+        for view in ADMIN_MODEL_VIEWS
+    }
+    covered = {name.split("#")[0] for name in APP} | model_urls | set(ADMIN_SITE)
+    missing = sorted(
+        f"{name} ({pattern})" for name, pattern in url_patterns() if name not in covered
+    )
+    assert missing == [], f"URLs without an access rule: {missing}"
+
+
+@pytest.fixture
+def world(seed, make_user):
+    emino = Organisation.objects.get(name="EMINO")
+    limburg = Province.objects.get(name="Limburg")
+
+    def trajectory(number):
+        return trajectory_start(
+            worker=worker_create(first_name="Jan", last_name="Peeters"),
+            mandate=Mandate.objects.get(project_number=number),
+            origin_employer=OrganisationFactory(),
+            start_date=dt.date(2024, 3, 4),
+        )
+
+    users = {
+        ANON: None,
+        NONE: make_user("geen-rol", None),
+        ANALYST: make_user("analist", Role.ANALYST),
+        PROVIDER: make_user("emino", Role.PROVIDER, organisation=emino),
+        PROVINCIAL: make_user("limburg", Role.PROVINCIAL, province=limburg, is_staff=True),
+        EDITOR: make_user("redactie", Role.EDITOR, is_staff=True),
+        ADMIN: make_user("beheer", None, is_staff=True, is_superuser=True),
+    }
+    question = ParliamentaryQuestion.objects.get(number=35)
+    objects = {
+        "mandate": {"project_number": 6441},
+        "own_mandate": {"project_number": 7887},  # EMINO's, in Limburg
+        "pilot": {"pk": Pilot.objects.first().pk},
+        "own_trajectory": {"pk": trajectory(7887).pk},
+        "other_trajectory": {"pk": trajectory(6454).pk},
+        "question": {"pk": question.pk},
+        "pack": {"pk": answer_pack_generate(question=question, user=users[EDITOR]).pk},
+        "export_mandates": {"name": "mandates"},
+        "export_trajectories": {"name": "trajectories"},
+    }
+    return users, objects
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def table_fingerprint() -> dict[str, int]:
+    """Row counts of the data tables, to show a refused request changed nothing."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in (
+            "mandates_mandate",
+            "trajectories_trajectory",
+            "trajectories_phaserecord",
+            "trajectories_worker",
+            "pilots_pilot",
+            "mandates_organisation",
+        ):
+            cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(t::text)), 0) FROM {table} t")
+            counts[table] = cursor.fetchone()
+    return counts
+
+
+def test_application_urls_for_every_role_and_method(world):
+    users, objects = world
+    failures = []
+    for key, (object_key, get_expected, post_expected) in APP.items():
+        name = key.split("#")[0]
+        url = reverse(name, kwargs=objects[object_key] if object_key else None)
+        for role in ROLES:
+            for method, expected in (("get", get_expected), ("post", post_expected)):
+                before = table_fingerprint()
+                response = getattr(client_for(users[role]), method)(url)
+                got, wanted = response.status_code, expected[role]
+                if got != wanted:
+                    failures.append(f"{method.upper()} {url} as {role}: {got}, expected {wanted}")
+                if response.status_code in (403, 404, 405) and table_fingerprint() != before:
+                    failures.append(
+                        f"{method.upper()} {url} as {role} was refused but changed data"
+                    )
+    assert failures == [], "\n".join(failures)
+
+
+def allowed(role: str, model_admin, action: str) -> bool:
+    """What the roles' permissions grant, within what the ModelAdmin allows anyone at all
+    (a read-only admin, such as the answer packs, allows no one to add or change)."""
+    from doorstroom.roles import ROLE_PERMISSIONS
+
+    anyone = getattr(model_admin, f"has_{action}_permission")(ADMIN_REQUEST)
+    if role == ADMIN or not anyone:
+        return anyone
+    grants = ROLE_PERMISSIONS[{PROVINCIAL: Role.PROVINCIAL, EDITOR: Role.EDITOR}[role]]
+    model = model_admin.model
+    actions = grants.get(model._meta.app_label, ())
+    return action in actions or f"{model._meta.model_name}.{action}" in actions
+
+
+def test_admin_urls_for_every_role(world):
+    global ADMIN_REQUEST
+    users, _ = world
+    ADMIN_REQUEST = _request_for(users[ADMIN])
+    failures = []
+    for model, model_admin in admin.site._registry.items():
+        obj = model_admin.get_queryset(ADMIN_REQUEST).first()
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for role in ROLES:
+            client = client_for(users[role])
+            staff = role in (PROVINCIAL, EDITOR, ADMIN)
+            if not staff:
+                expected_all = 302  # the admin sends everyone else to its login page
+            visible = (
+                obj is not None
+                and staff
+                and model_admin.get_queryset(_request_for(users[role])).filter(pk=obj.pk).exists()
+            )
+            may_view = staff and (
+                allowed(role, model_admin, "view") or allowed(role, model_admin, "change")
+            )
+            seen = 200 if visible else 302  # out of scope: "does not exist", back to the index
+            cases = [
+                (f"{prefix}_changelist", None, 200 if may_view else 403),
+                (
+                    f"{prefix}_add",
+                    None,
+                    200 if staff and allowed(role, model_admin, "add") else 403,
+                ),
+            ]
+            if obj is not None:
+                may_delete = staff and allowed(role, model_admin, "delete")
+                cases += [
+                    (f"{prefix}_change", [obj.pk], seen if may_view else 403),
+                    # The audit history answers "not found" for a record out of scope.
+                    (f"{prefix}_history", [obj.pk], (200 if visible else 404) if may_view else 403),
+                    (f"{prefix}_delete", [obj.pk], seen if may_delete else 403),
+                ]
+            for name, args, staff_status in cases:
+                expected = staff_status if staff else expected_all
+                response = client.get(reverse(name, args=args))
+                if response.status_code != expected:
+                    failures.append(
+                        f"GET {name} as {role}: {response.status_code}, expected {expected}"
+                    )
+            if obj is not None:
+                # An empty POST to the change form: refused without a change where not allowed.
+                before = table_fingerprint()
+                response = client.post(reverse(f"{prefix}_change", args=[obj.pk]), {})
+                may_change = staff and visible and allowed(role, model_admin, "change")
+                if not may_change and table_fingerprint() != before:
+                    failures.append(f"POST {prefix}_change as {role} changed data")
+                if not staff and response.status_code != 302:
+                    failures.append(f"POST {prefix}_change as {role}: {response.status_code}")
+    password_url = reverse("admin:auth_user_password_change", args=[users[EDITOR].pk])
+    for role in ROLES:
+        expected = {ADMIN: 200, EDITOR: 403, PROVINCIAL: 403}.get(role, 302)
+        response = client_for(users[role]).get(password_url)
+        if response.status_code != expected:
+            failures.append(f"GET {password_url} as {role}: {response.status_code}")
+    for name, (staff_status, other_status) in ADMIN_SITE.items():
+        if staff_status is None:
+            continue
+        for role in ROLES:
+            expected = staff_status if role in (PROVINCIAL, EDITOR, ADMIN) else other_status
+            response = client_for(users[role]).get(reverse(name))
+            if response.status_code != expected:
+                failures.append(
+                    f"GET {name} as {role}: {response.status_code}, expected {expected}"
+                )
+    assert failures == [], "\n".join(failures)
+
+
+ADMIN_REQUEST = None
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    request.resolver_match = resolve(reverse("admin:index"))
+    return request
