@@ -68,8 +68,15 @@ class Export:
     filterset_class: ClassVar[type | None] = None
     filter_form_class: ClassVar[type[forms.Form] | None] = None
     # Exports carrying anything about an individual worker (even a pseudonymous reference) say
-    # so: they are never part of an answer to parliament.
+    # so: they are never part of an answer to parliament, and only roles that may see personal
+    # data can download them (each download is logged).
     contains_personal_data: ClassVar[bool] = False
+    # False for internal documents with exact figures (a payment statement): not for publication,
+    # so never part of an answer pack.
+    publishable: ClassVar[bool] = True
+    # True when the export counts worker records of this application: such counts must go
+    # through doorstroom.disclosure (1 to 4 shown as "<5"); a test holds every such export to it.
+    counts_workers: ClassVar[bool] = False
     # Header names that identify a row, so a regenerated table can tell changed rows from
     # added and removed ones. Without them a changed row shows as removed plus added.
     key_columns: ClassVar[tuple[str, ...]] = ()
@@ -127,6 +134,10 @@ class Export:
             text = str(field.help_text or field.label or name)
             result.append((name, text))
         return result
+
+    @classmethod
+    def may_be_published(cls) -> bool:
+        return cls.publishable and not cls.contains_personal_data
 
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError

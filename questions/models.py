@@ -94,6 +94,11 @@ def validate_export_name(value: str) -> None:
             _("The export %(name)s contains personal data and cannot answer a question."),
             params={"name": value},
         )
+    if not export_class.may_be_published():
+        raise ValidationError(
+            _("The export %(name)s is an internal document and cannot answer a question."),
+            params={"name": value},
+        )
 
 
 class AnswerTable(models.Model):

@@ -66,8 +66,8 @@ class TableResult:
 
 def _run_table(table: AnswerTable, position: int) -> TableResult:
     export_class = get_export(table.export_name)
-    if export_class.contains_personal_data:
-        raise ExportError(f"Export '{table.export_name}' bevat persoonsgegevens.")
+    if not export_class.may_be_published():
+        raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
     filters = {key: str(value) for key, value in (table.filters or {}).items()}
     export = export_class(filters)
     return TableResult(

@@ -176,6 +176,7 @@ class TrajectoryStatsExport(Export):
         "van 1 tot 4 staan als <5; geen gegevens van personen."
     )
     filter_form_class = PeriodFilterForm
+    counts_workers = True
 
     def header(self) -> Sequence[str]:
         return ["Indeling", "Waarde", "Aantal trajecten"]
@@ -263,6 +264,8 @@ class ProviderStatementExport(Export):
         "en een eindtotaal. Alleen aantallen en bedragen, geen gegevens van personen."
     )
     filter_form_class = StatementFilterForm
+    # A payment statement needs exact counts and amounts: for staff, not for publication.
+    publishable = False
 
     def header(self) -> Sequence[str]:
         return [
