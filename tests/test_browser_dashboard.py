@@ -122,3 +122,13 @@ def test_pages_pass_the_accessibility_check(page, staff, trajectories, path):
     page.goto(page.base_url + path.format(trajectory=trajectories[0].pk))
     assert page.locator("h1").count() == 1
     assert accessibility_violations(page) == []
+
+
+def test_the_printed_dashboard_leaves_out_navigation_and_filters(page, staff, trajectories):
+    log_in(page)
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator("form.filters").is_hidden()
+    assert page.locator(".downloads").first.is_hidden()
+    assert page.locator("#dashboard-phases-table").is_visible()
+    assert page.locator("#dashboard-phases svg").is_visible()

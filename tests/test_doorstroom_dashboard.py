@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -174,3 +175,57 @@ def test_query_count_does_not_grow_with_the_data(logged_in_client, seed):
     small = count_queries()
     demo_generate(count=400, seed=3)
     assert count_queries() == small
+
+
+@pytest.mark.parametrize("name", [spec.export_name for spec in SECTIONS])
+def test_export_download_query_count_does_not_grow_with_the_data(logged_in_client, seed, name):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = logged_in_client.get(
+                reverse("export-download", args=[name]), {"format": "csv"}
+            )
+            b"".join(response.streaming_content)
+        assert response.status_code == 200
+        return len(captured)
+
+    demo_generate(count=20, seed=2)
+    count_queries()
+    small = count_queries()
+    demo_generate(count=400, seed=3)
+    assert count_queries() == small
+
+
+def test_the_exports_run_on_the_command_line_unscoped(seed):
+    start()
+    out = io.StringIO()
+    call_command(
+        "export", "dashboard-calls", "--dialect", "rfc4180", "--filter", "call=432", stdout=out
+    )
+    lines = list(csv.reader(io.StringIO(out.getvalue())))
+    assert lines == [
+        ["ESF-oproep", "Titel", "Aantal trajecten"],
+        ["432", "Doorstroom SE", "<5"],
+        ["Totaal", "", "<5"],
+    ]
+
+
+def test_the_funnel_chart_groups_bars_per_status_with_a_legend(logged_in_client, demo):
+    _, sections = dashboard(logged_in_client)
+    svg = str(sections["dashboard-phases"].chart)
+    assert "<title>Trajecten per fase en status</title>" in svg
+    for status in ("Lopend", "Afgerond", "Stopgezet"):
+        assert f">{status}</text>" in svg
+    # one bar per phase and status, each in its status' colour
+    assert svg.count('fill="#0b4f8a"') >= 4 and svg.count('fill="#2a7f62"') >= 1
+
+
+def test_pilots_per_sector_reuse_the_overview(logged_in_client, seed):
+    from pilots.models import Pilot
+
+    _, sections = dashboard(logged_in_client, {"call": "366"})  # filters do not apply here
+    rows = sections["dashboard-pilots"].rows
+    overview = Pilot.objects.overview()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (o["sector"], o["provider"], o["pilots"]) for o in overview
+    ]
+    assert sum(r[2] for r in rows) == 27
