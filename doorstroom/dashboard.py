@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from doorstroom.charts import Bar, bar_chart
-from doorstroom.exports import Cell, Export, ExportError, get_export
+from doorstroom.exports import Cell, Export, get_export
 
 # The export whose filter form is the dashboard's filter form (all filtered sections share it).
 FILTER_SOURCE = "dashboard-phases"
@@ -126,17 +126,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     params = {
         name: request.GET[name] for name in form_class.base_fields if request.GET.get(name, "")
     }
-    sections: list[Section] = []
-    status = 200
-    try:
-        if form.is_bound and not form.is_valid():
-            raise ExportError("")
-        sections = dashboard_sections(params, request.user)
-    except ExportError:
-        status = 400
+    invalid = form.is_bound and not form.is_valid()
+    sections = [] if invalid else dashboard_sections(params, request.user)
     return render(
         request,
         "doorstroom/dashboard.html",
         {"form": form, "sections": sections, "filtered": bool(params)},
-        status=status,
+        status=400 if invalid else 200,
     )

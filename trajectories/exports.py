@@ -33,6 +33,7 @@ from trajectories.models import (
 
 UNKNOWN = "onbekend"
 ISO_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
+BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def dutch(label) -> str:
@@ -415,14 +416,14 @@ class DashboardFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        input_formats=ISO_DATE[::-1],
+        input_formats=BELGIAN_DATE,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
         help_text=_("Day/month/year (or YYYY-MM-DD)."),
     )
     date_to = forms.DateField(
         label=_("Until"),
         required=False,
-        input_formats=ISO_DATE[::-1],
+        input_formats=BELGIAN_DATE,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
         help_text=_("Day/month/year (or YYYY-MM-DD)."),
     )
