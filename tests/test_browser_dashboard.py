@@ -132,3 +132,18 @@ def test_the_printed_dashboard_leaves_out_navigation_and_filters(page, staff, tr
     assert page.locator(".downloads").first.is_hidden()
     assert page.locator("#dashboard-phases-table").is_visible()
     assert page.locator("#dashboard-phases svg").is_visible()
+
+
+def test_a_phase_can_be_completed_with_the_keyboard_alone(page, staff, trajectories):
+    log_in(page)
+    page.goto(page.base_url + trajectories[0].get_absolute_url())
+    page.get_by_label("Einddatum").focus()
+    page.keyboard.type("05/02/2024")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_complete-hours"
+    page.keyboard.type("14")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submits the form the focus is in
+    assert page.get_by_text(re.compile(r"Fase Voortraject afgerond op 05/02/2024")).is_visible()
+    trajectories[0].refresh_from_db()
+    assert trajectories[0].phases.get().end_date == dt.date(2024, 2, 5)
