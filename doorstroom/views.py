@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
+from doorstroom.dashboard import dashboard_page
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -17,8 +18,10 @@ from doorstroom.exports import (
 from doorstroom.models import PersonalDataAccess
 
 
+@require_GET
 def home(request):
-    return redirect("mandates:list")
+    """The landing page after login is the dashboard."""
+    return dashboard_page(request)
 
 
 # The language switch is also on the login page, before anyone is logged in.

@@ -4,6 +4,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import QuerySet
 
+from doorstroom.disclosure import suppress_count
 from doorstroom.exports import Cell, Export, register
 from pilots.filters import PilotFilter
 from pilots.models import CareEngagement, Pilot, ReportedResult
@@ -138,4 +139,37 @@ class CareEngagementsExport(Export):
                 engagement.care_homes,
                 engagement.get_care_homes_qualifier_display(),
                 engagement.notes,
+            )
+
+
+@register
+class PilotsPerSectorExport(Export):
+    """The dashboard's pilot figures: `Pilot.objects.overview()`, as the overview page has them."""
+
+    name = "dashboard-pilots"
+    title = "Proeftuinen per sector en dienstverlener"
+    description = (
+        "Aantal proeftuinen (2017-2018) per sector en dienstverlener, de genoemde organisaties "
+        "en de betrokken werknemers (leeg = onbekend, <5 voor 1-4)."
+    )
+
+    def header(self) -> Sequence[str]:
+        return [
+            "Sector",
+            "Dienstverlener",
+            "Aantal proeftuinen",
+            "Genoemde organisaties",
+            "Ook niet-genoemde groepen",
+            "Betrokken werknemers",
+        ]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        for row in Pilot.objects.overview():
+            yield (
+                row["sector"],
+                row["provider"] or UNKNOWN,
+                row["pilots"],
+                row["organisations"],
+                row["organisations_at_least"],
+                suppress_count(row["workers"]),
             )

@@ -53,7 +53,7 @@ def same(status: int) -> dict[str, int]:
 
 # name: (path arguments key, expected GET, expected POST). Keys with "#" are a second object.
 APP: dict[str, tuple[str | None, dict, dict]] = {
-    "home": (None, expect(302, WITH_ROLE), expect(302, WITH_ROLE)),
+    "home": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "login": (None, same(200), same(200)),
     "logout": (None, {**same(405), ANON: 302}, same(302)),
     "set_language": (None, same(302), same(302)),
@@ -83,6 +83,20 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         "other_trajectory",
         {**expect(200, [EDITOR, ADMIN], denied=404), ANALYST: 403},
         expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    # Recording progress: POST only; an empty form is refused with its errors (400).
+    **{
+        f"trajectories:{action}": (
+            "own_trajectory",
+            expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+            expect(400, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        )
+        for action in ("phase-start", "phase-complete", "stop", "outcome")
+    },
+    "trajectories:outcome#other": (
+        "other_trajectory",
+        {**expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]), ANALYST: 403},
+        {**expect(400, [EDITOR, ADMIN], denied=404), ANALYST: 403},
     ),
     "trajectories:deadlines": (
         None,

@@ -12,16 +12,26 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from doorstroom.disclosure import SUPPRESSED, is_small, suppress_count, total_reveals
+from doorstroom.disclosure import (
+    SUPPRESSED,
+    is_small,
+    suppress_count,
+    suppress_grid,
+    suppress_line,
+    total_reveals,
+)
 from doorstroom.exports import Cell, Export, ExportError, register
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
+    JobOutcome,
     Phase,
     PhaseRecord,
     Trajectory,
@@ -30,6 +40,7 @@ from trajectories.models import (
 
 UNKNOWN = "onbekend"
 ISO_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
+BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def dutch(label) -> str:
@@ -409,3 +420,248 @@ class TrajectoriesExport(Export):
         )
         for row in rows.iterator(chunk_size=5000):
             yield (*row[:8], statuses[row[8]], phase_names.get(row[9]), *row[10:])
+
+
+# --- the dashboard's figures --------------------------------------------------------------------
+# Each figure set on the dashboard IS one of these exports: the page shows the rows they yield,
+# so what staff see and what they download cannot drift apart. All are aggregates, scoped by
+# the user (`visible_to`), and every count of workers goes through disclosure control.
+
+
+def province_choices() -> list[tuple[str, str]]:
+    names = list(Province.objects.values_list("name", flat=True))
+    return [("", "—"), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
+
+
+class DashboardFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        input_formats=BELGIAN_DATE,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
+        help_text=_("Day/month/year (or YYYY-MM-DD)."),
+    )
+    date_to = forms.DateField(
+        label=_("Until"),
+        required=False,
+        input_formats=BELGIAN_DATE,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
+        help_text=_("Day/month/year (or YYYY-MM-DD)."),
+    )
+    call = forms.ModelChoiceField(
+        label=_("ESF call"),
+        queryset=Call.objects.all(),
+        to_field_name="number",
+        required=False,
+        empty_label="—",
+        help_text=_("Call number, e.g. 380."),
+    )
+    province = forms.ChoiceField(
+        label=_("Province"),
+        choices=province_choices,
+        required=False,
+        help_text=_("Province of the mandate, or 'onbekend'."),
+    )
+
+
+class DashboardExport(Export):
+    """A dashboard figure set: the dashboard's filters, scoped by the user."""
+
+    filter_form_class = DashboardFilterForm
+
+    def trajectories(self) -> QuerySet:
+        """Visible trajectories of the chosen call and province (the period is each set's own)."""
+        queryset = Trajectory.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        if self.filters.get("call"):
+            queryset = queryset.filter(mandate__call=self.filters["call"])
+        province = self.filters.get("province")
+        # Subqueries, so a mandate in two provinces never counts a trajectory twice.
+        if province == UNKNOWN:
+            queryset = queryset.filter(
+                mandate__in=Mandate.objects.filter(provinces__isnull=True).values("pk")
+            )
+        elif province:
+            queryset = queryset.filter(
+                mandate__in=Mandate.objects.filter(provinces__name=province).values("pk")
+            )
+        return queryset.order_by()
+
+    def in_period(self, queryset: QuerySet, field: str) -> QuerySet:
+        if self.filters.get("date_from"):
+            queryset = queryset.filter(**{f"{field}__gte": self.filters["date_from"]})
+        if self.filters.get("date_to"):
+            queryset = queryset.filter(**{f"{field}__lte": self.filters["date_to"]})
+        return queryset
+
+    def started(self) -> QuerySet:
+        return self.in_period(self.trajectories(), "start_date")
+
+
+STATUSES = list(TrajectoryStatus)
+
+
+@register
+class PhaseFunnelExport(DashboardExport):
+    name = "dashboard-phases"
+    title = "Trajecten per fase en status"
+    description = (
+        "Trajecten gestart in de periode, per laatst bereikte fase en status (de trechter), met "
+        "totalen. Aantallen van 1 tot 4 staan als <5, ook totalen die ze zouden verraden."
+    )
+
+    def header(self) -> Sequence[str]:
+        return ["Fase", *(dutch(s.label).capitalize() for s in STATUSES), "Totaal"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        latest = PhaseRecord.objects.filter(trajectory=OuterRef("pk")).order_by("-phase")
+        counts = {
+            (row["latest"], row["status"]): row["n"]
+            for row in self.started()
+            .annotate(latest=Subquery(latest.values("phase")[:1]))
+            .values("latest", "status")
+            .annotate(n=Count("id"))
+        }
+        phases = [phase.value for phase in Phase]
+        statuses = [status.value for status in STATUSES]
+        grid = suppress_grid(counts, phases, statuses)
+        for phase in Phase:
+            cells = [grid.cells[phase.value, s] for s in statuses]
+            yield [dutch(phase.label), *cells, grid.row_totals[phase.value]]
+        yield [
+            "Totaal",
+            *(grid.column_totals[s] for s in statuses),
+            grid.grand_total,
+        ]
+
+
+@register
+class TrajectoriesPerCallExport(DashboardExport):
+    name = "dashboard-calls"
+    title = "Trajecten per ESF-oproep"
+    description = "Trajecten gestart in de periode, per ESF-oproep, met het totaal (<5 voor 1-4)."
+
+    def header(self) -> Sequence[str]:
+        return ["ESF-oproep", "Titel", "Aantal trajecten"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        counts = dict(self.started().values_list("mandate__call__number").annotate(n=Count("id")))
+        calls = list(Call.objects.order_by("number"))
+        if self.filters.get("call"):
+            calls = [self.filters["call"]]
+        shown, total = suppress_line([counts.get(call.number, 0) for call in calls])
+        for call, count in zip(calls, shown, strict=True):
+            yield [call.number, call.title, count]
+        yield ["Totaal", None, total]
+
+
+@register
+class TrajectoriesPerProvinceExport(DashboardExport):
+    name = "dashboard-provinces"
+    title = "Trajecten per provincie"
+    description = (
+        "Trajecten gestart in de periode, per provincie van het mandaat. Een mandaat in twee "
+        "provincies telt in beide, dus er is geen totaal (<5 voor 1-4)."
+    )
+
+    def header(self) -> Sequence[str]:
+        return ["Provincie", "Aantal trajecten"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        counts = dict(
+            self.started()
+            .values_list("mandate__provinces__name")
+            .annotate(n=Count("id", distinct=True))
+        )
+        names = [name for name, _label in province_choices()[1:]]
+        if self.filters.get("province"):
+            names = [self.filters["province"]]
+        for name in names:
+            yield [name, suppress_count(counts.get(None if name == UNKNOWN else name, 0))]
+
+
+OUTCOMES = [JobOutcome.REGULAR_JOB, JobOutcome.NO_JOB, JobOutcome.UNKNOWN]
+
+
+@register
+class OutcomesExport(DashboardExport):
+    name = "dashboard-outcomes"
+    title = "Uitkomst per ESF-oproep en jaar"
+    description = (
+        "Beëindigde trajecten (afgerond of stopgezet) met einddatum in de periode, per ESF-oproep "
+        "en jaar van beëindiging: doorstroom naar een reguliere job of niet (<5 voor 1-4)."
+    )
+
+    def header(self) -> Sequence[str]:
+        return ["ESF-oproep", "Jaar", *(dutch(o.label).capitalize() for o in OUTCOMES), "Totaal"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        ended = self.in_period(
+            self.trajectories().exclude(status=TrajectoryStatus.RUNNING), "end_date"
+        )
+        counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+        for row in (
+            ended.values("outcome", call=F("mandate__call__number"), year=ExtractYear("end_date"))
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts[row["call"], row["year"]][row["outcome"]] = row["n"]
+        for call, year in sorted(counts):
+            shown, total = suppress_line([counts[call, year].get(o.value, 0) for o in OUTCOMES])
+            yield [call, year, *shown, total]
+
+
+@register
+class FeesOwedExport(DashboardExport):
+    name = "dashboard-fees-owed"
+    title = "Verschuldigde vergoedingen per kwartaal"
+    description = (
+        "Vergoedingen van fasen afgerond in de periode, per kwartaal van afronding: wat aan de "
+        "dienstverleners verschuldigd is. Betalingen worden niet in de toepassing bijgehouden."
+    )
+
+    def header(self) -> Sequence[str]:
+        return ["Kwartaal", "Aantal afgeronde fasen", "Verschuldigd (EUR)"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        phases = self.in_period(
+            PhaseRecord.objects.completed().filter(trajectory__in=self.trajectories().values("pk")),
+            "end_date",
+        )
+        quarters = list(
+            phases.order_by()
+            .values(year=ExtractYear("end_date"), quarter=ExtractQuarter("end_date"))
+            .annotate(n=Count("id"), owed=Sum("fee_amount"))
+            .order_by("year", "quarter")
+        )
+        shown, total = suppress_line([row["n"] for row in quarters])
+        for row, count in zip(quarters, shown, strict=True):
+            yield [f"{row['year']} K{row['quarter']}", count, row["owed"]]
+        yield ["Totaal", total, sum((row["owed"] for row in quarters), Decimal("0.00"))]
+
+
+@register
+class OverduePhasesExport(DashboardExport):
+    name = "dashboard-overdue"
+    title = "Lopende fasen over hun maximale duur"
+    description = (
+        "Lopende fasen waarvan de maximale duur vandaag verstreken is, per fase (voor de gekozen "
+        "oproep en provincie; de periode speelt niet mee). <5 voor 1-4."
+    )
+
+    def header(self) -> Sequence[str]:
+        return ["Fase", "Aantal fasen over de maximale duur"]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        counts = dict(
+            PhaseRecord.objects.overdue(timezone.localdate())
+            .filter(trajectory__in=self.trajectories().values("pk"))
+            .order_by()
+            .values_list("phase")
+            .annotate(n=Count("id"))
+        )
+        shown, total = suppress_line([counts.get(phase.value, 0) for phase in Phase])
+        for phase, count in zip(Phase, shown, strict=True):
+            yield [dutch(phase.label), count]
+        yield ["Totaal", total]

@@ -11,3 +11,10 @@ urlpatterns = [
     path("uren/", views.HoursView.as_view(), name="hours"),
     path("gezondheidsindex/", views.HealthIndexView.as_view(), name="health-index"),
 ]
+
+urlpatterns += [
+    path("<int:pk>/fase-starten/", views.PhaseStartView.as_view(), name="phase-start"),
+    path("<int:pk>/fase-afronden/", views.PhaseCompleteView.as_view(), name="phase-complete"),
+    path("<int:pk>/stopzetten/", views.TrajectoryStopView.as_view(), name="stop"),
+    path("<int:pk>/uitkomst/", views.OutcomeRecordView.as_view(), name="outcome"),
+]

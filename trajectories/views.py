@@ -1,11 +1,25 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from doorstroom.access import PersonalDataMixin
+from doorstroom.formatting import format_amount
+from doorstroom.roles import may_edit
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
+from trajectories.forms import (
+    ActionForm,
+    OutcomeForm,
+    PhaseCompleteForm,
+    PhaseStartForm,
+    TrajectoryStopForm,
+)
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     NEAR_DEADLINE_DAYS,
@@ -15,6 +29,12 @@ from trajectories.models import (
     Phase,
     PhaseRecord,
     Trajectory,
+)
+from trajectories.services import (
+    phase_complete,
+    phase_start,
+    trajectory_outcome_record,
+    trajectory_stop,
 )
 from trajectories.tables import DeadlineTable, HoursTable, TrajectoryTable
 
@@ -119,3 +139,98 @@ class HealthIndexView(TemplateView):
             "-valid_from"
         )
         return context
+
+
+# --- recording progress (phase start/complete, stop, outcome) -----------------------------------
+
+
+class TrajectoryActionView(TrajectoryDetailView):
+    """POST-only: run one service on a trajectory, then redirect back to it (PRG).
+
+    A refused action renders the detail page again with the form and its errors (status 400), so
+    what was typed is not lost. Out of the user's scope is 404; a role that may not edit is 403.
+    """
+
+    http_method_names = ["post"]
+    form_class: type[ActionForm]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not may_edit(request.user):
+            raise PermissionDenied
+        form = self.form_class(request.POST, prefix=self.form_class.prefix)
+        if form.is_valid():
+            try:
+                message = self.perform(form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, message)
+                return redirect(self.object)
+        context = self.get_context_data(object=self.object, action_forms={form.prefix: form})
+        return self.render_to_response(context, status=400)
+
+    def perform(self, data: dict) -> str:
+        raise NotImplementedError
+
+    def exception_approver(self, data: dict):
+        # Whoever records a longer phase with its reason is the one who approves it.
+        return self.request.user if data.get("exception_reason", "").strip() else None
+
+
+class PhaseStartView(TrajectoryActionView):
+    form_class = PhaseStartForm
+
+    def perform(self, data: dict) -> str:
+        record = phase_start(trajectory=self.object, start_date=data["start_date"])
+        return _("Phase %(phase)s started on %(date)s.") % {
+            "phase": record.get_phase_display(),
+            "date": date_format(record.start_date, "SHORT_DATE_FORMAT"),
+        }
+
+
+class PhaseCompleteView(TrajectoryActionView):
+    form_class = PhaseCompleteForm
+
+    def perform(self, data: dict) -> str:
+        record = phase_complete(
+            trajectory=self.object,
+            end_date=data["end_date"],
+            hours=data["hours"],
+            exception_reason=data["exception_reason"],
+            approved_by=self.exception_approver(data),
+            outcome=data["outcome"] or None,
+        )
+        return _("Phase %(phase)s completed on %(date)s; fee %(fee)s.") % {
+            "phase": record.get_phase_display(),
+            "date": date_format(record.end_date, "SHORT_DATE_FORMAT"),
+            "fee": format_amount(record.fee_amount),
+        }
+
+
+class TrajectoryStopView(TrajectoryActionView):
+    form_class = TrajectoryStopForm
+
+    def perform(self, data: dict) -> str:
+        trajectory = trajectory_stop(
+            trajectory=self.object,
+            end_date=data["end_date"],
+            reason=data["reason"],
+            outcome=data["outcome"],
+            exception_reason=data["exception_reason"],
+            approved_by=self.exception_approver(data),
+        )
+        return _("Trajectory stopped on %(date)s.") % {
+            "date": date_format(trajectory.end_date, "SHORT_DATE_FORMAT")
+        }
+
+
+class OutcomeRecordView(TrajectoryActionView):
+    form_class = OutcomeForm
+
+    def perform(self, data: dict) -> str:
+        trajectory = trajectory_outcome_record(trajectory=self.object, outcome=data["outcome"])
+        return _("Outcome recorded: %(outcome)s.") % {"outcome": trajectory.get_outcome_display()}

@@ -1,0 +1,91 @@
+"""Forms that record a trajectory's progress; the rules themselves live in services.py.
+
+The forms only parse what a person types (Belgian dates, decimal commas); every refusal that
+depends on the trajectory (order of phases, maximum duration, cap) comes from the service's
+ValidationError and is shown on the form it came from.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from trajectories.models import JobOutcome
+
+BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class BelgianDateField(forms.DateField):
+    widget = forms.TextInput(attrs={"placeholder": "dd/mm/jjjj", "inputmode": "numeric"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", BELGIAN_DATE)
+        kwargs.setdefault("help_text", _("Day/month/year, e.g. 31/12/2018."))
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter a date as day/month/year, e.g. 31/12/2018.")}
+        )
+        super().__init__(**kwargs)
+
+
+class ActionForm(forms.Form):
+    """Each form gets its own id prefix, so four of them fit on one page with unique ids."""
+
+    prefix: str
+
+    def add_service_error(self, error: ValidationError) -> None:
+        # A service error names a field ("hours") or none; both show on this form.
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class PhaseStartForm(ActionForm):
+    prefix = "start"
+    start_date = BelgianDateField(label=_("Start date"))
+
+
+class PhaseCompleteForm(ActionForm):
+    prefix = "complete"
+    end_date = BelgianDateField(label=_("End date"))
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Hours of guidance in this phase, e.g. 40,5."),
+    )
+    exception_reason = forms.CharField(
+        label=_("Reason for exceeding the maximum duration"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the phase lasted longer than its maximum; you approve it."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome (after the Nazorg)"),
+        choices=[("", "—"), *JobOutcome.choices],
+        required=False,
+    )
+
+
+class TrajectoryStopForm(ActionForm):
+    prefix = "stop"
+    end_date = BelgianDateField(label=_("Stop date"))
+    reason = forms.CharField(
+        label=_("Reason for stopping"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=JobOutcome.choices, initial=JobOutcome.UNKNOWN
+    )
+    exception_reason = forms.CharField(
+        label=_("Reason for exceeding the maximum duration"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the running phase lasted longer than its maximum; you approve it."),
+    )
+
+
+class OutcomeForm(ActionForm):
+    prefix = "outcome"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=JobOutcome.choices)

@@ -1,0 +1,38 @@
+from django import template
+
+from doorstroom.roles import may_edit
+from trajectories.forms import OutcomeForm, PhaseCompleteForm, PhaseStartForm, TrajectoryStopForm
+from trajectories.models import Phase, TrajectoryStatus
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def trajectory_actions(context, trajectory, phases) -> dict:
+    """The forms a user may use on this trajectory now; a refused form comes back bound."""
+    user = context["request"].user
+    if not may_edit(user):
+        return {}
+    bound = context.get("action_forms") or {}
+    running = trajectory.status == TrajectoryStatus.RUNNING
+    last = phases[-1] if phases else None
+    forms = {}
+    if running and last is not None and last.is_running:
+        forms["complete"] = PhaseCompleteForm
+    elif running and last is not None and last.phase < Phase.NAZORG:
+        forms["start"] = PhaseStartForm
+    if running:
+        forms["stop"] = TrajectoryStopForm
+    forms["outcome"] = OutcomeForm
+    # A refused form is shown with its error even if the page would not offer it now.
+    for prefix in bound:
+        forms.setdefault(prefix, type(bound[prefix]))
+    result = {}
+    for prefix, form_class in forms.items():
+        initial = {"outcome": trajectory.outcome} if prefix == "outcome" else None
+        result[prefix] = bound.get(prefix) or form_class(prefix=prefix, initial=initial)
+    if last is not None and "start" in result and last.phase < Phase.NAZORG:
+        result["next_phase"] = Phase(last.phase + 1).label
+    if last is not None and "complete" in result:
+        result["running_phase"] = last.get_phase_display()
+    return result
