@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Right, Substr
+from django.db.models.functions import Cast, Coalesce, Right, Substr, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -259,6 +260,12 @@ class Worker(models.Model):
                     & (_insz_check_digits_match(0) | _insz_check_digits_match(2_000_000_000))
                 ),
                 name="worker_insz_valid",
+            ),
+        ]
+        indexes = [
+            # The listing's search (reference__icontains: UPPER(reference) LIKE '%...%').
+            GinIndex(
+                OpClass(Upper("reference"), name="gin_trgm_ops"), name="worker_reference_trgm"
             ),
         ]
 

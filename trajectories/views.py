@@ -4,6 +4,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.pagination import EstimatedCountPaginator
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
@@ -22,7 +23,7 @@ class TrajectoryListView(SingleTableMixin, FilterView):
     filterset_class = TrajectoryFilter
     table_class = TrajectoryTable
     # The table paginates; the view's own paginate_by would count all rows a second time.
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
     template_name = "trajectories/trajectory_list.html"
 
     def get_queryset(self):
@@ -61,7 +62,7 @@ class DeadlineListView(SingleTableMixin, FilterView):
 
     filterset_class = DeadlineFilter
     table_class = DeadlineTable
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": EstimatedCountPaginator}
     template_name = "trajectories/deadline_list.html"
 
     def get_queryset(self):
