@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 
 from doorstroom.disclosure import suppress_count
@@ -28,6 +29,7 @@ from doorstroom.exports import (
     sql_number,
     sql_text,
 )
+from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
 from trajectories.indexation import HealthIndex, MissingIndexError
@@ -350,6 +352,15 @@ class ProviderStatementExport(Export):
 # --- the listing --------------------------------------------------------------------------------
 
 
+# Columns of the listing export computed from a trajectory's phases (the LATERAL of copy_sql).
+PHASE_FIGURES = {
+    "current_phase": "current_phase",
+    "is_overdue": "is_overdue",
+    "hours_total": "hours_total",
+    "fees_total": "fees_total",
+}
+
+
 @register
 class TrajectoriesExport(Export):
     name = "trajectories"
@@ -411,37 +422,74 @@ class TrajectoriesExport(Export):
             yield (*row[:8], statuses[row[8]], phase_names.get(row[9]), *row[10:])
 
     def copy_sql(self, dialect: Dialect) -> tuple[str, list]:
-        """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY."""
+        """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY.
+
+        The per-trajectory phase figures do not come from the listing's four subqueries per
+        row (four index probes into the phases per trajectory, most of a full export's time):
+        a full export aggregates all phases in one pass and joins them, a filtered one looks
+        up only its own trajectories' phases in one LATERAL aggregate each.
+        """
         assert self.queryset is not None
-        inner, inner_params = self.queryset.values_list(*self.columns).query.sql_with_params()
-        names = [f"c{i}" for i in range(len(self.columns))]
+        queryset = self.queryset
+        plain = [c for c in self.columns if c not in PHASE_FIGURES]
+        # The rows are numbered in the listing's order, as the join does not keep it.
+        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        numbered = queryset.annotate(export_row=Window(RowNumber(), order_by=ordering))
+        inner, inner_params = numbered.values_list(
+            *plain, "pk", "export_row"
+        ).query.sql_with_params()
+        names = {column: f"c{i}" for i, column in enumerate(plain)}
+        names.update(PHASE_FIGURES)
         params: list = []
         phase_names = {phase.value: dutch(phase.label) for phase in Phase}
         statuses = {status.value: dutch(status.label) for status in TrajectoryStatus}
         # First the stored values become labels, then every column becomes its CSV cell.
-        labelled = list(names)
-        labelled[8] = sql_choice("c8", statuses, params)
-        labelled[9] = sql_choice("c9", phase_names, params)
-        cells = [
-            sql_text("c0"),
-            sql_number("c1", dialect),
-            sql_number("c2", dialect),
-            sql_text("c3"),
-            sql_text("c4"),
-            sql_text("c5"),
-            sql_date("c6"),
-            sql_date("c7"),
-            sql_text("c8"),
-            sql_text("c9"),
-            sql_boolean("c10"),
-            sql_number("c11", dialect),
-            sql_number("c12", dialect),
-            sql_text("c13"),
-            sql_boolean("c14"),
-        ]
-        columns = ", ".join(names)
-        select = (
-            f"SELECT {', '.join(cells)} FROM (SELECT {', '.join(labelled)} "
-            f"FROM ({inner}) AS t ({columns})) AS labelled ({columns})"
+        labelled = {column: names[column] for column in self.columns}
+        labelled["status"] = sql_choice(names["status"], statuses, params)
+        labelled["current_phase"] = sql_choice("current_phase", phase_names, params)
+        formats = {
+            "mandate__call__number": "number",
+            "mandate__project_number": "number",
+            "hours_total": "number",
+            "fees_total": "number",
+            "start_date": "date",
+            "end_date": "date",
+            "is_overdue": "boolean",
+            "is_demo": "boolean",
+        }
+        cells = []
+        for number, column in enumerate(self.columns):
+            cell = f"v{number}"
+            kind = formats.get(column, "text")
+            if kind == "number":
+                cells.append(sql_number(cell, dialect))
+            elif kind == "date":
+                cells.append(sql_date(cell))
+            elif kind == "boolean":
+                cells.append(sql_boolean(cell))
+            else:
+                cells.append(sql_text(cell))
+        figures = (
+            "max(p.phase) AS current_phase, sum(p.fee_amount) AS fees_total, "
+            "coalesce(sum(p.hours), 0) AS hours_total, "
+            "coalesce(bool_or(p.end_date IS NULL AND p.deadline < %s), false) AS is_overdue"
         )
-        return select, [*params, *inner_params]
+        if is_unfiltered(queryset):
+            phases = (
+                f"LEFT JOIN (SELECT p.trajectory_id, {figures} FROM trajectories_phaserecord p "
+                "GROUP BY p.trajectory_id) AS phases ON phases.trajectory_id = t.id"
+            )
+        else:
+            phases = (
+                f"LEFT JOIN LATERAL (SELECT {figures} FROM trajectories_phaserecord p "
+                "WHERE p.trajectory_id = t.id) AS phases ON true"
+            )
+        inner_names = ", ".join([*(names[c] for c in plain), "id", "export_row"])
+        values = ", ".join(f"v{i}" for i in range(len(self.columns)))
+        select = (
+            f"SELECT {', '.join(cells)} FROM ("
+            f"SELECT {', '.join(labelled.values())} FROM ({inner}) AS t ({inner_names}) "
+            f"{phases} ORDER BY t.export_row) AS labelled ({values})"
+        )
+        # In the statement's order: the labels, the filters, then today for "overdue".
+        return select, [*params, *inner_params, timezone.localdate()]
