@@ -27,15 +27,22 @@ from django.utils.functional import cached_property
 ESTIMATE_FROM = 50_000
 
 
-def estimated_row_count(queryset: QuerySet) -> int:
-    """The planner's row count of the queryset's table; -1 when never analysed."""
-    with connections[queryset.db].cursor() as cursor:
+def table_row_count(queryset: QuerySet) -> int | None:
+    """Rows of the queryset's table in one query: the planner's estimate for a big table, an
+    exact count for a small one (whose statistics are the least reliable), so the number of
+    queries does not depend on the size. None when the table is unknown to pg_class."""
+    connection = connections[queryset.db]
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    with connection.cursor() as cursor:
+        # The uncorrelated subquery is an InitPlan, run only when the CASE needs it.
         cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-            [queryset.model._meta.db_table],
+            "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+            f"ELSE (SELECT count(*) FROM {table}) END "
+            "FROM pg_class WHERE oid = to_regclass(%s)",
+            [ESTIMATE_FROM, queryset.model._meta.db_table],
         )
         row = cursor.fetchone()
-    return row[0] if row and row[0] is not None else -1
+    return row[0] if row else None
 
 
 def is_unfiltered(queryset: QuerySet) -> bool:
@@ -62,9 +69,9 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         queryset = self._queryset()
         if queryset is not None and is_unfiltered(queryset):
-            estimate = estimated_row_count(queryset)
-            if estimate >= ESTIMATE_FROM:
-                return estimate
+            rows = table_row_count(queryset)
+            if rows is not None:
+                return rows
         if queryset is not None:
             return queryset.count()
         return super().count
