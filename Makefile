@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as in production; they need a key, not a secret one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-secret}
 
-.PHONY: install run test lint format migrations-check deploy-check pytest messages clean-db
+.PHONY: install run test lint format migrations-check deploy-check pytest messages clean-db bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -53,6 +53,12 @@ messages: install
 	for app in pilots trajectories questions; do \
 		(cd $$app && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl); done
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# Not part of `make test`: builds its own database (doorstroom_bench) with 10,000 and then
+# 1,000,000 trajectories and measures every page and export (benchmarks/results.md). About
+# half an hour; BENCH_ARGS="--sizes 10000,100000" for a shorter run.
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean-db:
 	rm -rf var/pgdata

@@ -8,6 +8,12 @@ no view or command writes CSV by hand, and every file gets the same safety treat
 * numbers stay numbers (a Decimal is written with a decimal comma in the Belgian Excel dialect,
   and as a numeric cell in XLSX);
 * `None` is an empty cell.
+
+An export over many rows may also offer `copy_sql(dialect)`: a SELECT whose columns are already
+the CSV cells as text, built with the `sql_*` helpers below so the same rules apply in SQL.
+`iter_csv_bytes` then streams the rows straight out of PostgreSQL's `COPY ... TO STDOUT` (a
+million rows in seconds instead of a minute, at a flat memory), and the file is byte for byte
+the one `iter_csv` writes.
 """
 
 from __future__ import annotations
@@ -147,6 +153,10 @@ class Export:
         (no user), which only people with access to the server can run."""
         return queryset if self.user is None else queryset.visible_to(self.user)
 
+    def copy_sql(self, dialect: Dialect) -> tuple[str, Sequence[Any]] | None:
+        """Optional fast path for CSV: (SELECT giving the cells as text, its parameters)."""
+        return None
+
     def header(self) -> Sequence[str]:
         raise NotImplementedError
 
@@ -253,6 +263,85 @@ def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[st
     """Yield the export as CSV text, line by line (suitable for streaming responses)."""
     get_dialect(dialect_name)  # fail before the first row, not in the middle of a download
     return iter_csv_rows(export.header(), export.rows(), dialect_name)
+
+
+def iter_csv_bytes(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks: through PostgreSQL COPY when the export offers it."""
+    dialect = get_dialect(dialect_name)
+    copy = export.copy_sql(dialect)
+    if copy is None:
+        return (chunk.encode("utf-8") for chunk in iter_csv(export, dialect_name))
+    return _iter_copy(export, dialect, *copy)
+
+
+# Rows are sent on in blocks of about this size: few, large writes to the client.
+COPY_BLOCK_BYTES = 256 * 1024
+
+
+def _iter_copy(export: Export, dialect: Dialect, select: str, params) -> Iterator[bytes]:
+    from django.db import connection
+
+    header = next(iter_csv_rows(export.header(), (), dialect.name))
+    yield header.encode("utf-8")
+    # An empty string is written as NULL, so it stays an empty cell (COPY would write "").
+    statement = (
+        f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER '{dialect.delimiter}', "
+        "NULL '', ENCODING 'UTF8')"
+    )
+    block: list[bytes] = []
+    size = 0
+    with connection.cursor() as cursor:
+        # Django's debug wrapper (query logging, CaptureQueriesContext) takes no parameters for
+        # COPY, so they are bound here, as psycopg's client-side binding would bind them.
+        if params:
+            statement = cursor.mogrify(statement, params)
+        with cursor.copy(statement) as copy:
+            # COPY sends one row per message, ending in a bare newline that is never inside a
+            # quoted field; the csv module ends rows with CRLF.
+            for row in copy:
+                block.append(bytes(row[:-1]))
+                size += len(row)
+                if size >= COPY_BLOCK_BYTES:
+                    block.append(b"")
+                    yield b"\r\n".join(block)
+                    block, size = [], 0
+    if block:
+        block.append(b"")
+        yield b"\r\n".join(block)
+
+
+def sql_text(expression: str) -> str:
+    """SQL for a text cell: empty is NULL, formula triggers are neutralised as in `neutralise`."""
+    triggers = ", ".join(f"chr({ord(ch)})" for ch in FORMULA_TRIGGERS)
+    return (
+        f"CASE WHEN left({expression}, 1) IN ({triggers}) THEN chr(39) || ({expression}) "
+        f"ELSE NULLIF({expression}, '') END"
+    )
+
+
+def sql_number(expression: str, dialect: Dialect) -> str:
+    """SQL for an integer or numeric cell, written as `csv_cell` writes an int or a Decimal."""
+    if dialect.decimal_separator == ".":
+        return f"({expression})::text"
+    return f"replace(({expression})::text, '.', '{dialect.decimal_separator}')"
+
+
+def sql_date(expression: str) -> str:
+    return f"to_char({expression}, 'YYYY-MM-DD')"
+
+
+def sql_boolean(expression: str) -> str:
+    return f"CASE WHEN {expression} THEN 'ja' WHEN NOT {expression} THEN 'nee' END"
+
+
+def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:
+    """SQL for a stored value's label (appends them to `params`); wrap it in `sql_text` in an
+    outer SELECT, as `sql_text` repeats its expression."""
+    cases = []
+    for value, label in labels.items():
+        cases.append("WHEN %s THEN %s")
+        params += [value, label]
+    return f"(CASE {expression} {' '.join(cases)} END)"
 
 
 def write_csv(export: Export, stream: io.TextIOBase, dialect_name: str = DEFAULT_DIALECT) -> None:

@@ -10,6 +10,7 @@ admin.site.site_title = _("Doorstroom")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("gezond/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -12,10 +12,17 @@ from doorstroom.exports import (
     ExportError,
     all_exports,
     get_export,
-    iter_csv,
+    iter_csv_bytes,
     write_xlsx,
 )
 from doorstroom.models import PersonalDataAccess
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """For load balancers and monitoring: the application answers, without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
@@ -74,7 +81,7 @@ def export_download(request, name: str):
     else:
         # Streamed, so a long export neither waits for its last row nor holds it all in memory.
         response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in iter_csv(export, dialect)),
+            iter_csv_bytes(export, dialect),
             content_type="text/csv; charset=utf-8",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

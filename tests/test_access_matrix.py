@@ -55,6 +55,7 @@ def same(status: int) -> dict[str, int]:
 APP: dict[str, tuple[str | None, dict, dict]] = {
     "home": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "login": (None, same(200), same(200)),
+    "health": (None, same(200), same(405)),  # for the load balancer: no login, no data
     "logout": (None, {**same(405), ANON: 302}, same(302)),
     "set_language": (None, same(302), same(302)),
     "mandates:list": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),

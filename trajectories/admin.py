@@ -7,6 +7,7 @@ from doorstroom.access import personal_data_access_log, require_personal_data_ac
 from doorstroom.admin import AuditHistoryMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
+from doorstroom.pagination import EstimatedCountPaginator
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
@@ -164,14 +165,17 @@ class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
         "outcome",
         "is_demo",
     ]
-    list_filter = ["status", "outcome", "mandate__call", "is_demo"]
+    # A date filter rather than date_hierarchy, whose year links take a SELECT DISTINCT over
+    # every trajectory on each page view.
+    list_filter = ["status", "outcome", "mandate__call", "is_demo", "start_date"]
     list_select_related = ["worker", "mandate", "origin_employer"]
     search_fields = ["=worker__reference", "=mandate__project_number", "mandate__name"]
     autocomplete_fields = ["worker", "mandate", "origin_employer", "host_employer"]
-    date_hierarchy = "start_date"
     readonly_fields = ["created_at"]
     inlines = [PhaseRecordInline]
+    # One estimated count, not two exact ones (filtered and full) over a million rows.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return Trajectory.objects.for_listing(timezone.localdate()).visible_to(request.user)
@@ -201,3 +205,26 @@ class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
             record.save()
         for record in formset.deleted_objects:
             record.delete()
+
+
+@admin.register(PhaseRecord)
+class PhaseRecordAdmin(admin.ModelAdmin):
+    """All phases across trajectories, e.g. to find exceptions to the maximum duration."""
+
+    list_display = [
+        "trajectory",
+        "phase",
+        "start_date",
+        "end_date",
+        "deadline",
+        "hours",
+        "fee_amount",
+        "over_maximum",
+    ]
+    list_filter = ["phase", "over_maximum", "end_date"]
+    list_select_related = ["trajectory__worker", "trajectory__mandate"]
+    search_fields = ["=trajectory__worker__reference"]
+    autocomplete_fields = ["trajectory", "fee_schedule"]
+    readonly_fields = PhaseRecordInline.readonly_fields
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator

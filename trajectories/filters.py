@@ -23,6 +23,12 @@ class ScopedChoicesMixin:
 class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the Trajecten page, also used by the `trajectories` export."""
 
+    q = django_filters.CharFilter(
+        label=_("Worker reference"),
+        method="filter_reference",
+        help_text=_("The reference or part of it, e.g. 001234."),
+    )
+
     call = django_filters.ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",
@@ -79,6 +85,7 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
     class Meta:
         model = Trajectory
         fields = [
+            "q",
             "call",
             "mandate",
             "province",
@@ -90,6 +97,10 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
             "ended_from",
             "ended_to",
         ]
+
+    def filter_reference(self, queryset, name, value):
+        # UPPER(reference) LIKE '%...%': served by the trigram index worker_reference_trgm.
+        return queryset.filter(worker__reference__icontains=value.strip())
 
     def filter_phase(self, queryset, name, value):
         return queryset.in_phase(value)

@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Right, Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Right, Substr, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,12 @@ class Worker(models.Model):
                 name="worker_insz_valid",
             ),
         ]
+        indexes = [
+            # The listing's search (reference__icontains: UPPER(reference) LIKE '%...%').
+            GinIndex(
+                OpClass(Upper("reference"), name="gin_trgm_ops"), name="worker_reference_trgm"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -333,7 +340,14 @@ class TrajectoryQuerySet(models.QuerySet):
                     0,
                     output_field=models.DecimalField(),
                 ),
-                is_overdue=Exists(phases.overdue(today)),
+                # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS in the SELECT
+                # list into a hash of every overdue phase in the table (0.4 s at a million
+                # trajectories) even for a page of 100 rows; a scalar subquery stays per row.
+                is_overdue=Coalesce(
+                    Subquery(phases.overdue(today).values(flag=Value(True))[:1]),
+                    Value(False),
+                    output_field=models.BooleanField(),
+                ),
             )
             .order_by("-start_date", "-pk")
         )

@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from doorstroom.access import PersonalDataMixin
 from doorstroom.formatting import format_amount
+from doorstroom.pagination import EstimatedCountPaginator
 from doorstroom.roles import may_edit
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
@@ -43,7 +44,7 @@ class TrajectoryListView(PersonalDataMixin, SingleTableMixin, FilterView):
     filterset_class = TrajectoryFilter
     table_class = TrajectoryTable
     # The table paginates; the view's own paginate_by would count all rows a second time.
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
     template_name = "trajectories/trajectory_list.html"
 
     def get_queryset(self):
@@ -86,7 +87,7 @@ class DeadlineListView(PersonalDataMixin, SingleTableMixin, FilterView):
 
     filterset_class = DeadlineFilter
     table_class = DeadlineTable
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": EstimatedCountPaginator}
     template_name = "trajectories/deadline_list.html"
 
     def get_queryset(self):

@@ -1,0 +1,510 @@
+"""`make bench`: server time, queries, memory and throughput at 10,000 and 1,000,000 trajectories.
+
+Runs against its own database (`doorstroom_bench` by default, dropped and made fresh), on the
+server of DATABASE_URL or else the embedded one. Every case is compared with a reference measured
+in the same run: a page at the largest size with the same page at the smallest, the CSV export
+with psql's COPY of the same SELECT, an aggregate export with its GROUP BY queries run by psql,
+the listing's throughput under gunicorn with that of a trivial view. Results go to stdout and to
+`benchmarks/results.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.database import BASE_DIR, Database, bench_database, exists, recreate
+
+SEED_PER_STEP = {0: 20260101}
+
+
+@dataclass
+class Result:
+    size: int
+    case: str
+    times_ms: list[float]
+    queries: int
+    sql_ms: float
+    peak_mb: float | None = None
+    reference: str = ""
+    reference_ms: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def spread(self) -> str:
+        return f"{min(self.times_ms):.1f}-{max(self.times_ms):.1f}"
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.reference_ms:
+            return None
+        return self.median / self.reference_ms
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000", help="Trajectory counts, ascending.")
+    parser.add_argument("--repeat", type=int, default=7, help="Timed runs per page case.")
+    parser.add_argument("--database", default="doorstroom_bench", help="Name of the bench DB.")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep an existing bench DB (development only)."
+    )
+    parser.add_argument("--wrk-seconds", type=int, default=10, help="Duration of each wrk run.")
+    parser.add_argument("--output", default=str(BASE_DIR / "benchmarks" / "results.md"))
+    parser.add_argument("--only", default="", help="Comma-separated case prefixes to run.")
+    return parser.parse_args()
+
+
+def configure_django(database: Database) -> None:
+    os.environ["DATABASE_URL"] = database.url
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ["DEBUG"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "doorstroom.settings"
+    os.environ["CONN_MAX_AGE"] = "600"
+    import django
+
+    django.setup()
+
+
+def prepare(database: Database, *, reuse: bool) -> None:
+    from django.core.management import call_command
+
+    if not (reuse and exists(database)):
+        recreate(database)
+    configure_django(database)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_seed", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def grow_to(size: int) -> None:
+    """Add demo trajectories (each step its own seed) until there are `size`."""
+    from django.db import connection
+    from tqdm import tqdm
+
+    from trajectories.demo import demo_generate
+    from trajectories.models import Trajectory
+
+    current = Trajectory.objects.count()
+    if current < size:
+        step = current // 1000 + 1
+        with tqdm(total=size - current, unit=" trajecten", desc=f"naar {size:,}") as bar:
+            demo_generate(count=size - current, seed=step, progress=bar.update)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+# --- in-process cases ----------------------------------------------------------------------------
+
+
+def bench_user():
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if not user.is_superuser:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    return user
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def consume(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(client, url: str, *, repeat: int, size: int, case: str) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm caches, connection and templates
+    assert response.status_code == 200, (url, response.status_code)
+    consume(response)
+    times, queries, sql_ms = [], 0, 0.0
+    for _ in range(repeat):
+        # The log holds at most 9,000 queries; a full one would capture nothing.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            consume(client.get(url))
+            times.append((time.perf_counter() - started) * 1000)
+        queries = len(captured.captured_queries)
+        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    tracemalloc.start()
+    consume(client.get(url))
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return Result(size, case, times, queries, sql_ms, peak)
+
+
+PAGE_CASES = [
+    ("trajectory list, first page", "/trajecten/"),
+    ("trajectory list, page 1,000", "/trajecten/?page=1000"),
+    ("trajectory list, province + call + phase", None),  # URL depends on the seed data
+    ("trajectory list, text search", None),
+    ("mandate list", "/mandaten/"),
+    ("admin trajectories", "/beheer/trajectories/trajectory/"),
+    ("admin phases", "/beheer/trajectories/phaserecord/"),
+]
+
+
+def filtered_url() -> str:
+    from mandates.models import Mandate
+
+    # The same filter at every size: the first mandate (by project number) with a province.
+    mandate = (
+        Mandate.objects.filter(provinces__isnull=False)
+        .order_by("project_number")
+        .select_related("call")
+        .first()
+    )
+    province = mandate.provinces.order_by("name").first()
+    return f"/trajecten/?province={province.name}&call={mandate.call.number}&phase=2"
+
+
+def search_url() -> str:
+    from trajectories.models import Worker
+
+    # A reference in the middle of the table: part of a number, as someone would type it.
+    reference = Worker.objects.order_by("pk")[Worker.objects.count() // 2].reference
+    return f"/trajecten/?q={reference[-6:]}"
+
+
+def page_cases(size: int, repeat: int, only: list[str]) -> list[Result]:
+    client = client_for(bench_user())
+    results = []
+    for case, url in PAGE_CASES:
+        if only and not any(case.startswith(prefix) for prefix in only):
+            continue
+        if url is None:
+            url = filtered_url() if "province" in case else search_url()
+        result = measure(client, url, repeat=repeat, size=size, case=case)
+        result.extra["url"] = url
+        report(result)
+        results.append(result)
+    return results
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def time_psql(database: Database, sql: str, *, runs: int) -> float:
+    """Median wall time (ms) of psql running `sql`, less psql's own start-up."""
+
+    def once(statement: str) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            database.psql_command("-c", statement),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=database.psql_env(),
+        )
+        return (time.perf_counter() - started) * 1000
+
+    once(sql)
+    startup = statistics.median(once("SELECT 1") for _ in range(3))
+    return max(statistics.median(once(sql) for _ in range(runs)) - startup, 0.1)
+
+
+def csv_export_case(database: Database, size: int, runs: int) -> Result:
+    """The full trajectories CSV through the download view, against psql COPY of its SELECT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from doorstroom.exports import DIALECTS
+    from trajectories.exports import TrajectoriesExport
+
+    client = client_for(bench_user())
+    url = "/exports/trajectories/?format=csv&dialect=excel-nl"
+    sql, params = TrajectoriesExport({}).copy_sql(DIALECTS["excel-nl"])
+    with connection.cursor() as cursor:
+        select = cursor.mogrify(sql, params) if params else sql
+    copy = f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', NULL '')"
+    times, first_bytes, first_rows, sizes = [], [], [], []
+    for _ in range(runs):
+        # The log holds at most 9,000 queries; a full one would capture nothing.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            chunks = iter(response.streaming_content)
+            total = len(next(chunks))
+            first_bytes.append((time.perf_counter() - started) * 1000)
+            total += len(next(chunks, b""))  # the header comes alone, then blocks of rows
+            first_rows.append((time.perf_counter() - started) * 1000)
+            total += sum(len(chunk) for chunk in chunks)
+            times.append((time.perf_counter() - started) * 1000)
+        sizes.append(total)
+    # Peak of the Python heap during a download: what the worker holds above its resting size.
+    tracemalloc.start()
+    consume(client.get(url))
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    reference = time_psql(database, copy, runs=runs)
+    result = Result(
+        size,
+        "CSV export, all trajectories",
+        times,
+        len(captured.captured_queries),
+        0.0,
+        peak,
+        "psql COPY",
+        reference,
+    )
+    result.extra["first byte ms"] = statistics.median(first_bytes)
+    result.extra["first rows ms"] = statistics.median(first_rows)
+    result.extra["MB"] = sizes[-1] / 2**20
+    report(result)
+    return result
+
+
+def aggregate_case(database: Database, size: int, name: str, runs: int) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(bench_user())
+    url = f"/exports/{name}/?format=csv&dialect=excel-nl"
+    consume(client.get(url))
+    times = []
+    for _ in range(runs):
+        # The log holds at most 9,000 queries; a full one would capture nothing.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            consume(client.get(url))
+            times.append((time.perf_counter() - started) * 1000)
+    # The same statements, as sent, minus the session and user look-ups of the request.
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "django_session" not in q["sql"] and "auth_user" not in q["sql"]
+    ]
+    reference = time_psql(database, ";\n".join(statements), runs=runs)
+    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    result = Result(
+        size,
+        f"export {name}",
+        times,
+        len(captured.captured_queries),
+        sql_ms,
+        None,
+        "psql, same GROUP BY",
+        reference,
+    )
+    report(result)
+    return result
+
+
+# --- throughput ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk() -> str | None:
+    wrk = shutil.which("wrk")
+    if wrk is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False)
+        wrk = shutil.which("wrk")
+    return wrk
+
+
+def wrk_rate(wrk: str, url: str, cookie: str, seconds: int) -> tuple[float, str]:
+    output = subprocess.run(
+        [wrk, "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-H", f"Cookie: {cookie}", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = next(float(line.split()[1]) for line in output.splitlines() if "Requests/sec" in line)
+    errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "errors" in line]
+    return rate, "; ".join(errors)
+
+
+def throughput_case(size: int, seconds: int) -> Result | None:
+    from django.conf import settings
+
+    wrk = ensure_wrk()
+    if wrk is None:
+        print("wrk is not installed (apt-get install wrk): throughput skipped")
+        return None
+    client = client_for(bench_user())
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "doorstroom.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=dict(os.environ),
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        wrk_rate(wrk, f"{base}/trajecten/", cookie, 2)  # warm both workers
+        trivial, trivial_errors = wrk_rate(wrk, f"{base}/gezond/", cookie, seconds)
+        listing, listing_errors = wrk_rate(wrk, f"{base}/trajecten/", cookie, seconds)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    # Expressed as time per request so the ratio reads like the others (lower is better).
+    result = Result(
+        size,
+        "throughput /trajecten/ (wrk, 2 workers)",
+        [1000 / listing],
+        0,
+        0.0,
+        None,
+        "trivial view /gezond/",
+        1000 / trivial,
+    )
+    result.extra.update({"req/s": listing, "trivial req/s": trivial})
+    if listing_errors or trivial_errors:
+        result.extra["errors"] = f"{listing_errors} {trivial_errors}".strip()
+    report(result)
+    return result
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def report(result: Result) -> None:
+    ratio = f"{result.ratio:.2f}x {result.reference}" if result.ratio is not None else ""
+    peak = f"{result.peak_mb:.1f} MB" if result.peak_mb is not None else "-"
+    extra = " ".join(
+        f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.extra.items()
+    )
+    print(
+        f"{result.size:>9,}  {result.case:<45} median {result.median:9.1f} ms "
+        f"({result.spread})  {result.queries:>3} q  SQL {result.sql_ms:7.1f} ms  "
+        f"peak {peak}  {ratio}  {extra}",
+        flush=True,
+    )
+
+
+def add_page_ratios(results: list[Result], sizes: list[int]) -> None:
+    """A page at a larger size is compared with the same page at the smallest size."""
+    smallest = {r.case: r for r in results if r.size == sizes[0] and not r.reference}
+    for result in results:
+        if result.size != sizes[0] and result.case in smallest and not result.reference:
+            result.reference = f"same page at {sizes[0]:,}"
+            result.reference_ms = smallest[result.case].median
+
+
+def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds: float) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run of `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, PostgreSQL {version}, "
+        f"sizes {', '.join(f'{s:,}' for s in sizes)} trajectories; the run took "
+        f"{seconds / 60:.0f} minutes.",
+        "",
+        "Server time is measured in-process (Django test client, the whole request including "
+        "rendering); peak memory is the Python heap's peak during one request (tracemalloc). "
+        "Ratio: a page at the larger size against the same page at the smallest; the CSV export "
+        "against `psql` COPY of the same SELECT; an aggregate export against its GROUP BY "
+        "queries run by `psql`; throughput as time per request against a trivial view.",
+        "",
+        "| Trajectories | Case | Median ms | Spread ms | Queries | SQL ms | Peak MB "
+        "| Ratio | Against | Notes |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        notes = ", ".join(
+            f"{k} {v:,.1f}" if isinstance(v, float) else f"{k} {v}"
+            for k, v in r.extra.items()
+            if k != "url"
+        )
+        lines.append(
+            f"| {r.size:,} | {r.case} | {r.median:,.1f} | {r.spread} | {r.queries} "
+            f"| {r.sql_ms:,.1f} | {'' if r.peak_mb is None else f'{r.peak_mb:.1f}'} "
+            f"| {'' if r.ratio is None else f'{r.ratio:.2f}'} | {r.reference} | {notes} |"
+        )
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    args = parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    started = time.monotonic()
+    database = bench_database(args.database)
+    prepare(database, reuse=args.reuse)
+    results: list[Result] = []
+    for size in sizes:
+        grow_to(size)
+        print(f"--- {size:,} trajectories", flush=True)
+        results += page_cases(size, args.repeat, only)
+        runs = 3 if size > 100_000 else 5
+        if not only or any("CSV".startswith(p) or p == "csv" for p in only):
+            results.append(csv_export_case(database, size, runs))
+        for name in ("trajectory-stats", "provider-statement"):
+            if not only or any(name.startswith(p) for p in only):
+                results.append(aggregate_case(database, size, name, runs))
+        if not only or "throughput" in only:
+            result = throughput_case(size, args.wrk_seconds)
+            if result:
+                results.append(result)
+    add_page_ratios(results, sizes)
+    print("--- ratios")
+    for result in results:
+        if result.ratio is not None:
+            report(result)
+    write_markdown(results, Path(args.output), sizes, time.monotonic() - started)
+    print(f"Written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

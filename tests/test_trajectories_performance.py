@@ -1,0 +1,167 @@
+"""Issue 6: the listing's pagination and counts, its search, and the COPY path of the CSV."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from doorstroom import pagination
+from doorstroom.exports import export_bytes, iter_csv_bytes
+from mandates.models import Mandate, Organisation
+from trajectories.demo import demo_generate
+from trajectories.exports import TrajectoriesExport
+from trajectories.models import Trajectory
+from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
+
+
+def grow(count: int, seed: int) -> None:
+    demo_generate(count=count, seed=seed)
+
+
+def page_queries(client, url: str) -> tuple[int, list[str], object]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), [q["sql"] for q in captured.captured_queries], response
+
+
+def test_a_deep_page_takes_as_many_queries_as_the_first_and_shows_the_right_rows(
+    admin_client_, seed
+):
+    grow(120, seed=3)
+    url = reverse("trajectories:list")
+    admin_client_.get(url)  # per-process caches
+    first, _, _ = page_queries(admin_client_, url)
+    deep, _, deep_response = page_queries(admin_client_, url + "?page=4")
+    assert first == deep
+    expected = list(Trajectory.objects.for_listing().values_list("pk", flat=True)[75:100])
+    assert [row.record.pk for row in deep_response.context["table"].paginated_rows] == expected
+    # Each row still carries the listing's annotations, not only its key.
+    record = next(iter(deep_response.context["table"].paginated_rows)).record
+    assert record.hours_total is not None and record.worker.reference
+
+
+def test_a_sorted_deep_page_follows_the_sort(admin_client_, seed):
+    grow(60, seed=4)
+    response = admin_client_.get(reverse("trajectories:list") + "?sort=reference&page=2")
+    references = [row.record.worker.reference for row in response.context["table"].paginated_rows]
+    everyone = sorted(Trajectory.objects.values_list("worker__reference", flat=True))
+    assert references == everyone[25:50]
+
+
+def test_an_unfiltered_big_table_is_not_counted_but_estimated(admin_client_, seed, monkeypatch):
+    grow(80, seed=5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE trajectories_trajectory")
+    grow(5, seed=9)  # not yet in the statistics
+    url = reverse("trajectories:list")
+    admin_client_.get(url)
+    exact_queries, _, response = page_queries(admin_client_, url)
+    assert response.context["table"].paginator.count == 85  # small table: counted
+
+    monkeypatch.setattr(pagination, "ESTIMATE_FROM", 10)
+    estimated_queries, queries, response = page_queries(admin_client_, url)
+    assert response.context["table"].paginator.count == 80  # what ANALYZE saw
+    assert "reltuples" in " ".join(queries)
+    # Estimated or counted, the page takes the same number of queries.
+    assert estimated_queries == exact_queries
+
+    # A filtered list is counted exactly.
+    _, queries, response = page_queries(admin_client_, url + "?status=lopend")
+    assert any("COUNT(" in q for q in queries)
+    assert response.context["table"].paginator.count == (
+        Trajectory.objects.filter(status="lopend").count()
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["/beheer/trajectories/phaserecord/", "/trajecten/?q=DW-0", "/gezond/"]
+)
+def test_query_count_does_not_grow_with_the_data(admin_client_, seed, url):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client_.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    grow(20, seed=1)
+    count_queries()
+    small = count_queries()
+    grow(300, seed=2)
+    assert count_queries() == small
+
+
+def test_the_admin_changelist_has_no_select_distinct_over_trajectories(admin_client_, seed):
+    grow(30, seed=6)
+    _, queries, _ = page_queries(admin_client_, "/beheer/trajectories/trajectory/")
+    assert not [q for q in queries if "DISTINCT" in q and "trajectories_trajectory" in q]
+
+
+def test_search_finds_a_trajectory_by_part_of_the_worker_reference(logged_in_client, seed):
+    grow(30, seed=7)
+    wanted = Trajectory.objects.select_related("worker").order_by("pk")[17]
+    part = wanted.worker.reference[-4:].lower()
+    response = logged_in_client.get(reverse("trajectories:list") + f"?q={part}")
+    found = [row.record.pk for row in response.context["table"].paginated_rows]
+    assert wanted.pk in found
+    assert all(
+        part.upper() in row.record.worker.reference.upper()
+        for row in response.context["table"].paginated_rows
+    )
+
+
+def test_health_check_answers_without_login(client):
+    response = client.get("/gezond/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.fixture
+def awkward(seed):
+    """Rows that exercise every formatting rule: formula-like and quoted text, decimals, NULLs."""
+    mandate = Mandate.objects.get(project_number=7887)
+    employers = [
+        Organisation.objects.create(name='=HYPERLINK("http://x";"klik")'),
+        Organisation.objects.create(name="-5 vzw; Gent"),
+        Organisation.objects.create(name='Lijn\neen "twee"'),
+    ]
+    made = []
+    for number, employer in enumerate(employers):
+        worker = worker_create(first_name="Sofie", last_name="Verbeke")
+        trajectory = trajectory_start(
+            worker=worker,
+            mandate=mandate,
+            origin_employer=employer,
+            start_date=dt.date(2019, 1, 7) + dt.timedelta(days=number),
+        )
+        made.append(trajectory)
+    phase_complete(trajectory=made[0], end_date=dt.date(2019, 2, 1), hours=Decimal("12.25"))
+    phase_start(trajectory=made[0], start_date=dt.date(2019, 2, 1))
+    grow(40, seed=8)
+    return made
+
+
+@pytest.mark.parametrize("dialect", ["excel-nl", "rfc4180"])
+@pytest.mark.parametrize("params", [{}, {"status": "lopend"}, {"phase": "2"}])
+def test_copy_path_writes_byte_for_byte_the_python_csv(awkward, dialect, params):
+    python = export_bytes(TrajectoriesExport(params), "csv", dialect)
+    copied = b"".join(iter_csv_bytes(TrajectoriesExport(params), dialect))
+    assert copied == python
+    # The cases the fixture is there for really are in the file.
+    text = python.decode()
+    if not params:
+        assert "'=HYPERLINK" in text
+        assert "'-5 vzw; Gent" in text
+        assert ("12,25" if dialect == "excel-nl" else "12.25") in text
+
+
+def test_copy_path_streams_in_blocks(awkward, monkeypatch):
+    from doorstroom import exports
+
+    monkeypatch.setattr(exports, "COPY_BLOCK_BYTES", 200)
+    chunks = list(iter_csv_bytes(TrajectoriesExport({}), "excel-nl"))
+    assert len(chunks) > 3  # header, then several blocks
+    assert all(chunk.endswith(b"\r\n") for chunk in chunks)
