@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,6 +38,9 @@ from trajectories.models import (
     Worker,
     validate_insz,
 )
+
+# Answers the fee schedule in force on a date; None means: ask the database each time.
+ScheduleLookup = Callable[[dt.date], FeeSchedule] | None
 
 SOURCE_VERIFIED = "Statbel, bevestigd door twee bronnen"
 SOURCE_SINGLE = "één secundaire bron, nog niet bevestigd"
@@ -196,14 +200,26 @@ def _require_running(trajectory: Trajectory) -> None:
         )
 
 
-def _new_phase(*, trajectory: Trajectory, phase: int, start_date: dt.date) -> PhaseRecord:
-    schedule = fee_schedule_in_force(on=start_date)
+def _new_phase(
+    *,
+    trajectory: Trajectory,
+    phase: int,
+    start_date: dt.date,
+    schedule_for: ScheduleLookup = None,
+) -> PhaseRecord:
+    schedule = (schedule_for or _schedule_in_force)(start_date)
     max_months = schedule_phase(schedule=schedule, phase=phase).max_months
     record = PhaseRecord.objects.create(
         trajectory=trajectory, phase=phase, start_date=start_date, max_months=max_months
     )
-    record.refresh_from_db(fields=["deadline"])
+    # The deadline is computed by the database; an import, which never shows it, skips the read.
+    if schedule_for is None:
+        record.refresh_from_db(fields=["deadline"])
     return record
+
+
+def _schedule_in_force(on: dt.date) -> FeeSchedule:
+    return fee_schedule_in_force(on=on)
 
 
 @transaction.atomic
@@ -239,8 +255,26 @@ def phase_start(
 ) -> PhaseRecord:
     """Start the next phase, on or after the day the previous one was completed."""
     trajectory = _lock(trajectory)
+    return phase_start_checked(
+        trajectory=trajectory,
+        phases=_phases(trajectory),
+        start_date=start_date,
+        host_employer=host_employer,
+    )
+
+
+def phase_start_checked(
+    *,
+    trajectory: Trajectory,
+    phases: list[PhaseRecord],
+    start_date: dt.date,
+    host_employer: Organisation | None = None,
+    schedule_for: ScheduleLookup = None,
+) -> PhaseRecord:
+    """The rules and write of `phase_start`, for a caller that has locked the trajectory and
+    read its phases itself (the import does both for all its rows in one query each).
+    `schedule_for(date)` may answer the fee schedule in force from a cache."""
     _require_running(trajectory)
-    phases = _phases(trajectory)
     last = phases[-1]
     if last.is_running:
         raise ValidationError(
@@ -258,7 +292,9 @@ def phase_start(
     if host_employer is not None:
         trajectory.host_employer = host_employer
         trajectory.save(update_fields=["host_employer"])
-    return _new_phase(trajectory=trajectory, phase=next_phase, start_date=start_date)
+    return _new_phase(
+        trajectory=trajectory, phase=next_phase, start_date=start_date, schedule_for=schedule_for
+    )
 
 
 def _check_duration(
@@ -312,8 +348,33 @@ def phase_complete(
     recorded). Completing the Nazorg completes the trajectory.
     """
     trajectory = _lock(trajectory)
+    return phase_complete_checked(
+        trajectory=trajectory,
+        phases=_phases(trajectory),
+        end_date=end_date,
+        hours=hours,
+        exception_reason=exception_reason,
+        approved_by=approved_by,
+        outcome=outcome,
+        index=index,
+    )
+
+
+def phase_complete_checked(
+    *,
+    trajectory: Trajectory,
+    phases: list[PhaseRecord],
+    end_date: dt.date,
+    hours: Decimal,
+    exception_reason: str = "",
+    approved_by: AbstractBaseUser | None = None,
+    outcome: str | None = None,
+    index: HealthIndex | None = None,
+    schedule_for: ScheduleLookup = None,
+) -> PhaseRecord:
+    """The rules and write of `phase_complete` for a caller that locked the trajectory and read
+    its phases itself (see `phase_start_checked`)."""
     _require_running(trajectory)
-    phases = _phases(trajectory)
     record = phases[-1]
     if not record.is_running:
         raise ValidationError(_("No phase is running: start the next phase first."))
@@ -324,7 +385,7 @@ def phase_complete(
     )
 
     index = index or HealthIndex.load()
-    schedule = fee_schedule_in_force(on=end_date)
+    schedule = (schedule_for or _schedule_in_force)(end_date)
     try:
         fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
         cap = cap_indexed(schedule=schedule, on=end_date, index=index)
@@ -388,6 +449,15 @@ def trajectory_stop(
     trajectory.outcome = JobOutcome(outcome)
     trajectory.save(update_fields=["status", "end_date", "stop_reason", "outcome"])
     return trajectory
+
+
+def phase_hours_record(*, record: PhaseRecord, hours: Decimal) -> PhaseRecord:
+    """Correct the hours of a phase; its fee does not depend on them, so it stays."""
+    if hours < 0:
+        raise ValidationError({"hours": _("Hours cannot be negative.")})
+    record.hours = hours
+    record.save(update_fields=["hours"])
+    return record
 
 
 @transaction.atomic
