@@ -358,7 +358,7 @@ def parse_project_number(value) -> int:
     text = clean_text(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise ValueError(f"'{text}' is geen projectnummer: dat is een getal, bv. 6441.")
     return int(text)
 
