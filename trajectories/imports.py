@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from stdnum.be import nn as be_nn
 
@@ -338,6 +338,7 @@ def phase_names() -> dict[str, int]:
     return names
 
 
+@functools.cache
 def phase_label(phase: int) -> str:
     with translation.override("nl-be"):
         return str(Phase(phase).label)
@@ -493,6 +494,76 @@ class _DryRun(Exception):
     """Raised at the end of a preview so the transaction rolls back."""
 
 
+COMPLETION_FIELDS = [
+    "end_date",
+    "hours",
+    "fee_amount",
+    "fee_schedule",
+    "index_reference_month",
+    "index_value",
+    "index_base_value",
+    "fee_note",
+]
+
+
+@dataclass
+class _Writes:
+    """What the rows change, written at the end in a few statements instead of one per row
+    (the services are called with save=False). Order matters to the phase-order trigger:
+    completions of existing phases first, then the new phases, then the trajectories."""
+
+    new_phases: list[PhaseRecord] = field(default_factory=list)
+    changed_phases: dict[int, PhaseRecord] = field(default_factory=dict)
+    completed_trajectories: dict[int, Trajectory] = field(default_factory=dict)
+
+    def changed(self, record: PhaseRecord) -> None:
+        if record.pk is not None:
+            self.changed_phases[record.pk] = record
+
+    def write(self) -> None:
+        if self.changed_phases:
+            update_from_values(PhaseRecord, self.changed_phases.values(), COMPLETION_FIELDS)
+        if self.new_phases:
+            PhaseRecord.objects.bulk_create(self.new_phases, batch_size=2000)
+        if self.completed_trajectories:
+            update_from_values(
+                Trajectory, self.completed_trajectories.values(), ["status", "end_date", "outcome"]
+            )
+
+
+def update_from_values(model, objects: Iterable, fields: list[str], batch_size: int = 2000) -> None:
+    """UPDATE ... FROM (VALUES ...): one statement per batch. Django's bulk_update writes a CASE
+    per field that PostgreSQL evaluates row by row, which takes seconds on thousands of rows."""
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    casts = [f"%s::{pk.db_type(connection)}"] + [
+        f"%s::{column.db_type(connection)}" for column in columns
+    ]
+    row_sql = "(" + ", ".join(casts) + ")"
+    names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(c.column)} = v.{connection.ops.quote_name(c.column)}"
+        for c in columns
+    )
+    objects = list(objects)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            chunk = objects[start : start + batch_size]
+            params = []
+            for obj in chunk:
+                params.append(obj.pk)
+                params.extend(
+                    c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns
+                )
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v(pk, {names}) "
+                f"WHERE t.{connection.ops.quote_name(pk.column)} = v.pk",
+                params,
+            )
+
+
 def _schedule_cache() -> services.ScheduleLookup:
     schedules = list(FeeSchedule.objects.prefetch_related("phases").order_by("valid_from"))
     found: dict[dt.date, FeeSchedule] = {}
@@ -526,6 +597,7 @@ def _apply_row(
     phases: list[PhaseRecord],
     index: HealthIndex,
     schedule_for: services.ScheduleLookup,
+    writes: _Writes,
 ) -> None:
     existing = next((p for p in phases if p.phase == row.phase), None)
     label = phase_label(row.phase)
@@ -556,12 +628,17 @@ def _apply_row(
                 hours=hours,
                 index=index,
                 schedule_for=schedule_for,
+                save=False,
             )
+            writes.changed(existing)
+            if existing.phase == Phase.NAZORG:
+                writes.completed_trajectories[trajectory.pk] = trajectory
             row.action, row.detail = "changed", f"{label} afgerond op {row.end_date:%d/%m/%Y}"
             return
         if row.hours is not None and row.hours != existing.hours:
             row.detail = f"uren van {label}: {existing.hours} → {row.hours}"
-            services.phase_hours_record(record=existing, hours=row.hours)
+            services.phase_hours_record(record=existing, hours=row.hours, save=False)
+            writes.changed(existing)
             row.action = "changed"
             return
         row.action = "unchanged"
@@ -576,9 +653,14 @@ def _apply_row(
         )
         return
     record = services.phase_start_checked(
-        trajectory=trajectory, phases=phases, start_date=row.start_date, schedule_for=schedule_for
+        trajectory=trajectory,
+        phases=phases,
+        start_date=row.start_date,
+        schedule_for=schedule_for,
+        save=False,
     )
     phases.append(record)
+    writes.new_phases.append(record)
     row.action, row.detail = "created", f"{label} gestart op {row.start_date:%d/%m/%Y}"
     if row.end_date is not None:
         services.phase_complete_checked(
@@ -588,10 +670,13 @@ def _apply_row(
             hours=row.hours or Decimal("0"),
             index=index,
             schedule_for=schedule_for,
+            save=False,
         )
+        if record.phase == Phase.NAZORG:
+            writes.completed_trajectories[trajectory.pk] = trajectory
         row.detail += f" en afgerond op {row.end_date:%d/%m/%Y}"
     elif row.hours:
-        services.phase_hours_record(record=record, hours=row.hours)
+        services.phase_hours_record(record=record, hours=row.hours, save=False)
 
 
 def _check_and_apply(rows: list[RowResult], *, user) -> None:
@@ -662,6 +747,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
     schedule_for = _schedule_cache()
     planned.sort(key=lambda item: (item[1].pk, item[0].phase))
     failed_trajectories: set[int] = set()
+    writes = _Writes()
     for row, trajectory in planned:
         if trajectory.pk in failed_trajectories:
             row.error(PHASE, "Niet gecontroleerd: een eerdere fase van dit traject heeft een fout.")
@@ -673,6 +759,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
                 phases=phases[trajectory.pk],
                 index=index,
                 schedule_for=schedule_for,
+                writes=writes,
             )
         except ValidationError as error:
             name, text = _message(error)
@@ -680,6 +767,8 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
             row.error(column, text)
         if row.errors:
             failed_trajectories.add(trajectory.pk)
+    if not any(row.errors for row in rows):
+        writes.write()
 
 
 def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportReport:

@@ -206,14 +206,15 @@ def _new_phase(
     phase: int,
     start_date: dt.date,
     schedule_for: ScheduleLookup = None,
+    save: bool = True,
 ) -> PhaseRecord:
     schedule = (schedule_for or _schedule_in_force)(start_date)
     max_months = schedule_phase(schedule=schedule, phase=phase).max_months
-    record = PhaseRecord.objects.create(
+    record = PhaseRecord(
         trajectory=trajectory, phase=phase, start_date=start_date, max_months=max_months
     )
-    # The deadline is computed by the database; an import, which never shows it, skips the read.
-    if schedule_for is None:
+    if save:
+        record.save()
         record.refresh_from_db(fields=["deadline"])
     return record
 
@@ -270,10 +271,12 @@ def phase_start_checked(
     start_date: dt.date,
     host_employer: Organisation | None = None,
     schedule_for: ScheduleLookup = None,
+    save: bool = True,
 ) -> PhaseRecord:
     """The rules and write of `phase_start`, for a caller that has locked the trajectory and
     read its phases itself (the import does both for all its rows in one query each).
-    `schedule_for(date)` may answer the fee schedule in force from a cache."""
+    `schedule_for(date)` may answer the fee schedule in force from a cache; with `save=False`
+    the new phase is returned unsaved, for the caller to write with many others at once."""
     _require_running(trajectory)
     last = phases[-1]
     if last.is_running:
@@ -293,7 +296,11 @@ def phase_start_checked(
         trajectory.host_employer = host_employer
         trajectory.save(update_fields=["host_employer"])
     return _new_phase(
-        trajectory=trajectory, phase=next_phase, start_date=start_date, schedule_for=schedule_for
+        trajectory=trajectory,
+        phase=next_phase,
+        start_date=start_date,
+        schedule_for=schedule_for,
+        save=save,
     )
 
 
@@ -371,9 +378,11 @@ def phase_complete_checked(
     outcome: str | None = None,
     index: HealthIndex | None = None,
     schedule_for: ScheduleLookup = None,
+    save: bool = True,
 ) -> PhaseRecord:
     """The rules and write of `phase_complete` for a caller that locked the trajectory and read
-    its phases itself (see `phase_start_checked`)."""
+    its phases itself (see `phase_start_checked`). With `save=False` the phase (and, after the
+    Nazorg, the trajectory) are changed in memory only: the caller writes them."""
     _require_running(trajectory)
     record = phases[-1]
     if not record.is_running:
@@ -402,14 +411,16 @@ def phase_complete_checked(
     record.index_value = fee.index_value
     record.index_base_value = fee.base_index_value
     record.fee_note = note
-    record.save()
+    if save:
+        record.save()
 
     if record.phase == Phase.NAZORG:
         trajectory.status = TrajectoryStatus.COMPLETED
         trajectory.end_date = end_date
         if outcome is not None:
             trajectory.outcome = JobOutcome(outcome)
-        trajectory.save(update_fields=["status", "end_date", "outcome"])
+        if save:
+            trajectory.save(update_fields=["status", "end_date", "outcome"])
     return record
 
 
@@ -451,12 +462,13 @@ def trajectory_stop(
     return trajectory
 
 
-def phase_hours_record(*, record: PhaseRecord, hours: Decimal) -> PhaseRecord:
+def phase_hours_record(*, record: PhaseRecord, hours: Decimal, save: bool = True) -> PhaseRecord:
     """Correct the hours of a phase; its fee does not depend on them, so it stays."""
     if hours < 0:
         raise ValidationError({"hours": _("Hours cannot be negative.")})
     record.hours = hours
-    record.save(update_fields=["hours"])
+    if save:
+        record.save(update_fields=["hours"])
     return record
 
 
