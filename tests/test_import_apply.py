@@ -307,3 +307,26 @@ def test_phases_export_is_scoped_to_the_provider(seed, make_user):
     references = {row[0] for row in TrajectoryPhasesExport(user=provider).rows()}
     assert references == {own.worker.reference}
     assert other.worker.reference not in references
+
+
+def test_a_rule_only_the_database_knows_rolls_everything_back(seed, editor, monkeypatch):
+    from django.db import IntegrityError
+
+    trajectory = started()
+    original = imports._Writes.write
+
+    def write_then_refuse(self):
+        original(self)
+        raise IntegrityError("Fase 2 begint terwijl fase 1 nog loopt.")
+
+    monkeypatch.setattr(imports._Writes, "write", write_then_refuse)
+    before = snapshot()
+    report = import_run(
+        data=csv_file(progress_rows(trajectory)), file_name="f.csv", user=editor, apply=True
+    )
+    assert not report.applied
+    assert report.file_errors == [
+        "De database weigerde een wijziging; er is niets opgeslagen. Melding: Fase 2 begint "
+        "terwijl fase 1 nog loopt."
+    ]
+    assert snapshot() == before
