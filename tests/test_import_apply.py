@@ -330,3 +330,31 @@ def test_a_rule_only_the_database_knows_rolls_everything_back(seed, editor, monk
         "terwijl fase 1 nog loopt."
     ]
     assert snapshot() == before
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_import_pages_and_phase_export_do_not_grow_in_queries(seed, editor, client):
+    client.force_login(editor)
+    trajectory = started()
+    data = csv_file(progress_rows(trajectory))
+    first = import_batch_check(user=editor, data=data, file_name="f.csv")
+    export_url = reverse("export-download", args=["trajectory-phases"]) + "?format=csv"
+    urls = [reverse("trajectories:import"), first.get_absolute_url(), export_url]
+    for url in urls:
+        count_queries(client, url)  # warm up per-process caches
+    small = [count_queries(client, url) for url in urls]
+
+    mandate = MandateFactory()
+    for _ in range(15):
+        started(mandate=mandate)
+    for _ in range(25):
+        import_batch_check(user=editor, data=data, file_name="f.csv")
+    assert [count_queries(client, url) for url in urls] == small

@@ -70,7 +70,7 @@ def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client,
     assert pack.generated_by == user
     manifest = json.loads(files["manifest.json"])
     assert manifest["checksum"] == pack.checksum
-    assert [t["subquestion"] for t in manifest["tables"]] == ["1a-b", "2b", "2c", "3b"]
+    assert [t["subquestion"] for t in manifest["tables"]] == ["1a-b", "1c", "2b", "2c", "3b"]
 
     rows = list(csv.reader(io.StringIO(files[manifest["tables"][0]["file"]].decode())))
     assert rows[0] == [
@@ -91,7 +91,7 @@ def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client,
     assert values[2][0] == "Oproep"
     assert values[3][:3] == (366, "Doorstroom LDE", 6441)
     assert len(values) == 3 + 43
-    pilots = list(load_workbook(io.BytesIO(files["vraag-35.xlsx"])).worksheets[1].values)
+    pilots = list(load_workbook(io.BytesIO(files["vraag-35.xlsx"])).worksheets[2].values)
     assert pilots[0][0].startswith("2b) ")
     assert pilots[2] == ("Sector", "Dienstverlener", "Deelnemende organisaties")
     assert pilots[3] == ("Zorg", "Deloitte", "Ryhove \u2013 WZC Helianthus")
