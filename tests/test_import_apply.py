@@ -358,3 +358,12 @@ def test_import_pages_and_phase_export_do_not_grow_in_queries(seed, editor, clie
     for _ in range(25):
         import_batch_check(user=editor, data=data, file_name="f.csv")
     assert [count_queries(client, url) for url in urls] == small
+
+
+def test_changed_hours_of_a_running_phase_are_shown_in_belgian_format(seed, editor):
+    trajectory = started()
+    row = [trajectory.worker.reference, trajectory.mandate.project_number, "1", START, None, 7.5]
+    report = import_run(data=csv_file([row]), file_name="f.csv", user=editor, apply=True)
+    assert report.applied and report.rows[0].action == "changed"
+    assert report.rows[0].detail == "uren van Voortraject: 0,00 → 7,50"
+    assert trajectory.phases.get().hours == Decimal("7.50")

@@ -29,6 +29,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from stdnum.be import nn as be_nn
 
 from doorstroom import roles
@@ -643,7 +644,10 @@ def _apply_row(
             row.action, row.detail = "changed", f"{label} afgerond op {row.end_date:%d/%m/%Y}"
             return
         if row.hours is not None and row.hours != existing.hours:
-            row.detail = f"uren van {label}: {existing.hours} → {row.hours}"
+            row.detail = (
+                f"uren van {label}: {number_format(existing.hours, 2)} → "
+                f"{number_format(row.hours, 2)}"
+            )
             services.phase_hours_record(record=existing, hours=row.hours, save=False)
             writes.changed(existing)
             row.action = "changed"
