@@ -99,6 +99,18 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         {**expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]), ANALYST: 403},
         {**expect(400, [EDITOR, ADMIN], denied=404), ANALYST: 403},
     ),
+    "trajectories:import": (
+        None,
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+    ),
+    # An import made by the editor: someone else's import is "not found" (administrators see
+    # all). Applying an empty, refused file changes nothing and leads back to it.
+    "trajectories:import-detail": (
+        "import_batch",
+        expect(200, [EDITOR, ADMIN], denied=404) | {ANALYST: 403},
+        expect(302, [EDITOR, ADMIN], denied=404) | {ANALYST: 403},
+    ),
     "trajectories:deadlines": (
         None,
         expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
@@ -194,10 +206,17 @@ def world(seed, make_user):
         "other_trajectory": {"pk": trajectory(6454).pk},
         "question": {"pk": question.pk},
         "pack": {"pk": answer_pack_generate(question=question, user=users[EDITOR]).pk},
+        "import_batch": {"pk": _import_batch(users[EDITOR]).pk},
         "export_mandates": {"name": "mandates"},
         "export_trajectories": {"name": "trajectories"},
     }
     return users, objects
+
+
+def _import_batch(user):
+    from trajectories.imports import import_batch_check
+
+    return import_batch_check(user=user, data=b"", file_name="leeg.csv")
 
 
 def client_for(user) -> Client:

@@ -762,3 +762,54 @@ class OverduePhasesExport(DashboardExport):
         for phase, count in zip(Phase, shown, strict=True):
             yield [dutch(phase.label), count]
         yield ["Totaal", total]
+
+
+# --- the import's template ----------------------------------------------------------------------
+
+
+@register
+class ImportTemplateExport(Export):
+    name = "trajectory-import-template"
+    title = "Sjabloon import fasen"
+    description = (
+        "Leeg sjabloon om de voortgang van trajecten te importeren: één rij per fase met "
+        "referentie van de werknemer, projectnummer, fase, start- en einddatum en uren. "
+        "Oproep en projectnaam zijn ter informatie; een kolom INSZ mag erbij."
+    )
+    contains_personal_data = True
+
+    def header(self) -> Sequence[str]:
+        from trajectories.imports import TEMPLATE_COLUMNS
+
+        return list(TEMPLATE_COLUMNS)
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        return iter(())
+
+
+@register
+class TrajectoryPhasesExport(ImportTemplateExport):
+    name = "trajectory-phases"
+    title = "Fasen van trajecten"
+    description = (
+        "De fasen van de trajecten die u mag zien, met dezelfde filters als de pagina Trajecten, "
+        "in de kolommen van het importsjabloon: aanvullen en terug importeren. Referentie van de "
+        "werknemer (pseudoniem), nooit naam of rijksregisternummer. Alleen voor intern gebruik."
+    )
+    filterset_class = TrajectoryFilter
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Trajectory.objects.all()
+        if self.user is not None:
+            queryset = queryset.visible_to(self.user)
+        return queryset
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        from trajectories.imports import template_rows
+
+        phases = (
+            PhaseRecord.objects.filter(trajectory__in=self.queryset.order_by().values("pk"))
+            .select_related("trajectory__worker", "trajectory__mandate__call")
+            .order_by("trajectory__worker__reference", "trajectory__start_date", "phase")
+        )
+        return template_rows(phases.iterator(chunk_size=5000))

@@ -79,6 +79,13 @@ class HealthIndex:
     def smoothed(self, month: dt.date) -> Decimal:
         """Mean of the four months ending at `month`, rounded to the cent like Statbel does."""
         month = month_start(month)
+        # An import computes the same few months thousands of times.
+        cache = self.__dict__.setdefault("_smoothed_cache", {})
+        if month not in cache:
+            cache[month] = self._smoothed(month)
+        return cache[month]
+
+    def _smoothed(self, month: dt.date) -> Decimal:
         months = [months_back(month, back) for back in reversed(range(SMOOTHING_MONTHS))]
         missing = [m for m in months if m not in self.values]
         if missing:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,6 +38,9 @@ from trajectories.models import (
     Worker,
     validate_insz,
 )
+
+# Answers the fee schedule in force on a date; None means: ask the database each time.
+ScheduleLookup = Callable[[dt.date], FeeSchedule] | None
 
 SOURCE_VERIFIED = "Statbel, bevestigd door twee bronnen"
 SOURCE_SINGLE = "één secundaire bron, nog niet bevestigd"
@@ -196,14 +200,27 @@ def _require_running(trajectory: Trajectory) -> None:
         )
 
 
-def _new_phase(*, trajectory: Trajectory, phase: int, start_date: dt.date) -> PhaseRecord:
-    schedule = fee_schedule_in_force(on=start_date)
+def _new_phase(
+    *,
+    trajectory: Trajectory,
+    phase: int,
+    start_date: dt.date,
+    schedule_for: ScheduleLookup = None,
+    save: bool = True,
+) -> PhaseRecord:
+    schedule = (schedule_for or _schedule_in_force)(start_date)
     max_months = schedule_phase(schedule=schedule, phase=phase).max_months
-    record = PhaseRecord.objects.create(
+    record = PhaseRecord(
         trajectory=trajectory, phase=phase, start_date=start_date, max_months=max_months
     )
-    record.refresh_from_db(fields=["deadline"])
+    if save:
+        record.save()
+        record.refresh_from_db(fields=["deadline"])
     return record
+
+
+def _schedule_in_force(on: dt.date) -> FeeSchedule:
+    return fee_schedule_in_force(on=on)
 
 
 @transaction.atomic
@@ -239,8 +256,28 @@ def phase_start(
 ) -> PhaseRecord:
     """Start the next phase, on or after the day the previous one was completed."""
     trajectory = _lock(trajectory)
+    return phase_start_checked(
+        trajectory=trajectory,
+        phases=_phases(trajectory),
+        start_date=start_date,
+        host_employer=host_employer,
+    )
+
+
+def phase_start_checked(
+    *,
+    trajectory: Trajectory,
+    phases: list[PhaseRecord],
+    start_date: dt.date,
+    host_employer: Organisation | None = None,
+    schedule_for: ScheduleLookup = None,
+    save: bool = True,
+) -> PhaseRecord:
+    """The rules and write of `phase_start`, for a caller that has locked the trajectory and
+    read its phases itself (the import does both for all its rows in one query each).
+    `schedule_for(date)` may answer the fee schedule in force from a cache; with `save=False`
+    the new phase is returned unsaved, for the caller to write with many others at once."""
     _require_running(trajectory)
-    phases = _phases(trajectory)
     last = phases[-1]
     if last.is_running:
         raise ValidationError(
@@ -258,7 +295,13 @@ def phase_start(
     if host_employer is not None:
         trajectory.host_employer = host_employer
         trajectory.save(update_fields=["host_employer"])
-    return _new_phase(trajectory=trajectory, phase=next_phase, start_date=start_date)
+    return _new_phase(
+        trajectory=trajectory,
+        phase=next_phase,
+        start_date=start_date,
+        schedule_for=schedule_for,
+        save=save,
+    )
 
 
 def _check_duration(
@@ -312,8 +355,35 @@ def phase_complete(
     recorded). Completing the Nazorg completes the trajectory.
     """
     trajectory = _lock(trajectory)
+    return phase_complete_checked(
+        trajectory=trajectory,
+        phases=_phases(trajectory),
+        end_date=end_date,
+        hours=hours,
+        exception_reason=exception_reason,
+        approved_by=approved_by,
+        outcome=outcome,
+        index=index,
+    )
+
+
+def phase_complete_checked(
+    *,
+    trajectory: Trajectory,
+    phases: list[PhaseRecord],
+    end_date: dt.date,
+    hours: Decimal,
+    exception_reason: str = "",
+    approved_by: AbstractBaseUser | None = None,
+    outcome: str | None = None,
+    index: HealthIndex | None = None,
+    schedule_for: ScheduleLookup = None,
+    save: bool = True,
+) -> PhaseRecord:
+    """The rules and write of `phase_complete` for a caller that locked the trajectory and read
+    its phases itself (see `phase_start_checked`). With `save=False` the phase (and, after the
+    Nazorg, the trajectory) are changed in memory only: the caller writes them."""
     _require_running(trajectory)
-    phases = _phases(trajectory)
     record = phases[-1]
     if not record.is_running:
         raise ValidationError(_("No phase is running: start the next phase first."))
@@ -324,7 +394,7 @@ def phase_complete(
     )
 
     index = index or HealthIndex.load()
-    schedule = fee_schedule_in_force(on=end_date)
+    schedule = (schedule_for or _schedule_in_force)(end_date)
     try:
         fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
         cap = cap_indexed(schedule=schedule, on=end_date, index=index)
@@ -341,14 +411,16 @@ def phase_complete(
     record.index_value = fee.index_value
     record.index_base_value = fee.base_index_value
     record.fee_note = note
-    record.save()
+    if save:
+        record.save()
 
     if record.phase == Phase.NAZORG:
         trajectory.status = TrajectoryStatus.COMPLETED
         trajectory.end_date = end_date
         if outcome is not None:
             trajectory.outcome = JobOutcome(outcome)
-        trajectory.save(update_fields=["status", "end_date", "outcome"])
+        if save:
+            trajectory.save(update_fields=["status", "end_date", "outcome"])
     return record
 
 
@@ -388,6 +460,16 @@ def trajectory_stop(
     trajectory.outcome = JobOutcome(outcome)
     trajectory.save(update_fields=["status", "end_date", "stop_reason", "outcome"])
     return trajectory
+
+
+def phase_hours_record(*, record: PhaseRecord, hours: Decimal, save: bool = True) -> PhaseRecord:
+    """Correct the hours of a phase; its fee does not depend on them, so it stays."""
+    if hours < 0:
+        raise ValidationError({"hours": _("Hours cannot be negative.")})
+    record.hours = hours
+    if save:
+        record.save(update_fields=["hours"])
+    return record
 
 
 @transaction.atomic

@@ -1,18 +1,21 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom import roles
 from doorstroom.access import PersonalDataMixin
 from doorstroom.formatting import format_amount
 from doorstroom.pagination import EstimatedCountPaginator
 from doorstroom.roles import may_edit
+from trajectories import imports
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
     ActionForm,
@@ -27,6 +30,8 @@ from trajectories.models import (
     NORM_HOURS_PER_TRAJECTORY,
     FeeSchedule,
     HealthIndexMonth,
+    ImportBatch,
+    ImportStatus,
     Phase,
     PhaseRecord,
     Trajectory,
@@ -235,3 +240,79 @@ class OutcomeRecordView(TrajectoryActionView):
     def perform(self, data: dict) -> str:
         trajectory = trajectory_outcome_record(trajectory=self.object, outcome=data["outcome"])
         return _("Outcome recorded: %(outcome)s.") % {"outcome": trajectory.get_outcome_display()}
+
+
+# --- import of phase progress (issue 9) ---------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("At most 5 MB. The first line names the columns, as in the template."),
+    )
+
+
+class MayEditRequiredMixin:
+    """Only roles that may edit import; others get 403 (they have no import to look for)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.may_edit(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportView(MayEditRequiredMixin, FormView):
+    """Upload a file; it is checked at once (a dry run) and shown before anything changes."""
+
+    template_name = "trajectories/import.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["batches"] = ImportBatch.objects.visible_to(self.request.user).for_listing()[:20]
+        context["required_columns"] = imports.REQUIRED_COLUMNS
+        context["optional_columns"] = imports.OPTIONAL_COLUMNS
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        # One byte past the limit is enough to say the file is too big, without reading it all.
+        data = upload.read(imports.MAX_BYTES + 1)
+        batch = imports.import_batch_check(
+            user=self.request.user, data=data, file_name=upload.name or "bestand"
+        )
+        return redirect(batch)
+
+
+class ImportBatchDetailView(MayEditRequiredMixin, DetailView):
+    """The preview of an upload (or the result of applying it), and the button to apply it."""
+
+    template_name = "trajectories/import_detail.html"
+    context_object_name = "batch"
+    shown_rows = 1000
+
+    def get_queryset(self):
+        return ImportBatch.objects.visible_to(self.request.user).select_related("created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object.report or {}
+        rows = report.get("rows", [])
+        # Errors first: they are what the user has to act on.
+        ordered = sorted(rows, key=lambda r: (r["action"] != "error", r["row"]))
+        context["file_errors"] = report.get("file_errors", [])
+        context["rows"] = ordered[: self.shown_rows]
+        context["rows_hidden"] = max(len(ordered) - self.shown_rows, 0)
+        context["phase_names"] = {p.value: imports.phase_label(p.value) for p in Phase}
+        context["previous"] = list(imports.previous_applications(self.object)[:5])
+        context["can_apply"] = self.object.status == ImportStatus.CHECKED
+        return context
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_object()
+        batch = imports.import_batch_apply(batch=batch, user=request.user)
+        if batch.status == ImportStatus.APPLIED:
+            messages.success(request, _("The file has been applied."))
+        else:
+            messages.error(request, _("Nothing has been changed: the file has errors."))
+        return redirect(batch)
