@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from doorstroom.exports import all_exports
 from questions.models import (
     AnswerPack,
     AnswerPackTable,
@@ -23,8 +26,22 @@ class ParliamentaryQuestionAdmin(admin.ModelAdmin):
     inlines = [SubQuestionInline]
 
 
+def publishable_export_choices() -> list[tuple[str, str]]:
+    return [(e.name, f"{e.name}: {e.title}") for e in all_exports() if e.may_be_published()]
+
+
+class AnswerTableForm(forms.ModelForm):
+    # Chosen from the registered exports (evaluated per form, so a new export shows at once).
+    export_name = forms.ChoiceField(label=_("export"), choices=publishable_export_choices)
+
+    class Meta:
+        model = AnswerTable
+        fields = ["subquestion", "export_name", "filters", "title", "answers", "position"]
+
+
 class AnswerTableInline(admin.TabularInline):
     model = AnswerTable
+    form = AnswerTableForm
     extra = 0
 
 

@@ -242,3 +242,14 @@ def test_question_pages_query_counts_do_not_grow(logged_in_client, question, use
     for _ in range(5):
         answer_pack_generate(question=question, user=user)
     assert [count_queries(logged_in_client, url) for url in urls] == before
+
+
+def test_answer_tables_are_chosen_from_the_publishable_exports(admin_client_, question):
+    from django.urls import reverse as url
+
+    sub = SubQuestion.objects.get(question=question, label="1c")
+    response = admin_client_.get(url("admin:questions_subquestion_change", args=[sub.pk]))
+    body = response.content.decode()
+    assert '<option value="fees"' in body and '<option value="mandates"' in body
+    assert '<option value="trajectories"' not in body  # personal data
+    assert '<option value="provider-statement"' not in body  # internal payment statement
