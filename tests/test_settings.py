@@ -36,3 +36,27 @@ def test_production_starts_with_a_secret_key_and_debug_off():
 
 def test_database_is_postgresql():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def run_manage(env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_manage_py_on_a_developers_machine_runs_without_a_secret_key():
+    result = run_manage({})  # no DATABASE_URL: the embedded database, DEBUG on
+    assert result.returncode == 0, result.stderr
+    assert "+ DEBUG = True" in result.stdout
+
+
+def test_manage_py_with_a_real_database_still_requires_a_secret_key():
+    result = run_manage({"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
