@@ -99,6 +99,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the plain input and select templates written in Python.
+FORM_RENDERER = "doorstroom.renderers.PlainWidgetRenderer"
+
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:

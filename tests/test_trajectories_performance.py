@@ -1,6 +1,7 @@
 """Issue 6: the listing's pagination and counts, its search, and the COPY path of the CSV."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -165,3 +166,101 @@ def test_copy_path_streams_in_blocks(awkward, monkeypatch):
     chunks = list(iter_csv_bytes(TrajectoriesExport({}), "excel-nl"))
     assert len(chunks) > 3  # header, then several blocks
     assert all(chunk.endswith(b"\r\n") for chunk in chunks)
+
+
+def test_plain_rows_are_the_html_django_tables2_renders(awkward, rf, staff_user):
+    """The listing's body rows are built in Python (PlainRowsMixin) for speed: cell for cell
+    what django-tables2's own template makes of the same rows, escaping included."""
+    from django_tables2 import RequestConfig
+
+    from trajectories.tables import TrajectoryTable
+
+    def body(html: str) -> str:
+        tbody = html[html.index("<tbody") : html.index("</tbody>")]
+        return re.sub(r">\s+<", "><", tbody).strip()
+
+    request = rf.get("/trajecten/")
+    request.user = staff_user
+    table = TrajectoryTable(Trajectory.objects.for_listing(dt.date(2021, 6, 1)))
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    plain = table.as_html(request)
+    table.template_name = "django_tables2/table.html"
+    generic = table.as_html(request)
+    assert body(plain) == body(generic)
+    # The rows cover what could differ: links, escaped quotes, flags, amounts and blanks.
+    assert body(plain).count("<tr") == 43
+    for fragment in ("=HYPERLINK(&quot;", 'class="true"', 'class="false"', "EUR ", "—"):
+        assert fragment in body(plain)
+
+
+def test_an_empty_plain_table_says_so(rf, staff_user, seed):
+    from django_tables2 import RequestConfig
+
+    from trajectories.tables import TrajectoryTable
+
+    request = rf.get("/trajecten/")
+    request.user = staff_user
+    table = TrajectoryTable(Trajectory.objects.for_listing().none())
+    RequestConfig(request).configure(table)
+    assert '<tr><td colspan="10">Geen trajecten voor deze filters.</td></tr>' in table.as_html(
+        request
+    )
+
+
+def phases_disagree() -> int:
+    """Trajectories whose stored current phase is not the latest of their phases."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM trajectories_trajectory t WHERE current_phase IS DISTINCT "
+            "FROM (SELECT max(phase) FROM trajectories_phaserecord WHERE trajectory_id = t.id)"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_database_keeps_each_trajectorys_current_phase(seed):
+    grow(50, seed=12)  # the generator writes the value itself
+    assert phases_disagree() == 0
+
+    trajectory = trajectory_start(
+        worker=worker_create(first_name="An", last_name="Peeters"),
+        mandate=Mandate.objects.get(project_number=7887),
+        origin_employer=Organisation.objects.first(),
+        start_date=dt.date(2020, 3, 2),
+    )
+    stale = Trajectory.objects.get(pk=trajectory.pk)
+    assert stale.current_phase == 1
+    phase_complete(trajectory=trajectory, end_date=dt.date(2020, 4, 1), hours=Decimal("10"))
+    phase_start(trajectory=trajectory, start_date=dt.date(2020, 4, 1))
+    assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 2
+    assert Trajectory.objects.in_phase(2).filter(pk=trajectory.pk).exists()
+    assert not Trajectory.objects.in_phase(1).filter(pk=trajectory.pk).exists()
+
+    # A save of a copy read before the phase started does not put the old phase back.
+    stale.stop_reason = "Nog niets"
+    stale.save()
+    assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 2
+
+    # Removing the latest phase, in any way, brings the trajectory back to the one before.
+    trajectory.phases.get(phase=2).delete()
+    assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM trajectories_phaserecord WHERE trajectory_id = %s", [trajectory.pk]
+        )
+    assert Trajectory.objects.get(pk=trajectory.pk).current_phase is None
+    assert phases_disagree() == 0
+
+
+def test_an_export_without_copy_streams_its_header_then_blocks_of_rows(awkward, monkeypatch):
+    from doorstroom import exports
+    from trajectories.exports import ProviderStatementExport
+
+    monkeypatch.setattr(exports, "COPY_BLOCK_BYTES", 300)
+    export = ProviderStatementExport({})
+    assert export.copy_sql(exports.get_dialect("excel-nl")) is None
+    chunks = list(iter_csv_bytes(ProviderStatementExport({}), "excel-nl"))
+    assert (
+        chunks[0].decode("utf-8-sig").startswith("Projectnummer;") and chunks[0].count(b"\n") == 1
+    )
+    assert len(chunks) > 3 and all(len(chunk) < 600 for chunk in chunks)
+    assert b"".join(chunks) == export_bytes(ProviderStatementExport({}), "csv", "excel-nl")

@@ -173,6 +173,7 @@ class DemoGenerator:
             stop_reason,
             True,
             self.now,
+            max(row[1] for row in phases),
         ]
         return Plan(worker=worker, trajectory=trajectory, phases=phases)
 
@@ -189,7 +190,7 @@ def _reserve_ids(cursor, model, count: int) -> list[int]:
 WORKER_COLUMNS = "id, first_name, last_name, insz, is_demo"
 TRAJECTORY_COLUMNS = (
     "id, worker_id, mandate_id, origin_employer_id, host_employer_id, start_date, end_date, "
-    "status, outcome, stop_reason, is_demo, created_at"
+    "status, outcome, stop_reason, is_demo, created_at, current_phase"
 )
 PHASE_COLUMNS = (
     "trajectory_id, phase, start_date, end_date, max_months, hours, fee_amount, fee_schedule_id, "
@@ -228,6 +229,10 @@ DEMO_UNAUDITED_TRIGGERS = (
     "trajectories.Worker:insert_insert",
     "trajectories.Trajectory:insert_insert",
     "trajectories.PhaseRecord:insert_insert",
+    # The generator writes each trajectory's current phase itself, instead of four updates of
+    # every trajectory as its phases arrive.
+    "trajectories.Trajectory:current_phase_derive",
+    "trajectories.PhaseRecord:current_phase_sync",
 )
 
 

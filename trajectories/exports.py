@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -338,6 +338,7 @@ class ProviderStatementExport(Export):
                 "index_base_value",
             )
         )
+        phase_names = {phase.value: dutch(phase.label) for phase in Phase}
         per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: [0, Decimal("0.00")])
         grand = [0, Decimal("0.00")]
         previous = None
@@ -353,7 +354,7 @@ class ProviderStatementExport(Export):
             )
             yield [
                 *previous,
-                dutch(Phase(row["phase"]).label),
+                phase_names[row["phase"]],
                 month_label(row["index_reference_month"]),
                 row["index_value"],
                 row["index_base_value"],
@@ -377,7 +378,6 @@ class ProviderStatementExport(Export):
 
 # Columns of the listing export computed from a trajectory's phases (the LATERAL of copy_sql).
 PHASE_FIGURES = {
-    "current_phase": "current_phase",
     "is_overdue": "is_overdue",
     "hours_total": "hours_total",
     "fees_total": "fees_total",
@@ -391,13 +391,17 @@ class TrajectoriesExport(Export):
     description = (
         "De lijst van trajecten met dezelfde filters als de pagina Trajecten: referentie van de "
         "werknemer (pseudoniem, nooit naam of rijksregisternummer), mandaat, werkgevers, data, "
-        "fase, status, uren en vergoedingen. Alleen voor intern gebruik."
+        "fase, status, uren en vergoedingen, in de volgorde waarin de trajecten werden "
+        "geregistreerd. Alleen voor intern gebruik."
     )
     filterset_class = TrajectoryFilter
     contains_personal_data = True
 
     def get_queryset(self) -> QuerySet:
-        return self.scoped(Trajectory.objects.for_listing(timezone.localdate()))
+        # In the order of registration (the key): PostgreSQL streams that order from its
+        # indexes, where the listing's newest-first order would sort every row before the
+        # first one could be sent.
+        return self.scoped(Trajectory.objects.for_listing(timezone.localdate())).order_by("pk")
 
     def header(self) -> Sequence[str]:
         return [
@@ -448,20 +452,16 @@ class TrajectoriesExport(Export):
     def copy_sql(self, dialect: Dialect) -> tuple[str, list]:
         """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY.
 
-        The per-trajectory phase figures do not come from the listing's four subqueries per
-        row (four index probes into the phases per trajectory, most of a full export's time):
-        a full export aggregates all phases in one pass and joins them, a filtered one looks
-        up only its own trajectories' phases in one LATERAL aggregate each.
+        The per-trajectory phase figures do not come from the listing's subqueries per row
+        (three index probes into the phases per trajectory, most of a full export's time): a
+        full export aggregates all phases in key order and merges them with the trajectories
+        as both are read, so rows flow from the first second; a filtered one looks up only its
+        own trajectories' phases in one LATERAL aggregate each.
         """
         assert self.queryset is not None
         queryset = self.queryset
         plain = [c for c in self.columns if c not in PHASE_FIGURES]
-        # The rows are numbered in the listing's order, as the join does not keep it.
-        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-        numbered = queryset.annotate(export_row=Window(RowNumber(), order_by=ordering))
-        inner, inner_params = numbered.values_list(
-            *plain, "pk", "export_row"
-        ).query.sql_with_params()
+        inner, inner_params = queryset.order_by().values_list(*plain, "pk").query.sql_with_params()
         names = {column: f"c{i}" for i, column in enumerate(plain)}
         names.update(PHASE_FIGURES)
         params: list = []
@@ -470,7 +470,7 @@ class TrajectoriesExport(Export):
         # First the stored values become labels, then every column becomes its CSV cell.
         labelled = {column: names[column] for column in self.columns}
         labelled["status"] = sql_choice(names["status"], statuses, params)
-        labelled["current_phase"] = sql_choice("current_phase", phase_names, params)
+        labelled["current_phase"] = sql_choice(names["current_phase"], phase_names, params)
         formats = {
             "mandate__call__number": "number",
             "mandate__project_number": "number",
@@ -494,26 +494,27 @@ class TrajectoriesExport(Export):
             else:
                 cells.append(sql_text(cell))
         figures = (
-            "max(p.phase) AS current_phase, sum(p.fee_amount) AS fees_total, "
+            "sum(p.fee_amount) AS fees_total, "
             "coalesce(sum(p.hours), 0) AS hours_total, "
             "coalesce(bool_or(p.end_date IS NULL AND p.deadline < %s), false) AS is_overdue"
         )
         if is_unfiltered(queryset):
             phases = (
                 f"LEFT JOIN (SELECT p.trajectory_id, {figures} FROM trajectories_phaserecord p "
-                "GROUP BY p.trajectory_id) AS phases ON phases.trajectory_id = t.id"
+                "GROUP BY p.trajectory_id ORDER BY p.trajectory_id) AS phases "
+                "ON phases.trajectory_id = t.id"
             )
         else:
             phases = (
                 f"LEFT JOIN LATERAL (SELECT {figures} FROM trajectories_phaserecord p "
                 "WHERE p.trajectory_id = t.id) AS phases ON true"
             )
-        inner_names = ", ".join([*(names[c] for c in plain), "id", "export_row"])
+        inner_names = ", ".join([*(names[c] for c in plain), "id"])
         values = ", ".join(f"v{i}" for i in range(len(self.columns)))
         select = (
             f"SELECT {', '.join(cells)} FROM ("
             f"SELECT {', '.join(labelled.values())} FROM ({inner}) AS t ({inner_names}) "
-            f"{phases} ORDER BY t.export_row) AS labelled ({values})"
+            f"{phases} ORDER BY t.id) AS labelled ({values})"
         )
         # In the statement's order: the labels, the filters, then today for "overdue".
         return select, [*params, *inner_params, timezone.localdate()]

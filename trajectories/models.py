@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Right, Substr, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -333,7 +334,6 @@ class TrajectoryQuerySet(models.QuerySet):
         return (
             self.select_related("worker", "mandate__call", "origin_employer", "host_employer")
             .annotate(
-                current_phase=Subquery(phases.order_by("-phase").values("phase")[:1]),
                 fees_total=Subquery(totals.annotate(s=Sum("fee_amount")).values("s")),
                 hours_total=Coalesce(
                     Subquery(totals.annotate(s=Sum("hours")).values("s")),
@@ -397,8 +397,7 @@ class TrajectoryQuerySet(models.QuerySet):
 
     def in_phase(self, phase: int) -> TrajectoryQuerySet:
         """Trajectories whose latest phase is this one."""
-        later = PhaseRecord.objects.filter(trajectory=OuterRef("pk"), phase__gt=phase)
-        return self.filter(phases__phase=phase).exclude(Exists(later))
+        return self.filter(current_phase=phase)
 
 
 @audited()
@@ -447,10 +446,29 @@ class Trajectory(models.Model):
     # change (or a service's, or a bulk update) cannot silently overwrite it.
     version = models.PositiveIntegerField(_("version"), db_default=1, editable=False)
 
+    # The latest phase reached, derived from the phases by the database itself (the triggers
+    # `current_phase_derive` here and `current_phase_sync` on PhaseRecord), whatever writes
+    # them: a filter or count by phase is then one index scan instead of probing the phases of
+    # every trajectory (a filtered count took 0.2 s at a million trajectories).
+    current_phase = models.PositiveSmallIntegerField(
+        _("current phase"), choices=Phase.choices, null=True, blank=True, editable=False
+    )
+
     objects = TrajectoryQuerySet.as_manager()
 
     class Meta:
-        triggers = [version_bump_trigger()]
+        triggers = [
+            version_bump_trigger(),
+            pgtrigger.Trigger(
+                name="current_phase_derive",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=(
+                    "NEW.current_phase := (SELECT max(phase) FROM trajectories_phaserecord "
+                    "WHERE trajectory_id = NEW.id); RETURN NEW;"
+                ),
+            ),
+        ]
         verbose_name = _("trajectory")
         verbose_name_plural = _("trajectories")
         ordering = ["-start_date", "-pk"]
@@ -478,6 +496,16 @@ class Trajectory(models.Model):
             models.Index(fields=["status", "start_date"]),
             # The listing's default order, so its first page needs no sort of every row.
             models.Index(fields=["start_date", "id"], name="trajectory_start_date_id"),
+            # The listing filtered by phase (with or without call, mandate, province): its count
+            # and its page read the matching keys here, e.g. WHERE current_phase = 2 AND
+            # mandate_id IN (...).
+            models.Index(fields=["current_phase", "mandate"], name="trajectory_phase_mandate"),
+            # Its page in the listing's order: the newest trajectories in that phase first,
+            # checked against the other filters one by one (ORDER BY start_date DESC, id DESC
+            # LIMIT 25 WHERE current_phase = 2 AND ...), instead of walking every phase.
+            models.Index(
+                fields=["current_phase", "start_date", "id"], name="trajectory_phase_start_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -512,6 +540,13 @@ class PhaseRecordQuerySet(models.QuerySet):
         return self.select_related(
             "trajectory__worker", "trajectory__mandate__call", "trajectory__mandate__promoter"
         ).order_by("deadline", "pk")
+
+
+SYNC_CURRENT_PHASE = (
+    "UPDATE trajectories_trajectory SET current_phase = latest.phase FROM (SELECT max(phase) "
+    "AS phase FROM trajectories_phaserecord WHERE trajectory_id = {row}.trajectory_id) AS latest "
+    "WHERE id = {row}.trajectory_id AND current_phase IS DISTINCT FROM latest.phase;"
+)
 
 
 @audited()
@@ -577,7 +612,21 @@ class PhaseRecord(models.Model):
     objects = PhaseRecordQuerySet.as_manager()
 
     class Meta:
-        triggers = [version_bump_trigger()]
+        triggers = [
+            version_bump_trigger(),
+            # Keeps Trajectory.current_phase: a trajectory whose latest phase changes is
+            # updated, and its own trigger derives the value again.
+            pgtrigger.Trigger(
+                name="current_phase_sync",
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.After,
+                func=f"""
+                IF TG_OP <> 'DELETE' THEN {SYNC_CURRENT_PHASE.format(row="NEW")} END IF;
+                IF TG_OP <> 'INSERT' THEN {SYNC_CURRENT_PHASE.format(row="OLD")} END IF;
+                RETURN NULL;
+                """,
+            ),
+        ]
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         ordering = ["trajectory", "phase"]

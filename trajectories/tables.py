@@ -1,16 +1,18 @@
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from trajectories.models import NORM_HOURS_PER_TRAJECTORY, Phase, PhaseRecord, Trajectory
+from doorstroom.tables import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
+from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
 
 
 def euro(value) -> str:
     return f"EUR {number_format(value, 2, force_grouping=True)}"
 
 
-class TrajectoryTable(tables.Table):
+class TrajectoryTable(PlainRowsMixin, tables.Table):
     reference = tables.Column(
         verbose_name=_("Worker"),
         accessor="worker__reference",
@@ -54,12 +56,30 @@ class TrajectoryTable(tables.Table):
         )
         empty_text = _("No trajectories match these filters.")
         attrs = {"class": "table"}
+        template_name = PLAIN_ROWS_TEMPLATE
 
     def render_reference(self, record):
         return record.worker.reference
 
-    def render_current_phase(self, value):
-        return Phase(value).label
+    def cells(self, record):
+        """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
+        mandate = record.mandate
+        fees = record.fees_total
+        return (
+            format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.worker.reference),
+            mandate.call.number,
+            format_html('<a href="{}">{}</a>', mandate.get_absolute_url(), mandate.project_number),
+            record.origin_employer,
+            date_format(record.start_date, "SHORT_DATE_FORMAT"),
+            record.get_current_phase_display(),
+            record.get_status_display(),
+            format_html(
+                '<span class="{}">{}</span>',
+                *(("true", "⚠") if record.is_overdue else ("false", "")),
+            ),
+            self.render_hours_total(record.hours_total),
+            None if fees is None else self.render_fees_total(fees),
+        )
 
     def render_hours_total(self, value):
         return number_format(value, 1)
