@@ -307,6 +307,8 @@ def _iter_copy(export: Export, dialect: Dialect, select: str, params) -> Iterato
         "NULL '', ENCODING 'UTF8')"
     )
     block = bytearray()
+    # One transaction for the download (a savepoint inside a caller's). When the client goes
+    # away, the server closes this generator: the COPY is cancelled and the block rolls back.
     with transaction.atomic(), connection.cursor() as cursor:
         # Compiling the statement to machine code (JIT) costs half a second before the first
         # row of a big export and saves nothing on its total: off for this transaction only.

@@ -16,7 +16,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-# The proxy in front buffers slow clients; keep-alive connections from it are reused.
+# The proxy in front buffers slow clients and opens a connection per request. Keep-alive is off:
+# with it on, a threaded worker answered half as many requests per second (benchmarks/run.py).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = "-"

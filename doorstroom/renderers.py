@@ -3,9 +3,13 @@
 A filter form of eleven fields spends most of its time in the template engine, which renders
 every `<option>` of a select through two included templates (the trajectory listing's filters
 took about 7 ms of a 24 ms page). `PlainWidgetRenderer` writes the same HTML for the plain
-input and select templates directly, and hands every other template (admin widgets, whole
-forms, anything overridden) to Django's renderer. A test renders each covered widget both ways
-and compares the strings.
+input and select templates directly (by template name, see PLAIN_TEMPLATES), and hands every
+other template (admin widgets, whole forms, radio buttons, ...) to Django's renderer. A test
+renders each covered widget both ways and compares the strings.
+
+Overriding one of the PLAIN_TEMPLATES in a project template folder would have no effect: take
+it out of PLAIN_TEMPLATES too. Option labels are written as text (`str`), as they are by the
+choice fields here; a date or number label would not be localised as in a template.
 """
 
 from __future__ import annotations

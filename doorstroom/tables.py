@@ -19,7 +19,12 @@ PLAIN_ROWS_TEMPLATE = "doorstroom/table_plain_rows.html"
 
 class PlainRowsMixin:
     def cells(self, record) -> Sequence[object]:
-        """The cells of one row in the order of `self.columns`; None shows the column default."""
+        """The cells of one row in the order of `self.columns`, as each column's render
+        would make them; None or "" shows the column default.
+
+        Cell attributes are taken once per table: a table whose `td` attributes or
+        `row_attrs` depend on the record cannot use this mixin.
+        """
         raise NotImplementedError
 
     def rows_html(self) -> SafeString:
@@ -30,6 +35,7 @@ class PlainRowsMixin:
         for index, row in enumerate(self.paginated_rows):
             parts.append(f'<tr class="{"even" if index % 2 == 0 else "odd"}">')
             for start, default, cell in zip(opening, defaults, self.cells(row.record), strict=True):
-                parts.append(f"{start}{conditional_escape(default if cell is None else cell)}</td>")
+                shown = default if cell is None or cell == "" else cell
+                parts.append(f"{start}{conditional_escape(shown)}</td>")
             parts.append("</tr>")
         return mark_safe("".join(parts))

@@ -44,8 +44,9 @@ def test_each_plain_widget_renders_as_django_does(widget, value):
     assert widget.render("field", value, attrs=attrs, renderer=PLAIN) == expected
 
 
-def test_other_templates_go_to_django(monkeypatch):
-    """A multiple select and a checkbox are not covered: Django's templates render them."""
+def test_other_widgets_render_as_with_django():
+    """A multiple select shares the select template; a checkbox and radio buttons are not
+    covered and go to Django's templates."""
     for widget, value in [
         (forms.SelectMultiple(choices=CHOICES), ["b"]),
         (forms.CheckboxInput(), True),

@@ -12,9 +12,9 @@ from django.urls import reverse
 from doorstroom import pagination
 from doorstroom.exports import export_bytes, iter_csv_bytes
 from mandates.models import Mandate, Organisation
-from trajectories.demo import demo_generate
+from trajectories.demo import demo_delete, demo_generate
 from trajectories.exports import TrajectoriesExport
-from trajectories.models import Trajectory
+from trajectories.models import PhaseRecord, Trajectory
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
 
 
@@ -179,16 +179,21 @@ def test_plain_rows_are_the_html_django_tables2_renders(awkward, rf, staff_user)
         tbody = html[html.index("<tbody") : html.index("</tbody>")]
         return re.sub(r">\s+<", "><", tbody).strip()
 
-    request = rf.get("/trajecten/")
+    # A trajectory without phases (so without a current phase), and a second page too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM trajectories_phaserecord WHERE trajectory_id = %s", [awkward[2].pk]
+        )
+    request = rf.get("/trajecten/", {"page": 2})
     request.user = staff_user
     table = TrajectoryTable(Trajectory.objects.for_listing(dt.date(2021, 6, 1)))
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    RequestConfig(request, paginate={"per_page": 30}).configure(table)
     plain = table.as_html(request)
     table.template_name = "django_tables2/table.html"
     generic = table.as_html(request)
     assert body(plain) == body(generic)
     # The rows cover what could differ: links, escaped quotes, flags, amounts and blanks.
-    assert body(plain).count("<tr") == 43
+    assert body(plain).count("<tr") == 13  # 43 rows, 30 on the first page
     for fragment in ("=HYPERLINK(&quot;", 'class="true"', 'class="false"', "EUR ", "—"):
         assert fragment in body(plain)
 
@@ -240,6 +245,25 @@ def test_the_database_keeps_each_trajectorys_current_phase(seed):
     stale.save()
     assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 2
 
+    # Changing hours leaves the trajectory alone; a phase moved to another trajectory, or
+    # given another number, moves both trajectories' current phase.
+    version = Trajectory.objects.values_list("version", flat=True).get(pk=trajectory.pk)
+    PhaseRecord.objects.filter(trajectory=trajectory, phase=1).update(hours=Decimal("11"))
+    assert Trajectory.objects.values_list("version", flat=True).get(pk=trajectory.pk) == version
+    other = trajectory_start(
+        worker=worker_create(first_name="Bart", last_name="Claes"),
+        mandate=trajectory.mandate,
+        origin_employer=trajectory.origin_employer,
+        start_date=dt.date(2020, 1, 6),
+    )
+    phase_complete(trajectory=other, end_date=dt.date(2020, 1, 31), hours=Decimal("8"))
+    PhaseRecord.objects.filter(trajectory=trajectory, phase=2).update(trajectory=other)
+    assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 1
+    assert Trajectory.objects.get(pk=other.pk).current_phase == 2
+    PhaseRecord.objects.filter(trajectory=other, phase=2).update(trajectory=trajectory)
+    assert Trajectory.objects.get(pk=other.pk).current_phase == 1
+    assert phases_disagree() == 0
+
     # Removing the latest phase, in any way, brings the trajectory back to the one before.
     trajectory.phases.get(phase=2).delete()
     assert Trajectory.objects.get(pk=trajectory.pk).current_phase == 1
@@ -248,6 +272,12 @@ def test_the_database_keeps_each_trajectorys_current_phase(seed):
             "DELETE FROM trajectories_phaserecord WHERE trajectory_id = %s", [trajectory.pk]
         )
     assert Trajectory.objects.get(pk=trajectory.pk).current_phase is None
+    assert phases_disagree() == 0
+
+    # Demo data can be removed and made again with the triggers out of the way.
+    demo_delete()
+    assert not Trajectory.objects.filter(is_demo=True).exists()
+    grow(20, seed=13)
     assert phases_disagree() == 0
 
 

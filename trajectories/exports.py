@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -613,13 +613,9 @@ class PhaseFunnelExport(DashboardExport):
         return ["Fase", *(dutch(s.label).capitalize() for s in STATUSES), "Totaal"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        latest = PhaseRecord.objects.filter(trajectory=OuterRef("pk")).order_by("-phase")
         counts = {
-            (row["latest"], row["status"]): row["n"]
-            for row in self.started()
-            .annotate(latest=Subquery(latest.values("phase")[:1]))
-            .values("latest", "status")
-            .annotate(n=Count("id"))
+            (row["current_phase"], row["status"]): row["n"]
+            for row in self.started().values("current_phase", "status").annotate(n=Count("id"))
         }
         phases = [phase.value for phase in Phase]
         statuses = [status.value for status in STATUSES]

@@ -614,15 +614,27 @@ class PhaseRecord(models.Model):
     class Meta:
         triggers = [
             version_bump_trigger(),
-            # Keeps Trajectory.current_phase: a trajectory whose latest phase changes is
-            # updated, and its own trigger derives the value again.
+            # Keep Trajectory.current_phase: a trajectory whose latest phase changes is updated,
+            # and its own trigger derives the value again. That update raises the trajectory's
+            # version and is in its history, as any change of the trajectory is.
             pgtrigger.Trigger(
                 name="current_phase_sync",
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
                 when=pgtrigger.After,
                 func=f"""
-                IF TG_OP <> 'DELETE' THEN {SYNC_CURRENT_PHASE.format(row="NEW")} END IF;
-                IF TG_OP <> 'INSERT' THEN {SYNC_CURRENT_PHASE.format(row="OLD")} END IF;
+                IF TG_OP = 'INSERT' THEN {SYNC_CURRENT_PHASE.format(row="NEW")}
+                ELSE {SYNC_CURRENT_PHASE.format(row="OLD")} END IF;
+                RETURN NULL;
+                """,
+            ),
+            # Hours, fees and dates change often (imports); only a change of phase or of
+            # trajectory can change a latest phase.
+            pgtrigger.Trigger(
+                name="current_phase_sync_update",
+                operation=pgtrigger.UpdateOf("trajectory_id", "phase"),
+                when=pgtrigger.After,
+                func=f"""
+                {SYNC_CURRENT_PHASE.format(row="NEW")} {SYNC_CURRENT_PHASE.format(row="OLD")}
                 RETURN NULL;
                 """,
             ),
