@@ -146,11 +146,14 @@ def awkward(seed):
 
 
 @pytest.mark.parametrize("dialect", ["excel-nl", "rfc4180"])
-@pytest.mark.parametrize("params", [{}, {"status": "lopend"}, {"phase": "2"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"status": "lopend"}, {"phase": "2"}, {"province": "Limburg", "call": "432"}]
+)
 def test_copy_path_writes_byte_for_byte_the_python_csv(awkward, dialect, params):
     python = export_bytes(TrajectoriesExport(params), "csv", dialect)
     copied = b"".join(iter_csv_bytes(TrajectoriesExport(params), dialect))
     assert copied == python
+    assert python.count(b"\r\n") > 2  # a header and rows, whatever the filter
     # The cases the fixture is there for really are in the file.
     text = python.decode()
     if not params:
