@@ -6,8 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 
+from doorstroom.access import require_personal_data_access
 from doorstroom.audit import history_for
 from doorstroom.models import PersonalDataAccess, UserScope
+
+
+class ScopedPersonalDataAdminMixin:
+    """The admin of records about individual workers: only roles that may see personal data,
+    and only the records in the user's scope (the model's `visible_to`), in every admin view."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        require_personal_data_access(request.user)
+        return super().changelist_view(request, extra_context)
 
 
 class AuditHistoryMixin:

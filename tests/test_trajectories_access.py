@@ -101,6 +101,16 @@ def test_provincial_staff_see_only_trajectories_of_their_province(client, make_u
         client.get(reverse("admin:trajectories_trajectory_change", args=[other.pk])).status_code
         == 302
     )
+    # The phases' own admin is scoped the same way.
+    phases = client.get(reverse("admin:trajectories_phaserecord_changelist"))
+    assert {p.trajectory_id for p in phases.context["cl"].result_list} == {own.pk}
+    other_phase = other.phases.get()
+    assert (
+        client.get(
+            reverse("admin:trajectories_phaserecord_change", args=[other_phase.pk])
+        ).status_code
+        == 302
+    )
 
 
 def test_policy_analysts_get_aggregates_but_no_personal_data(client, make_user, two_providers):

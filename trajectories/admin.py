@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
-from doorstroom.admin import AuditHistoryMixin
+from doorstroom.admin import AuditHistoryMixin, ScopedPersonalDataAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
 from doorstroom.pagination import EstimatedCountPaginator
@@ -50,20 +50,13 @@ class HealthIndexMonthAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class WorkerAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     # The national number is only on the change form, never in the list.
     list_display = ["reference", "last_name", "first_name", "erased_at"]
     search_fields = ["=reference", "last_name", "first_name", "=insz"]
     readonly_fields = ["reference", "erased_at"]
     fields = ["reference", "first_name", "last_name", "insz", "erased_at"]
     actions = ["erase_personal_data"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def changelist_view(self, request, extra_context=None):
-        require_personal_data_access(request.user)
-        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Names and national numbers are on this page: who opened it is recorded.
@@ -98,6 +91,13 @@ class WorkerAdmin(AuditHistoryMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
         return None
+
+
+def sign_exception(record: PhaseRecord, user) -> None:
+    """An exception to the maximum duration ticked in the admin is signed by who ticked it."""
+    if record.over_maximum and record.over_maximum_approved_by_id is None:
+        record.over_maximum_approved_by = user
+        record.over_maximum_approved_at = timezone.now()
 
 
 class PhaseRecordForm(OptimisticLockForm):
@@ -150,7 +150,7 @@ class PhaseRecordInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class TrajectoryAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = TrajectoryForm
     audit_related_event_models = ("trajectories.PhaseRecordEvent",)
     list_display = [
@@ -178,11 +178,7 @@ class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
-        return Trajectory.objects.for_listing(timezone.localdate()).visible_to(request.user)
-
-    def changelist_view(self, request, extra_context=None):
-        require_personal_data_access(request.user)
-        return super().changelist_view(request, extra_context)
+        return super().get_queryset(request).for_listing(timezone.localdate())
 
     @admin.display(description=_("worker"), ordering="worker__reference")
     def worker_reference(self, obj) -> str:
@@ -197,19 +193,19 @@ class TrajectoryAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return obj.fees_total
 
     def save_formset(self, request, form, formset, change):
-        # An exception to the maximum duration ticked in the admin is signed by who ticked it.
         for record in formset.save(commit=False):
-            if record.over_maximum and record.over_maximum_approved_by_id is None:
-                record.over_maximum_approved_by = request.user
-                record.over_maximum_approved_at = timezone.now()
+            sign_exception(record, request.user)
             record.save()
         for record in formset.deleted_objects:
             record.delete()
 
 
 @admin.register(PhaseRecord)
-class PhaseRecordAdmin(admin.ModelAdmin):
-    """All phases across trajectories, e.g. to find exceptions to the maximum duration."""
+class PhaseRecordAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+    """All phases across trajectories (in the user's scope), e.g. to find exceptions to the
+    maximum duration."""
+
+    form = PhaseRecordForm
 
     list_display = [
         "trajectory",
@@ -228,3 +224,7 @@ class PhaseRecordAdmin(admin.ModelAdmin):
     readonly_fields = PhaseRecordInline.readonly_fields
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    def save_model(self, request, obj, form, change):
+        sign_exception(obj, request.user)
+        super().save_model(request, obj, form, change)
