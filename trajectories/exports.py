@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,7 @@ from doorstroom.exports import (
 from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
+from trajectories.forms import BELGIAN_DATE
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
@@ -52,7 +53,6 @@ from trajectories.models import (
 
 UNKNOWN = "onbekend"
 ISO_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
-BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def dutch(label) -> str:
@@ -173,24 +173,39 @@ class PeriodFilterForm(forms.Form):
         return name
 
 
-def trajectories_in_period(filters: dict) -> QuerySet:
-    queryset = Trajectory.objects.all()
-    if filters.get("date_from"):
-        queryset = queryset.filter(start_date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        queryset = queryset.filter(start_date__lte=filters["date_to"])
-    if filters.get("call"):
-        queryset = queryset.filter(mandate__call=filters["call"])
-    province = filters.get("province")
-    if province == UNKNOWN:
-        queryset = queryset.filter(mandate__provinces__isnull=True)
-    elif province:
-        queryset = queryset.filter(mandate__provinces__name=province)
-    return queryset
+class TrajectoryCountExport(Export):
+    """Counts of the trajectories the user may see, of a call and province, in a period."""
+
+    def trajectories(self) -> QuerySet:
+        """Visible trajectories of the chosen call and province (the period is each set's own)."""
+        queryset = self.scoped(Trajectory.objects.all())
+        if self.filters.get("call"):
+            queryset = queryset.filter(mandate__call=self.filters["call"])
+        province = self.filters.get("province")
+        # Subqueries, so a mandate in two provinces never counts a trajectory twice.
+        if province == UNKNOWN:
+            queryset = queryset.filter(
+                mandate__in=Mandate.objects.filter(provinces__isnull=True).values("pk")
+            )
+        elif province:
+            queryset = queryset.filter(
+                mandate__in=Mandate.objects.filter(provinces__name=province).values("pk")
+            )
+        return queryset.order_by()
+
+    def in_period(self, queryset: QuerySet, field: str) -> QuerySet:
+        if self.filters.get("date_from"):
+            queryset = queryset.filter(**{f"{field}__gte": self.filters["date_from"]})
+        if self.filters.get("date_to"):
+            queryset = queryset.filter(**{f"{field}__lte": self.filters["date_to"]})
+        return queryset
+
+    def started(self) -> QuerySet:
+        return self.in_period(self.trajectories(), "start_date")
 
 
 @register
-class TrajectoryStatsExport(Export):
+class TrajectoryStatsExport(TrajectoryCountExport):
     name = "trajectory-stats"
     title = "Trajecten: aantallen"
     description = (
@@ -205,7 +220,7 @@ class TrajectoryStatsExport(Export):
         return ["Indeling", "Waarde", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        trajectories = self.scoped(trajectories_in_period(self.filters)).order_by()
+        trajectories = self.started()
         total = trajectories.count()
 
         per_call = dict(
@@ -221,19 +236,10 @@ class TrajectoryStatsExport(Export):
         provinces = [(p.name, per_province.get(p.name, 0)) for p in Province.objects.all()]
         provinces.append((UNKNOWN, per_province.get(None, 0)))
 
-        later = PhaseRecord.objects.filter(
-            trajectory=OuterRef("trajectory"), phase__gt=OuterRef("phase")
-        )
-        per_phase = dict(
-            PhaseRecord.objects.filter(trajectory__in=trajectories.values("pk"))
-            .filter(~Exists(later))
-            .order_by()
-            .values_list("phase")
-            .annotate(n=Count("id"))
-        )
+        per_phase = dict(trajectories.values_list("current_phase").annotate(n=Count("id")))
         phases = [(dutch(phase.label), per_phase.get(phase.value, 0)) for phase in Phase]
         # With "no phase yet" the phases add up to the total, like calls and statuses do.
-        phases.append(("nog geen fase gestart", total - sum(per_phase.values())))
+        phases.append(("nog geen fase gestart", per_phase.get(None, 0)))
 
         per_status = dict(trajectories.values_list("status").annotate(n=Count("id")))
         statuses = [(dutch(s.label), per_status.get(s.value, 0)) for s in TrajectoryStatus]
@@ -562,39 +568,10 @@ class DashboardFilterForm(forms.Form):
     )
 
 
-class DashboardExport(Export):
+class DashboardExport(TrajectoryCountExport):
     """A dashboard figure set: the dashboard's filters, scoped by the user."""
 
     filter_form_class = DashboardFilterForm
-
-    def trajectories(self) -> QuerySet:
-        """Visible trajectories of the chosen call and province (the period is each set's own)."""
-        queryset = Trajectory.objects.all()
-        if self.user is not None:
-            queryset = queryset.visible_to(self.user)
-        if self.filters.get("call"):
-            queryset = queryset.filter(mandate__call=self.filters["call"])
-        province = self.filters.get("province")
-        # Subqueries, so a mandate in two provinces never counts a trajectory twice.
-        if province == UNKNOWN:
-            queryset = queryset.filter(
-                mandate__in=Mandate.objects.filter(provinces__isnull=True).values("pk")
-            )
-        elif province:
-            queryset = queryset.filter(
-                mandate__in=Mandate.objects.filter(provinces__name=province).values("pk")
-            )
-        return queryset.order_by()
-
-    def in_period(self, queryset: QuerySet, field: str) -> QuerySet:
-        if self.filters.get("date_from"):
-            queryset = queryset.filter(**{f"{field}__gte": self.filters["date_from"]})
-        if self.filters.get("date_to"):
-            queryset = queryset.filter(**{f"{field}__lte": self.filters["date_to"]})
-        return queryset
-
-    def started(self) -> QuerySet:
-        return self.in_period(self.trajectories(), "start_date")
 
 
 STATUSES = list(TrajectoryStatus)
@@ -796,10 +773,7 @@ class TrajectoryPhasesExport(ImportTemplateExport):
     filterset_class = TrajectoryFilter
 
     def get_queryset(self) -> QuerySet:
-        queryset = Trajectory.objects.all()
-        if self.user is not None:
-            queryset = queryset.visible_to(self.user)
-        return queryset
+        return self.scoped(Trajectory.objects.all())
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         from trajectories.imports import template_rows

@@ -627,11 +627,12 @@ class PhaseRecord(models.Model):
                 RETURN NULL;
                 """,
             ),
-            # Hours, fees and dates change often (imports); only a change of phase or of
-            # trajectory can change a latest phase.
+            # Hours, fees and dates change often (imports, every save); only a change of phase
+            # or of trajectory can change a latest phase.
             pgtrigger.Trigger(
                 name="current_phase_sync_update",
-                operation=pgtrigger.UpdateOf("trajectory_id", "phase"),
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("trajectory", "phase"),
                 when=pgtrigger.After,
                 func=f"""
                 {SYNC_CURRENT_PHASE.format(row="NEW")} {SYNC_CURRENT_PHASE.format(row="OLD")}
