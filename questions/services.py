@@ -13,6 +13,8 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from django.db import transaction
@@ -21,8 +23,6 @@ from django.utils import timezone
 from doorstroom.exports import (
     Cell,
     ExportError,
-    csv_cell,
-    get_dialect,
     get_export,
     iter_csv_rows,
     new_workbook,
@@ -40,6 +40,15 @@ from questions.models import (
 CANONICAL_DIALECT = "rfc4180"
 
 
+def _filters_text(filters: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(filters.items()))
+
+
+def _caption(label: str, title: str, filters: dict) -> str:
+    text = _filters_text(filters)
+    return f"{label}) {title}" + (f" (filters: {text})" if text else "")
+
+
 @dataclass
 class TableResult:
     position: int
@@ -50,34 +59,45 @@ class TableResult:
     header: list[str]
     rows: list[list[Cell]]
 
-    @property
+    @cached_property
     def content(self) -> str:
         return "".join(iter_csv_rows(self.header, self.rows, CANONICAL_DIALECT))
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
 
     @property
     def caption(self) -> str:
-        filters = ", ".join(f"{k}={v}" for k, v in sorted(self.filters.items()))
-        return f"{self.label}) {self.title}" + (f" (filters: {filters})" if filters else "")
+        return _caption(self.label, self.title, self.filters)
+
+
+def _table_result(
+    export_class, *, filters: dict[str, str], position: int, label: str, title: str
+) -> TableResult:
+    """Run an export with the given filters: its header and rows as a table of an answer."""
+    export = export_class(filters)
+    return TableResult(
+        position=position,
+        label=label,
+        export_name=export_class.name,
+        filters=filters,
+        title=title,
+        header=[str(h) for h in export.header()],
+        rows=[list(row) for row in export.rows()],
+    )
 
 
 def _run_table(table: AnswerTable, position: int) -> TableResult:
     export_class = get_export(table.export_name)
     if not export_class.may_be_published():
         raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
-    filters = {key: str(value) for key, value in (table.filters or {}).items()}
-    export = export_class(filters)
-    return TableResult(
+    return _table_result(
+        export_class,
+        filters={key: str(value) for key, value in (table.filters or {}).items()},
         position=position,
         label=table.answers or table.subquestion.label,
-        export_name=table.export_name,
-        filters=filters,
         title=table.title or str(export_class.title),
-        header=[str(h) for h in export.header()],
-        rows=[list(row) for row in export.rows()],
     )
 
 
@@ -140,8 +160,9 @@ def answer_pack_generate(*, question: ParliamentaryQuestion, user) -> AnswerPack
 # --- files ------------------------------------------------------------------------------------
 
 
-def _stored_rows(table: AnswerPackTable) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(table.content)))
+def _stored_rows(content: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a table stored in the canonical CSV."""
+    rows = list(csv.reader(io.StringIO(content)))
     return rows[0], rows[1:]
 
 
@@ -159,16 +180,8 @@ def answer_pack_html(*, pack: AnswerPack) -> str:
         f"{timezone.localtime(pack.generated_at):%d/%m/%Y %H:%M}.</p>",
     ]
     for table in pack.tables.all():
-        header, rows = _stored_rows(table)
-        caption = TableResult(
-            table.position,
-            table.subquestion_label,
-            table.export_name,
-            table.filters,
-            table.title,
-            header,
-            [],
-        ).caption
+        header, rows = _stored_rows(table.content)
+        caption = _caption(table.subquestion_label, table.title, table.filters)
         parts.append(f"<h2>{html.escape(caption)}</h2>")
         parts.append("<table style='border-collapse:collapse'><thead><tr>")
         parts.extend(f"<th style='{cell}text-align:left'>{html.escape(h)}</th>" for h in header)
@@ -189,17 +202,16 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
     The CSV files are the stored tables themselves; the workbook is built from the same rows.
     """
     workbook = new_workbook()
-    excel_nl = get_dialect("excel-nl")
     used_titles: set[str] = set()
     manifest_tables = []
     buffer = io.BytesIO()
     stamp = timezone.localtime(pack.generated_at).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in pack.tables.all():
-            header, rows = _stored_rows(table)
+            header, rows = _stored_rows(table.content)
             typed_rows = [[_typed(value) for value in row] for row in rows]
             caption = f"{table.subquestion_label}) {table.title}"
-            filters = ", ".join(f"{k}={v}" for k, v in sorted(table.filters.items()))
+            filters = _filters_text(table.filters)
             sheet_title = _unique_title(
                 f"{table.subquestion_label} {table.export_name}", used_titles
             )
@@ -212,11 +224,7 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
             )
             base = f"{table.position:02d}_{table.subquestion_label}_{table.export_name}"
             _write(archive, f"csv/{base}.csv", table.content.encode("utf-8"), stamp)
-            excel = "".join(
-                iter_csv_rows(
-                    header, ([csv_cell(v, excel_nl) for v in row] for row in typed_rows), "excel-nl"
-                )
-            )
+            excel = "".join(iter_csv_rows(header, typed_rows, "excel-nl"))
             _write(archive, f"csv-excel/{base}.csv", excel.encode("utf-8"), stamp)
             manifest_tables.append(
                 {
@@ -253,13 +261,8 @@ def _typed(value: str) -> Cell:
     """Numbers back as numbers for the workbook (the stored CSV is RFC 4180, decimal point)."""
     if value.lstrip("-").isdigit() and not (len(value) > 1 and value.lstrip("-")[0] == "0"):
         return int(value)
-    try:
-        from decimal import Decimal, InvalidOperation
-
-        if value.count(".") == 1 and value.replace(".", "").lstrip("-").isdigit():
-            return Decimal(value)
-    except InvalidOperation:  # pragma: no cover - guarded by the check above
-        pass
+    if value.count(".") == 1 and value.replace(".", "").lstrip("-").isdigit():
+        return Decimal(value)
     # The stored CSV already neutralised formulas with an apostrophe; the workbook stores text
     # as text, so the apostrophe would only be noise there.
     if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
@@ -305,15 +308,12 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
     for table in pack.tables.all():
         try:
             export_class = get_export(table.export_name)
-            export = export_class(table.filters)
-            now = TableResult(
-                table.position,
-                table.subquestion_label,
-                table.export_name,
-                table.filters,
-                table.title,
-                [str(h) for h in export.header()],
-                [list(r) for r in export.rows()],
+            now = _table_result(
+                export_class,
+                filters=table.filters,
+                position=table.position,
+                label=table.subquestion_label,
+                title=table.title,
             )
         except ExportError as error:
             comparisons.append(
@@ -327,8 +327,8 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
                 TableComparison(table.position, table.subquestion_label, table.title, True)
             )
             continue
-        old_header, old_rows = _stored_rows(table)
-        new_header, new_rows = _stored_rows_from_text(now.content)
+        old_header, old_rows = _stored_rows(table.content)
+        new_header, new_rows = _stored_rows(now.content)
         comparison = TableComparison(
             table.position,
             table.subquestion_label,
@@ -352,11 +352,6 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
             comparison.removed = [list(r) for r in (old_count - new_count).elements()]
         comparisons.append(comparison)
     return comparisons
-
-
-def _stored_rows_from_text(content: str) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(content)))
-    return rows[0], rows[1:]
 
 
 # --- seed -------------------------------------------------------------------------------------

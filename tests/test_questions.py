@@ -253,3 +253,13 @@ def test_answer_tables_are_chosen_from_the_publishable_exports(admin_client_, qu
     assert '<option value="fees"' in body and '<option value="mandates"' in body
     assert '<option value="trajectories"' not in body  # personal data
     assert '<option value="provider-statement"' not in body  # internal payment statement
+
+
+def test_the_excel_copy_of_a_table_writes_negative_numbers_as_numbers(question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    table = pack.tables.first()
+    table.content = 'Waarde,Verschil,Tekst\r\n-5,-1.5,"\'=1+1"\r\n'
+    table.save()
+    files = read_zip(answer_pack_archive(pack=pack))
+    excel = next(v for k, v in files.items() if k.startswith("csv-excel/")).decode("utf-8-sig")
+    assert excel.splitlines()[1] == "-5;-1,5;'=1+1"
