@@ -30,8 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.database import BASE_DIR, Database, bench_database, exists, recreate
 
-SEED_PER_STEP = {0: 20260101}
-
 
 @dataclass
 class Result:
@@ -223,12 +221,7 @@ def time_psql(database: Database, sql: str, *, runs: int) -> float:
 
     def once(statement: str) -> float:
         started = time.perf_counter()
-        subprocess.run(
-            database.psql_command("-c", statement),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env=database.psql_env(),
-        )
+        database.psql(statement)
         return (time.perf_counter() - started) * 1000
 
     once(sql)

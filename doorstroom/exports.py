@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -364,8 +364,9 @@ def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:
     return f"(CASE {expression} {' '.join(cases)} END)"
 
 
-def write_csv(export: Export, stream: io.TextIOBase, dialect_name: str = DEFAULT_DIALECT) -> None:
-    for chunk in iter_csv(export, dialect_name):
+def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIALECT) -> None:
+    """The CSV into a binary file, through COPY when the export offers it."""
+    for chunk in iter_csv_bytes(export, dialect_name):
         stream.write(chunk)
 
 

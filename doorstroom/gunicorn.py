@@ -9,15 +9,17 @@ reports only between requests: any request longer than `timeout` is cut off mid-
 time-out still catches a worker that hangs as a whole.
 """
 
-import os
+import environ
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+env = environ.Env()
+
+bind = env.str("GUNICORN_BIND", default="127.0.0.1:8000")
+workers = env.int("GUNICORN_WORKERS", default=2)
+worker_class = env.str("GUNICORN_WORKER_CLASS", default="gthread")
+threads = env.int("GUNICORN_THREADS", default=1)
+timeout = env.int("GUNICORN_TIMEOUT", default=30)
 # The proxy in front buffers slow clients and opens a connection per request. Keep-alive is off:
 # with it on, a threaded worker answered half as many requests per second (benchmarks/run.py).
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+keepalive = env.int("GUNICORN_KEEPALIVE", default=0)
+loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
 accesslog = "-"

@@ -72,8 +72,6 @@ class EstimatedCountPaginator(Paginator):
             rows = table_row_count(queryset)
             if rows is not None:
                 return rows
-        if queryset is not None:
-            return queryset.count()
         return super().count
 
     def page(self, number):

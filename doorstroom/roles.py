@@ -89,14 +89,18 @@ def roles_sync(**kwargs) -> None:
     """Create the role groups and give them their permissions (runs after every migrate)."""
     from django.contrib.auth.models import Group, Permission
 
+    # Every permission once, with its app and model (not a content type query per permission).
+    by_app: dict[str, list[tuple[int, str, str]]] = {}
+    for pk, codename, app_label, model in Permission.objects.values_list(
+        "pk", "codename", "content_type__app_label", "content_type__model"
+    ):
+        by_app.setdefault(app_label, []).append((pk, model, codename.split("_", 1)[0]))
     for role, grants in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for app_label, actions in grants.items():
-            permissions = Permission.objects.filter(content_type__app_label=app_label)
-            for permission in permissions:
-                model = permission.content_type.model
-                action = permission.codename.split("_", 1)[0]
-                if action in actions or f"{model}.{action}" in actions:
-                    wanted.append(permission)
+        wanted = [
+            pk
+            for app_label, actions in grants.items()
+            for pk, model, action in by_app.get(app_label, ())
+            if action in actions or f"{model}.{action}" in actions
+        ]
         group.permissions.set(wanted)

@@ -11,6 +11,7 @@ from doorstroom.exports import (
     DIALECTS,
     ExportError,
     all_exports,
+    get_dialect,
     get_export,
     iter_csv_bytes,
     write_xlsx,
@@ -65,8 +66,7 @@ def export_download(request, name: str):
     try:
         if file_format not in ("csv", "xlsx"):
             raise ExportError(f"Onbekend formaat '{file_format}'. Kies csv of xlsx.")
-        if dialect not in DIALECTS:
-            raise ExportError(f"Onbekend CSV-dialect '{dialect}'.")
+        get_dialect(dialect)
         export = export_class(params.dict(), user=request.user)
     except ExportError as error:
         return render(

@@ -34,8 +34,8 @@ class PilotsExport(Export):
         return ["Sector", "Dienstverlener", "Deelnemende organisaties"]
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
-        # The source's row order, whatever the page was sorted on.
-        for pilot in queryset.order_by("source_order"):
+        # In the source's row order (for_listing; exports take no sort).
+        for pilot in queryset:
             yield table_2b_row(pilot)
 
 
@@ -61,7 +61,7 @@ class PilotOutcomesExport(PilotsExport):
         ]
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
-        for pilot in queryset.order_by("source_order"):
+        for pilot in queryset:
             yield (
                 *table_2b_row(pilot),
                 pilot.organisation_count,

@@ -112,22 +112,25 @@ class ParticipantSide(models.TextChoices):
 
 class PilotQuerySet(models.QuerySet):
     def for_listing(self) -> PilotQuerySet:
-        """What the listing, the detail page, the admin and the exports show, in few queries."""
+        """What the listing, the detail page and the exports show, in the source's order."""
         return (
             self.select_related("sector", "assignment", "assignment__provider")
-            .prefetch_related(
-                Prefetch(
-                    "participants",
-                    queryset=PilotParticipant.objects.select_related("organisation").order_by(
-                        "position"
-                    ),
-                )
-            )
             .annotate(
                 named_organisations=Count("participants__organisation", distinct=True),
                 unnamed_groups=Count("participants", filter=Q(participants__organisation=None)),
             )
             .order_by("source_order")
+        )
+
+    def with_participants(self) -> PilotQuerySet:
+        """The participants too, in the source's order (the detail page lists them)."""
+        return self.prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=PilotParticipant.objects.select_related("organisation").order_by(
+                    "position"
+                ),
+            )
         )
 
     def overview(self) -> list[dict]:

@@ -17,7 +17,7 @@ class PilotListView(SingleTableMixin, FilterView):
 
 
 class PilotDetailView(DetailView):
-    queryset = Pilot.objects.for_listing()
+    queryset = Pilot.objects.for_listing().with_participants()
     template_name = "pilots/pilot_detail.html"
 
 

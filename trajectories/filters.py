@@ -145,7 +145,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return queryset.overdue(timezone.localdate()) if value else queryset
 
 
-class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
+class HoursFilter(django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",

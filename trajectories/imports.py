@@ -36,6 +36,7 @@ from doorstroom import roles
 from doorstroom.exports import FORMULA_TRIGGERS
 from mandates.models import Mandate
 from trajectories import services
+from trajectories.exports import dutch
 from trajectories.indexation import HealthIndex
 from trajectories.models import (
     FeeSchedule,
@@ -350,8 +351,7 @@ def phase_names() -> dict[str, int]:
 
 @functools.cache
 def phase_label(phase: int) -> str:
-    with translation.override("nl-be"):
-        return str(Phase(phase).label)
+    return dutch(Phase(phase).label)
 
 
 def parse_phase(value) -> int:

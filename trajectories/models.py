@@ -321,7 +321,6 @@ class TrajectoryQuerySet(models.QuerySet):
     def visible_to(self, user) -> TrajectoryQuerySet:
         """The trajectories of the mandates this user may see (doorstroom.roles)."""
         from doorstroom import roles
-        from mandates.models import Mandate
 
         if roles.sees_everything(user):
             return self

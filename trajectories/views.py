@@ -160,9 +160,6 @@ class TrajectoryActionView(TrajectoryDetailView):
     http_method_names = ["post"]
     form_class: type[ActionForm]
 
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
-
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not may_edit(request.user):
@@ -292,7 +289,12 @@ class ImportBatchDetailView(MayEditRequiredMixin, DetailView):
     shown_rows = 1000
 
     def get_queryset(self):
-        return ImportBatch.objects.visible_to(self.request.user).select_related("created_by")
+        # The file itself (up to 5 MB) is not shown; applying it reads it again, locked.
+        return (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("created_by")
+            .defer("content")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -301,9 +303,12 @@ class ImportBatchDetailView(MayEditRequiredMixin, DetailView):
         # Errors first: they are what the user has to act on.
         ordered = sorted(rows, key=lambda r: (r["action"] != "error", r["row"]))
         context["file_errors"] = report.get("file_errors", [])
-        context["rows"] = ordered[: self.shown_rows]
+        shown = ordered[: self.shown_rows]
+        names = {p.value: imports.phase_label(p.value) for p in Phase}
+        for row in shown:
+            row["phase_name"] = names.get(row.get("phase"), "")
+        context["rows"] = shown
         context["rows_hidden"] = max(len(ordered) - self.shown_rows, 0)
-        context["phase_names"] = {p.value: imports.phase_label(p.value) for p in Phase}
         context["previous"] = list(imports.previous_applications(self.object)[:5])
         context["can_apply"] = self.object.status == ImportStatus.CHECKED
         return context

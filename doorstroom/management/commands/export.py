@@ -9,7 +9,7 @@ from doorstroom.exports import (
     ExportError,
     all_exports,
     get_export,
-    iter_csv,
+    iter_csv_bytes,
     write_csv,
     write_xlsx,
 )
@@ -60,10 +60,11 @@ class Command(BaseCommand):
                 else:
                     write_xlsx(export, sys.stdout.buffer)
             elif options["output"]:
-                with open(options["output"], "w", encoding="utf-8", newline="") as stream:
+                with open(options["output"], "wb") as stream:
                     write_csv(export, stream, options["dialect"])
             else:
-                for chunk in iter_csv(export, options["dialect"]):
-                    self.stdout.write(chunk, ending="")
+                # Blocks of whole rows, so each one is whole UTF-8 too.
+                for chunk in iter_csv_bytes(export, options["dialect"]):
+                    self.stdout.write(chunk.decode("utf-8"), ending="")
         except ExportError as error:
             raise CommandError(str(error)) from error
