@@ -47,6 +47,12 @@ def user(make_user):
 
 
 @pytest.fixture
+def editor(user):
+    """The same VDAB editor, by the name the import tests give it."""
+    return user
+
+
+@pytest.fixture
 def logged_in_client(client, user):
     client.force_login(user)
     return client

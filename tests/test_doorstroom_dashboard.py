@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from doorstroom.dashboard import SECTIONS
@@ -17,6 +15,7 @@ from doorstroom.formatting import format_amount
 from doorstroom.roles import Role
 from mandates.models import Mandate
 from tests.factories import OrganisationFactory
+from tests.queries import count_queries
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord, Trajectory
 from trajectories.services import phase_complete, trajectory_start, worker_create
@@ -164,35 +163,21 @@ def test_bad_filters_get_a_clear_error_and_no_figures(logged_in_client, seed):
 
 
 def test_query_count_does_not_grow_with_the_data(logged_in_client, seed):
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = logged_in_client.get(reverse("home"), {"call": "366"})
-        assert response.status_code == 200
-        return len(captured)
-
     demo_generate(count=20, seed=2)
-    count_queries()
-    small = count_queries()
+    count_queries(logged_in_client, reverse("home"), {"call": "366"})
+    small = count_queries(logged_in_client, reverse("home"), {"call": "366"})
     demo_generate(count=400, seed=3)
-    assert count_queries() == small
+    assert count_queries(logged_in_client, reverse("home"), {"call": "366"}) == small
 
 
 @pytest.mark.parametrize("name", [spec.export_name for spec in SECTIONS])
 def test_export_download_query_count_does_not_grow_with_the_data(logged_in_client, seed, name):
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = logged_in_client.get(
-                reverse("export-download", args=[name]), {"format": "csv"}
-            )
-            b"".join(response.streaming_content)
-        assert response.status_code == 200
-        return len(captured)
-
+    url = reverse("export-download", args=[name])
     demo_generate(count=20, seed=2)
-    count_queries()
-    small = count_queries()
+    count_queries(logged_in_client, url, {"format": "csv"})
+    small = count_queries(logged_in_client, url, {"format": "csv"})
     demo_generate(count=400, seed=3)
-    assert count_queries() == small
+    assert count_queries(logged_in_client, url, {"format": "csv"}) == small
 
 
 def test_the_exports_run_on_the_command_line_unscoped(seed):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from doorstroom.roles import Role
 from tests.factories import MandateFactory, OrganisationFactory
 from tests.factories_trajectories_import import START, csv_file, started, xlsx_file
+from tests.queries import count_queries
 from trajectories import imports, services
 from trajectories.exports import ImportTemplateExport, TrajectoriesExport, TrajectoryPhasesExport
 from trajectories.imports import import_batch_apply, import_batch_check, import_run
@@ -26,11 +27,6 @@ def snapshot():
             "trajectory_id", "phase", "start_date", "end_date", "hours", "fee_amount"
         )
     )
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("redacteur", Role.EDITOR)
 
 
 def progress_rows(trajectory):
@@ -332,15 +328,6 @@ def test_a_rule_only_the_database_knows_rolls_everything_back(seed, editor, monk
         "terwijl fase 1 nog loopt."
     ]
     assert snapshot() == before
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_import_pages_and_phase_export_do_not_grow_in_queries(seed, editor, client):

@@ -24,11 +24,6 @@ VALID_INSZ, WRONG_INSZ = "85073003328", "85073003329"
 TODAY = dt.date(2026, 11, 27)
 
 
-@pytest.fixture
-def editor(make_user):
-    return make_user("redacteur", Role.EDITOR)
-
-
 def snapshot():
     return (
         sorted(

@@ -1,8 +1,6 @@
 """The Proeftuinen pages: listing and filters, detail, overview counts, care page, query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mandates.models import Organisation
@@ -12,6 +10,7 @@ from pilots.models import (
     PilotParticipant,
     ReportedResult,
 )
+from tests.queries import count_queries
 
 
 def listed(response) -> list[str]:
@@ -291,19 +290,11 @@ def test_query_count_does_not_grow_with_the_data(admin_client_, seed, url):
         ryhove=Organisation.objects.get(name="Ryhove").pk,
     )
 
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = admin_client_.get(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-        assert response.status_code == 200
-        return len(captured)
-
-    count_queries()  # warm up per-process caches (content types, sessions)
-    small = count_queries()
+    count_queries(admin_client_, url)  # warm up per-process caches (content types, sessions)
+    small = count_queries(admin_client_, url)
     grow_to(600)
     assert Pilot.objects.count() == 600
-    assert count_queries() == small
+    assert count_queries(admin_client_, url) == small
 
 
 def test_listing_shows_unknown_organisations_for_unnamed_groups(logged_in_client, seed):

@@ -7,8 +7,6 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,6 +16,7 @@ from mandates.models import Mandate
 from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
 from questions.services import answer_pack_archive, answer_pack_compare, answer_pack_generate
 from tests.factories import MandateFactory
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -215,12 +214,6 @@ def test_question_without_tables_explains(logged_in_client, user):
     )
     assert "nog geen antwoordtabellen" in response.content.decode()
     assert not AnswerPack.objects.exists()
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_question_pages_query_counts_do_not_grow(logged_in_client, question, user):

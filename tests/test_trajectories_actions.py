@@ -24,12 +24,6 @@ def start(*, mandate_number=7887, start_date=dt.date(2024, 1, 8)) -> Trajectory:
 
 
 @pytest.fixture
-def editor_client(client, make_user):
-    client.force_login(make_user("redacteur", Role.EDITOR))
-    return client
-
-
-@pytest.fixture
 def trajectory(seed):
     return start()
 
@@ -46,8 +40,8 @@ def post(client, name, trajectory, data):
     return client.post(reverse(f"trajectories:{name}", args=[trajectory.pk]), data, follow=False)
 
 
-def test_detail_page_offers_the_forms_an_editor_may_use(editor_client, trajectory):
-    body = editor_client.get(trajectory.get_absolute_url()).content.decode()
+def test_detail_page_offers_the_forms_an_editor_may_use(logged_in_client, trajectory):
+    body = logged_in_client.get(trajectory.get_absolute_url()).content.decode()
     assert "Lopende fase afronden: Voortraject" in body
     assert 'for="id_complete-end_date"' in body and 'for="id_complete-hours"' in body
     assert "Traject stopzetten" in body
@@ -62,9 +56,11 @@ def test_analyst_sees_no_forms(client, make_user, trajectory):
     assert "Voortgang registreren" not in body and "complete-end_date" not in body
 
 
-def test_complete_the_running_phase_with_belgian_date_and_decimal_comma(editor_client, trajectory):
+def test_complete_the_running_phase_with_belgian_date_and_decimal_comma(
+    logged_in_client, trajectory
+):
     response = post(
-        editor_client,
+        logged_in_client,
         "phase-complete",
         trajectory,
         {"complete-end_date": "05/02/2024", "complete-hours": "14,5"},
@@ -73,25 +69,25 @@ def test_complete_the_running_phase_with_belgian_date_and_decimal_comma(editor_c
     [(phase, _, end, hours, fee)] = phases(trajectory)
     assert (phase, end, hours) == (Phase.VOORTRAJECT, dt.date(2024, 2, 5), Decimal("14.5"))
     assert fee is not None
-    page = editor_client.get(response.url).content.decode()
+    page = logged_in_client.get(response.url).content.decode()
     assert "Fase Voortraject afgerond op 05/02/2024; vergoeding EUR " in page
     assert "Volgende fase starten: Job matching" in page
 
 
-def test_start_the_next_phase(editor_client, trajectory):
+def test_start_the_next_phase(logged_in_client, trajectory):
     phase_complete(trajectory=trajectory, end_date=dt.date(2024, 2, 5), hours=Decimal("14"))
-    response = post(editor_client, "phase-start", trajectory, {"start-start_date": "06/02/2024"})
+    response = post(logged_in_client, "phase-start", trajectory, {"start-start_date": "06/02/2024"})
     assert response.status_code == 302
     assert phases(trajectory)[-1][:3] == (Phase.JOB_MATCHING, dt.date(2024, 2, 6), None)
-    page = editor_client.get(response.url).content.decode()
+    page = logged_in_client.get(response.url).content.decode()
     assert "Fase Job matching gestart op 06/02/2024." in page
 
 
 def test_a_phase_too_long_is_refused_with_a_clear_message_and_nothing_changes(
-    editor_client, trajectory
+    logged_in_client, trajectory
 ):
     response = post(
-        editor_client,
+        logged_in_client,
         "phase-complete",
         trajectory,
         {"complete-end_date": "01/04/2024", "complete-hours": "14"},
@@ -104,10 +100,10 @@ def test_a_phase_too_long_is_refused_with_a_clear_message_and_nothing_changes(
 
 
 def test_a_longer_phase_with_a_reason_is_approved_by_the_user_recording_it(
-    editor_client, trajectory
+    logged_in_client, trajectory
 ):
     response = post(
-        editor_client,
+        logged_in_client,
         "phase-complete",
         trajectory,
         {
@@ -121,16 +117,16 @@ def test_a_longer_phase_with_a_reason_is_approved_by_the_user_recording_it(
     assert record.over_maximum and record.over_maximum_approved_by.username == "redacteur"
 
 
-def test_starting_out_of_order_is_refused(editor_client, trajectory):
-    response = post(editor_client, "phase-start", trajectory, {"start-start_date": "06/02/2024"})
+def test_starting_out_of_order_is_refused(logged_in_client, trajectory):
+    response = post(logged_in_client, "phase-start", trajectory, {"start-start_date": "06/02/2024"})
     assert response.status_code == 400
     assert "De fase Voortraject loopt nog: rond ze eerst af." in response.content.decode()
     assert len(phases(trajectory)) == 1
 
 
-def test_a_date_not_in_belgian_format_gets_a_clear_error(editor_client, trajectory):
+def test_a_date_not_in_belgian_format_gets_a_clear_error(logged_in_client, trajectory):
     response = post(
-        editor_client,
+        logged_in_client,
         "phase-complete",
         trajectory,
         {"complete-end_date": "2024/02/05", "complete-hours": "abc"},
@@ -141,9 +137,9 @@ def test_a_date_not_in_belgian_format_gets_a_clear_error(editor_client, trajecto
     assert phases(trajectory)[0][2] is None
 
 
-def test_stop_the_trajectory(editor_client, trajectory):
+def test_stop_the_trajectory(logged_in_client, trajectory):
     response = post(
-        editor_client,
+        logged_in_client,
         "stop",
         trajectory,
         {"stop-end_date": "01/02/2024", "stop-reason": "Verhuisd", "stop-outcome": "nee"},
@@ -153,29 +149,29 @@ def test_stop_the_trajectory(editor_client, trajectory):
     assert trajectory.status == TrajectoryStatus.STOPPED
     assert (trajectory.end_date, trajectory.outcome) == (dt.date(2024, 2, 1), JobOutcome.NO_JOB)
     assert phases(trajectory)[0][2] == dt.date(2024, 2, 1)
-    body = editor_client.get(response.url).content.decode()
+    body = logged_in_client.get(response.url).content.decode()
     assert "Traject stopgezet op 01/02/2024." in body
     assert "Traject stopzetten" not in body  # a stopped trajectory cannot stop again
 
 
-def test_stop_without_reason_is_refused(editor_client, trajectory):
-    response = post(editor_client, "stop", trajectory, {"stop-end_date": "01/02/2024"})
+def test_stop_without_reason_is_refused(logged_in_client, trajectory):
+    response = post(logged_in_client, "stop", trajectory, {"stop-end_date": "01/02/2024"})
     assert response.status_code == 400
     trajectory.refresh_from_db()
     assert trajectory.status == TrajectoryStatus.RUNNING
 
 
-def test_record_the_outcome(editor_client, trajectory):
-    response = post(editor_client, "outcome", trajectory, {"outcome-outcome": "ja"})
+def test_record_the_outcome(logged_in_client, trajectory):
+    response = post(logged_in_client, "outcome", trajectory, {"outcome-outcome": "ja"})
     assert response.status_code == 302
     trajectory.refresh_from_db()
     assert trajectory.outcome == JobOutcome.REGULAR_JOB
-    page = editor_client.get(response.url).content.decode()
+    page = logged_in_client.get(response.url).content.decode()
     assert "Uitkomst geregistreerd: reguliere job." in page
 
 
-def test_actions_are_post_only(editor_client, trajectory):
-    response = editor_client.get(reverse("trajectories:outcome", args=[trajectory.pk]))
+def test_actions_are_post_only(logged_in_client, trajectory):
+    response = logged_in_client.get(reverse("trajectories:outcome", args=[trajectory.pk]))
     assert response.status_code == 405
 
 

@@ -4,13 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from mandates.models import Mandate
 from tests.factories import OrganisationFactory
+from tests.queries import count_queries
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord, Trajectory
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
@@ -186,21 +185,13 @@ def test_query_count_does_not_grow_with_the_data(admin_client_, cases, url):
         "ADMIN_DETAIL": reverse("admin:trajectories_trajectory_change", args=[done.pk]),
     }.get(url, url)
 
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = admin_client_.get(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-        assert response.status_code == 200
-        return len(captured)
-
     grow(20, seed=1)
-    count_queries()  # warm up per-process caches (content types, sessions)
-    small = count_queries()
+    count_queries(admin_client_, url)  # warm up per-process caches (content types, sessions)
+    small = count_queries(admin_client_, url)
     before = PhaseRecord.objects.count()
     grow(400, seed=2)
     assert PhaseRecord.objects.count() > before + 1000
-    assert count_queries() == small
+    assert count_queries(admin_client_, url) == small
 
 
 def test_an_exception_ticked_in_the_admin_is_signed_by_the_staff_member(
