@@ -14,7 +14,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from doorstroom.formatting import format_number
+from doorstroom.formatting import format_count
 
 PALETTE = ("#0b4f8a", "#2a7f62", "#b35c00", "#6b4c9a", "#a4000f", "#4d5d6c")
 
@@ -28,14 +28,6 @@ class Bar:
 
 def _numeric(value) -> float:
     return float(value) if isinstance(value, int | float | Decimal) else 0.0
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "onbekend"
-    if isinstance(value, str):
-        return value
-    return format_number(value)
 
 
 def bar_chart(
@@ -79,7 +71,7 @@ def bar_chart(
             )
         parts.append(
             f'<text x="{label_width + length + 6}" y="{y + bar_height * 0.7:.0f}" '
-            f'font-size="13">{escape(_shown(bar.value))}</text>'
+            f'font-size="13">{escape(format_count(bar.value))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -1,6 +1,6 @@
 from django import template
 
-from doorstroom.formatting import format_amount, format_number
+from doorstroom.formatting import format_amount, format_count
 
 register = template.Library()
 
@@ -14,8 +14,4 @@ def amount(value):
 @register.filter
 def number(value, decimals=0):
     """{{ count|number }} -> 1.260; text such as "<5" and empty values pass through."""
-    if value is None or value == "":
-        return "onbekend"
-    if isinstance(value, str):
-        return value
-    return format_number(value, int(decimals))
+    return format_count(None if value == "" else value, int(decimals))
