@@ -45,6 +45,18 @@ class WideRoleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def require_edit_role(user) -> None:
+    """Recording progress and importing files: roles that may edit (doorstroom.roles)."""
+    if not roles.may_edit(user):
+        raise PermissionDenied
+
+
+class EditRoleRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        require_edit_role(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class RoleRequiredMiddleware:
     """A logged-in account without a role sees no data at all (403), until an administrator
     gives it one. Login, logout, the language switch and the admin (own checks) are exempt."""

@@ -89,3 +89,10 @@ class TrajectoryStopForm(ActionForm):
 class OutcomeForm(ActionForm):
     prefix = "outcome"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=JobOutcome.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("At most 5 MB. The first line names the columns, as in the template."),
+    )

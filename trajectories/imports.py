@@ -33,7 +33,7 @@ from django.utils.formats import number_format
 from stdnum.be import nn as be_nn
 
 from doorstroom import roles
-from doorstroom.exports import FORMULA_TRIGGERS
+from doorstroom.exports import DIALECTS, FORMULA_TRIGGERS
 from mandates.models import Mandate
 from trajectories import services
 from trajectories.exports import dutch
@@ -186,7 +186,7 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
         )
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    dialect = "excel-nl" if delimiter == ";" else "rfc4180"
+    dialect = next(name for name, known in DIALECTS.items() if known.delimiter == delimiter)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
@@ -195,6 +195,12 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
             "scheidingstekens, of sla het opnieuw op vanuit Excel."
         ) from None
     return dialect, rows
+
+
+def _decimal_comma(file_format: str) -> bool:
+    """Whether numbers written as text in a file of this format use a decimal comma."""
+    dialect = DIALECTS.get(file_format)
+    return dialect is not None and dialect.decimal_separator == ","
 
 
 def _xlsx_cell(value) -> str | dt.date | Decimal | None:
@@ -794,7 +800,7 @@ def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportRepor
         try:
             report.file_format, table = read_table(data, file_name)
             report.rows = parse_rows(
-                table, decimal_comma=report.file_format == "excel-nl", today=today
+                table, decimal_comma=_decimal_comma(report.file_format), today=today
             )
             if not report.rows:
                 raise ImportFileError("Het bestand heeft een kopregel maar geen rijen.")

@@ -1,6 +1,5 @@
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -10,15 +9,14 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from doorstroom import roles
-from doorstroom.access import PersonalDataMixin
+from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
 from doorstroom.formatting import format_amount
 from doorstroom.pagination import EstimatedCountPaginator
-from doorstroom.roles import may_edit
 from trajectories import imports
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
     ActionForm,
+    ImportForm,
     OutcomeForm,
     PhaseCompleteForm,
     PhaseStartForm,
@@ -162,8 +160,7 @@ class TrajectoryActionView(TrajectoryDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not may_edit(request.user):
-            raise PermissionDenied
+        require_edit_role(request.user)
         form = self.form_class(request.POST, prefix=self.form_class.prefix)
         if form.is_valid():
             try:
@@ -242,23 +239,8 @@ class OutcomeRecordView(TrajectoryActionView):
 # --- import of phase progress (issue 9) ---------------------------------------------------------
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File (CSV or XLSX)"),
-        help_text=_("At most 5 MB. The first line names the columns, as in the template."),
-    )
-
-
-class MayEditRequiredMixin:
-    """Only roles that may edit import; others get 403 (they have no import to look for)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.may_edit(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ImportView(MayEditRequiredMixin, FormView):
+# Only roles that may edit import; others get 403 (they have no import to look for).
+class ImportView(EditRoleRequiredMixin, FormView):
     """Upload a file; it is checked at once (a dry run) and shown before anything changes."""
 
     template_name = "trajectories/import.html"
@@ -281,7 +263,7 @@ class ImportView(MayEditRequiredMixin, FormView):
         return redirect(batch)
 
 
-class ImportBatchDetailView(MayEditRequiredMixin, DetailView):
+class ImportBatchDetailView(EditRoleRequiredMixin, DetailView):
     """The preview of an upload (or the result of applying it), and the button to apply it."""
 
     template_name = "trajectories/import_detail.html"
