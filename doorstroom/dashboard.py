@@ -98,13 +98,17 @@ def cell_kind(spec: SectionSpec, column: int, value: Cell) -> str:
     return "text"
 
 
-def dashboard_sections(params: dict[str, str], user) -> list[Section]:
-    """Every section, computed by its export for these filters and this user."""
+def dashboard_sections(params: dict[str, str], user, cleaned: dict | None = None) -> list[Section]:
+    """Every section, computed by its export for these filters and this user; `cleaned` is the
+    filter form's data when the caller has validated it (the same form for every section)."""
     sections = []
     for spec in SECTIONS:
         export_class = get_export(spec.export_name)
         own = params if spec.filtered else {}
-        export = export_class(own, user=user)
+        same_form = export_class.filter_form_class is get_export(FILTER_SOURCE).filter_form_class
+        export = export_class(
+            own, user=user, cleaned=cleaned if spec.filtered and same_form else None
+        )
         section = Section(
             spec=spec,
             export=export,
@@ -127,7 +131,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         name: request.GET[name] for name in form_class.base_fields if request.GET.get(name, "")
     }
     invalid = form.is_bound and not form.is_valid()
-    sections = [] if invalid else dashboard_sections(params, request.user)
+    cleaned = form.cleaned_data if form.is_bound else None
+    sections = [] if invalid else dashboard_sections(params, request.user, cleaned)
     return render(
         request,
         "doorstroom/dashboard.html",

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from doorstroom.dashboard import SECTIONS
@@ -214,3 +216,13 @@ def test_pilots_per_sector_reuse_the_overview(logged_in_client, seed):
         (o["sector"], o["provider"], o["pilots"]) for o in overview
     ]
     assert sum(r[2] for r in rows) == 27
+
+
+def test_the_dashboard_checks_its_filters_once_for_all_sections(logged_in_client, seed):
+    with CaptureQueriesContext(connection) as captured:
+        response = logged_in_client.get(reverse("home"), {"call": "366", "province": "Limburg"})
+    assert response.status_code == 200 and len(response.context["sections"]) > 2
+    call_lookups = [
+        q for q in captured.captured_queries if '"mandates_call"."number" = 366' in q["sql"]
+    ]
+    assert len(call_lookups) == 1
