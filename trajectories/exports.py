@@ -61,6 +61,11 @@ def dutch(label) -> str:
         return str(label)
 
 
+def dutch_labels(choices) -> dict:
+    """Stored value -> Dutch label, for every member of a choices enum."""
+    return {member.value: dutch(member.label) for member in choices}
+
+
 def month_label(month: dt.date | None) -> str | None:
     return f"{month:%Y-%m}" if month else None
 
@@ -344,7 +349,7 @@ class ProviderStatementExport(Export):
                 "index_base_value",
             )
         )
-        phase_names = {phase.value: dutch(phase.label) for phase in Phase}
+        phase_names = dutch_labels(Phase)
         per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: [0, Decimal("0.00")])
         grand = [0, Decimal("0.00")]
         previous = None
@@ -383,11 +388,7 @@ class ProviderStatementExport(Export):
 
 
 # Columns of the listing export computed from a trajectory's phases (the LATERAL of copy_sql).
-PHASE_FIGURES = {
-    "is_overdue": "is_overdue",
-    "hours_total": "hours_total",
-    "fees_total": "fees_total",
-}
+PHASE_FIGURES = ("is_overdue", "hours_total", "fees_total")
 
 
 @register
@@ -448,8 +449,7 @@ class TrajectoriesExport(Export):
     )
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
-        phase_names = {phase.value: dutch(phase.label) for phase in Phase}
-        statuses = {status.value: dutch(status.label) for status in TrajectoryStatus}
+        phase_names, statuses = dutch_labels(Phase), dutch_labels(TrajectoryStatus)
         # Plain tuples rather than model instances: half the time on a million rows.
         rows = queryset.values_list(*self.columns)
         for row in rows.iterator(chunk_size=5000):
@@ -468,16 +468,20 @@ class TrajectoriesExport(Export):
         queryset = self.queryset
         plain = [c for c in self.columns if c not in PHASE_FIGURES]
         inner, inner_params = queryset.order_by().values_list(*plain, "pk").query.sql_with_params()
+        # The inner query's columns are c0, c1, ...; the phase figures keep their names.
         names = {column: f"c{i}" for i, column in enumerate(plain)}
-        names.update(PHASE_FIGURES)
+        names.update({figure: figure for figure in PHASE_FIGURES})
         params: list = []
-        phase_names = {phase.value: dutch(phase.label) for phase in Phase}
-        statuses = {status.value: dutch(status.label) for status in TrajectoryStatus}
         # First the stored values become labels, then every column becomes its CSV cell.
-        labelled = {column: names[column] for column in self.columns}
-        labelled["status"] = sql_choice(names["status"], statuses, params)
-        labelled["current_phase"] = sql_choice(names["current_phase"], phase_names, params)
-        formats = {
+        labelled = dict(names)
+        labelled["status"] = sql_choice(names["status"], dutch_labels(TrajectoryStatus), params)
+        labelled["current_phase"] = sql_choice(names["current_phase"], dutch_labels(Phase), params)
+        cell_sql = {
+            "number": lambda cell: sql_number(cell, dialect),
+            "date": sql_date,
+            "boolean": sql_boolean,
+        }
+        kinds = {
             "mandate__call__number": "number",
             "mandate__project_number": "number",
             "hours_total": "number",
@@ -487,18 +491,10 @@ class TrajectoriesExport(Export):
             "is_overdue": "boolean",
             "is_demo": "boolean",
         }
-        cells = []
-        for number, column in enumerate(self.columns):
-            cell = f"v{number}"
-            kind = formats.get(column, "text")
-            if kind == "number":
-                cells.append(sql_number(cell, dialect))
-            elif kind == "date":
-                cells.append(sql_date(cell))
-            elif kind == "boolean":
-                cells.append(sql_boolean(cell))
-            else:
-                cells.append(sql_text(cell))
+        cells = [
+            cell_sql.get(kinds.get(column), sql_text)(f"v{number}")
+            for number, column in enumerate(self.columns)
+        ]
         figures = (
             "sum(p.fee_amount) AS fees_total, "
             "coalesce(sum(p.hours), 0) AS hours_total, "
@@ -517,9 +513,10 @@ class TrajectoriesExport(Export):
             )
         inner_names = ", ".join([*(names[c] for c in plain), "id"])
         values = ", ".join(f"v{i}" for i in range(len(self.columns)))
+        labels = ", ".join(labelled[column] for column in self.columns)
         select = (
             f"SELECT {', '.join(cells)} FROM ("
-            f"SELECT {', '.join(labelled.values())} FROM ({inner}) AS t ({inner_names}) "
+            f"SELECT {labels} FROM ({inner}) AS t ({inner_names}) "
             f"{phases} ORDER BY t.id) AS labelled ({values})"
         )
         # In the statement's order: the labels, the filters, then today for "overdue".
