@@ -27,6 +27,35 @@ def organisation_find(*, name: str) -> Organisation | None:
     return found
 
 
+def organisation_get_or_create(
+    *,
+    name: str,
+    kind: str,
+    aliases: list[str],
+    province: Province | None = None,
+    municipality: str = "",
+) -> tuple[Organisation, bool, int]:
+    """The shared organisation record under this name or spelling, created when missing, and
+    its other spellings added; returns it, whether it was created and how many spellings were.
+
+    Going through `organisation_find` means a company named in two pilots, or already known
+    from the mandates, is one record; staff can link a name to an existing organisation by
+    adding it as another spelling, and the next seed load then reuses that organisation.
+    """
+    organisation = organisation_find(name=name)
+    created = organisation is None
+    if created:
+        organisation = Organisation.objects.create(
+            name=name, kind=kind, province=province, municipality=municipality
+        )
+    added = 0
+    for alias in aliases:
+        if organisation_find(name=alias) is None:
+            OrganisationAlias.objects.create(organisation=organisation, name=alias)
+            added += 1
+    return organisation, created, added
+
+
 @transaction.atomic
 def mandates_seed_load(*, path: Path) -> Counter:
     """Load provinces, calls, organisations and mandates from the seed file.
@@ -61,18 +90,14 @@ def mandates_seed_load(*, path: Path) -> Counter:
 
     organisations = {}
     for row in data["organisations"]:
-        organisation = organisation_find(name=row["name"])
-        if organisation is None:
-            organisation = Organisation.objects.create(
-                name=row["name"],
-                kind=row["kind"],
-                province=provinces.get(row.get("province")),
-            )
-            created["organisations"] += 1
-        for alias in row.get("aliases", []):
-            if organisation_find(name=alias) is None:
-                OrganisationAlias.objects.create(organisation=organisation, name=alias)
-                created["aliases"] += 1
+        organisation, was_created, aliases = organisation_get_or_create(
+            name=row["name"],
+            kind=row["kind"],
+            aliases=row.get("aliases", []),
+            province=provinces.get(row.get("province")),
+        )
+        created["organisations"] += was_created
+        created["aliases"] += aliases
         organisations[row["name"]] = organisation
 
     existing = set(Mandate.objects.values_list("project_number", flat=True))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from mandates.models import Organisation, OrganisationAlias
-from mandates.services import organisation_find
+from mandates.services import organisation_get_or_create
 from pilots.models import (
     Assignment,
     CareEngagement,
@@ -38,25 +37,6 @@ def _lookup(table: dict, key: str | None, what: str):
         raise SeedError(f"Het seedbestand verwijst naar een onbekende {what}: '{key}'.") from None
 
 
-def organisation_get_or_create(
-    *, name: str, kind: str, aliases: list[str], municipality: str = ""
-) -> tuple[Organisation, bool]:
-    """The shared organisation record under this name or spelling, created when missing.
-
-    Going through `organisation_find` means a company named in two pilots, or already known
-    from the mandates, is one record; staff can link a pilot name to an existing organisation
-    by adding it as another spelling, and the next seed load then reuses that organisation.
-    """
-    organisation = organisation_find(name=name)
-    created = organisation is None
-    if created:
-        organisation = Organisation.objects.create(name=name, kind=kind, municipality=municipality)
-    for alias in aliases:
-        if organisation_find(name=alias) is None:
-            OrganisationAlias.objects.create(organisation=organisation, name=alias)
-    return organisation, created
-
-
 @transaction.atomic
 def pilots_seed_load(*, path: Path) -> Counter:
     """Load sectors, assignments, pilots, reported results and care engagements.
@@ -78,7 +58,7 @@ def pilots_seed_load(*, path: Path) -> Counter:
 
     organisations = {}
     for row in data["organisations"]:
-        organisation, was_created = organisation_get_or_create(
+        organisation, was_created, _ = organisation_get_or_create(
             name=row["name"],
             kind=row["kind"],
             aliases=row.get("aliases", []),
