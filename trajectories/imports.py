@@ -654,7 +654,7 @@ def _apply_row(
                 f"uren van {label}: {number_format(existing.hours, 2)} → "
                 f"{number_format(row.hours, 2)}"
             )
-            services.phase_hours_record(record=existing, hours=row.hours, save=False)
+            services.phase_hours_record(record=existing, hours=row.hours)
             writes.changed(existing)
             row.action = "changed"
             return
@@ -693,7 +693,7 @@ def _apply_row(
             writes.completed_trajectories[trajectory.pk] = trajectory
         row.detail += f" en afgerond op {row.end_date:%d/%m/%Y}"
     elif row.hours:
-        services.phase_hours_record(record=record, hours=row.hours, save=False)
+        services.phase_hours_record(record=record, hours=row.hours)
 
 
 def _check_and_apply(rows: list[RowResult], *, user) -> None:

@@ -256,12 +256,13 @@ def phase_start(
 ) -> PhaseRecord:
     """Start the next phase, on or after the day the previous one was completed."""
     trajectory = _lock(trajectory)
-    return phase_start_checked(
-        trajectory=trajectory,
-        phases=_phases(trajectory),
-        start_date=start_date,
-        host_employer=host_employer,
+    record = phase_start_checked(
+        trajectory=trajectory, phases=_phases(trajectory), start_date=start_date
     )
+    if host_employer is not None:
+        trajectory.host_employer = host_employer
+        trajectory.save(update_fields=["host_employer"])
+    return record
 
 
 def phase_start_checked(
@@ -269,7 +270,6 @@ def phase_start_checked(
     trajectory: Trajectory,
     phases: list[PhaseRecord],
     start_date: dt.date,
-    host_employer: Organisation | None = None,
     schedule_for: ScheduleLookup = None,
     save: bool = True,
 ) -> PhaseRecord:
@@ -291,13 +291,9 @@ def phase_start_checked(
             _("A phase starts on or after the day the previous one ended (%(date)s).")
             % {"date": date_format(last.end_date)}
         )
-    next_phase = last.phase + 1
-    if host_employer is not None:
-        trajectory.host_employer = host_employer
-        trajectory.save(update_fields=["host_employer"])
     return _new_phase(
         trajectory=trajectory,
-        phase=next_phase,
+        phase=last.phase + 1,
         start_date=start_date,
         schedule_for=schedule_for,
         save=save,
@@ -462,13 +458,12 @@ def trajectory_stop(
     return trajectory
 
 
-def phase_hours_record(*, record: PhaseRecord, hours: Decimal, save: bool = True) -> PhaseRecord:
-    """Correct the hours of a phase; its fee does not depend on them, so it stays."""
+def phase_hours_record(*, record: PhaseRecord, hours: Decimal) -> PhaseRecord:
+    """Correct the hours of a phase in memory (the import writes its rows at once); its fee
+    does not depend on them, so it stays."""
     if hours < 0:
         raise ValidationError({"hours": _("Hours cannot be negative.")})
     record.hours = hours
-    if save:
-        record.save(update_fields=["hours"])
     return record
 
 
