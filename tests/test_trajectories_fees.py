@@ -211,3 +211,14 @@ def test_completion_without_the_index_of_its_month_is_refused_naming_the_month(s
     with pytest.raises(ValidationError, match="10/2026, 11/2026, 12/2026, 01/2027 ontbreekt"):
         phase_complete(trajectory=trajectory, end_date=dt.date(2027, 1, 15), hours=14)
     assert trajectory.phases.get().end_date is None
+
+
+def test_a_schedule_in_memory_is_in_force_exactly_when_the_query_says_so(seed):
+    schedule = FeeSchedule.objects.get()
+    schedule.valid_to = schedule.valid_from + dt.timedelta(days=400)
+    schedule.save()
+    start, end = schedule.valid_from, schedule.valid_to
+    for day in (start - dt.timedelta(days=1), start, end, end + dt.timedelta(days=1)):
+        in_force = FeeSchedule.objects.in_force(day).filter(pk=schedule.pk).exists()
+        assert schedule.is_in_force(day) == in_force
+    assert schedule.is_in_force(start) and not schedule.is_in_force(end + dt.timedelta(days=1))

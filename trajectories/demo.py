@@ -75,8 +75,7 @@ class DemoGenerator:
 
     def schedule_on(self, day: dt.date) -> FeeSchedule:
         for schedule in self.schedules:
-            ended = schedule.valid_to is not None and schedule.valid_to < day
-            if schedule.valid_from <= day and not ended:
+            if schedule.is_in_force(day):
                 return schedule
         raise ValueError(f"Geen vergoedingsregeling op {day:%d/%m/%Y}.")
 

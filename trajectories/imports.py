@@ -579,14 +579,13 @@ def update_from_values(model, objects: Iterable, fields: list[str], batch_size: 
 
 
 def _schedule_cache() -> services.ScheduleLookup:
-    schedules = list(FeeSchedule.objects.prefetch_related("phases").order_by("valid_from"))
+    schedules = list(FeeSchedule.objects.prefetch_related("phases"))
     found: dict[dt.date, FeeSchedule] = {}
 
     def schedule_for(on: dt.date) -> FeeSchedule:
         if on not in found:
             for schedule in schedules:
-                until = schedule.valid_to or dt.date.max
-                if schedule.valid_from <= on <= until:
+                if schedule.is_in_force(on):
                     found[on] = schedule
                     break
             else:

@@ -64,6 +64,8 @@ class HealthIndex:
 
     def __init__(self, values: Mapping[dt.date, Decimal]) -> None:
         self.values = dict(values)
+        # An import computes the same few smoothed months thousands of times.
+        self._smoothed_cache: dict[dt.date, Decimal] = {}
 
     @classmethod
     def load(cls) -> HealthIndex:
@@ -79,11 +81,9 @@ class HealthIndex:
     def smoothed(self, month: dt.date) -> Decimal:
         """Mean of the four months ending at `month`, rounded to the cent like Statbel does."""
         month = month_start(month)
-        # An import computes the same few months thousands of times.
-        cache = self.__dict__.setdefault("_smoothed_cache", {})
-        if month not in cache:
-            cache[month] = self._smoothed(month)
-        return cache[month]
+        if month not in self._smoothed_cache:
+            self._smoothed_cache[month] = self._smoothed(month)
+        return self._smoothed_cache[month]
 
     def _smoothed(self, month: dt.date) -> Decimal:
         months = [months_back(month, back) for back in reversed(range(SMOOTHING_MONTHS))]

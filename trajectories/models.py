@@ -138,6 +138,10 @@ class FeeSchedule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_in_force(self, on: dt.date) -> bool:
+        """The rule of FeeScheduleQuerySet.in_force, for schedules already in memory."""
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
 
 @audited()
 class FeeSchedulePhase(models.Model):
