@@ -413,7 +413,10 @@ class CareEngagement(models.Model):
 
     @property
     def care_homes_label(self) -> str:
-        """The number as the source means it: 'meer dan 200', 'streefdoel 7', or 'onbekend'."""
+        """The number as the source means it: 'meer dan 200', 'streefdoel 7', or 'onbekend';
+        a dash for federations and umbrella organisations, which run no care homes."""
+        if self.role in (CareEngagementRole.FEDERATION, CareEngagementRole.UMBRELLA):
+            return "—"
         if self.care_homes is None:
             return str(UNKNOWN_LABEL)
         if self.care_homes_qualifier == CountQualifier.EXACT:

@@ -302,3 +302,13 @@ def test_listing_shows_unknown_organisations_for_unnamed_groups(logged_in_client
     rows = {row.record.participation: row for row in response.context["table"].rows}
     assert rows["Tuinaannemers (REC)"].get_cell("organisation_count") == "onbekend"
     assert rows["Groenfederaties (Groen Groeien & AVBS)"].get_cell("organisation_count") == 2
+
+
+def test_care_follow_up_shows_a_dash_for_federations_and_the_count_for_care_homes(
+    logged_in_client, seed
+):
+    html = logged_in_client.get("/proeftuinen/doorstroom-met-zorg/").content.decode()
+    verso = html[html.index("<td>VERSO") :].split("</tr>")[0]
+    assert '<td class="num">—</td>' in verso
+    total = html[html.index("Woon- en zorgcentra in totaal") :].split("</tr>")[0]
+    assert '<td class="num">meer dan 200</td>' in total
