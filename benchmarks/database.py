@@ -68,8 +68,11 @@ class Database:
             env["PGPASSWORD"] = self.password
         return env
 
-    def psql(self, sql: str, *, output=subprocess.DEVNULL) -> None:
-        subprocess.run(self.psql_command("-c", sql), check=True, stdout=output, env=self.psql_env())
+    def run_psql(self, sql: str) -> None:
+        """Run `sql` with psql, its output discarded."""
+        subprocess.run(
+            self.psql_command("-c", sql), check=True, stdout=subprocess.DEVNULL, env=self.psql_env()
+        )
 
 
 def bench_database(name: str) -> Database:

@@ -30,13 +30,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from doorstroom.exports import iter_csv_rows, new_workbook, xlsx_append_sheet  # noqa: E402
 from doorstroom.seeds import load_all  # noqa: E402
+from tests.factories_trajectories_import import csv_file, xlsx_file  # noqa: E402
 from trajectories import imports  # noqa: E402
 from trajectories.models import PhaseRecord, TrajectoryStatus  # noqa: E402
 from trajectories.services import add_months  # noqa: E402
-
-HEADER = ["Referentie werknemer", "Projectnummer", "Fase", "Startdatum", "Einddatum", "Uren"]
 
 
 class Rollback(Exception):
@@ -78,15 +76,8 @@ def build_file(rows: int, file_format: str, today: dt.date) -> bytes:
 
 
 def _encode(lines: list, file_format: str) -> bytes:
-    if file_format == "xlsx":
-        import io
-
-        workbook = new_workbook()
-        xlsx_append_sheet(workbook, title="Fasen", header=HEADER, rows=lines)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-    return "".join(iter_csv_rows(HEADER, lines, "excel-nl")).encode("utf-8")
+    # The same files as the import tests write.
+    return xlsx_file(lines) if file_format == "xlsx" else csv_file(lines)
 
 
 def timed(label: str, **kwargs) -> imports.ImportReport:

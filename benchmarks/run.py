@@ -141,14 +141,15 @@ def consume(response) -> int:
     return len(response.content)
 
 
-def measure(client, url: str, *, repeat: int, size: int, case: str) -> Result:
+def timed_requests(client, url: str, repeat: int) -> tuple[list[float], list[dict]]:
+    """Wall times (ms) of `repeat` GETs after one to warm up, and the queries of the last."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     response = client.get(url)  # warm caches, connection and templates
     assert response.status_code == 200, (url, response.status_code)
     consume(response)
-    times, queries, sql_ms = [], 0, 0.0
+    times = []
     for _ in range(repeat):
         # The log holds at most 9,000 queries; a full one would capture nothing.
         connection.queries_log.clear()
@@ -156,13 +157,20 @@ def measure(client, url: str, *, repeat: int, size: int, case: str) -> Result:
             started = time.perf_counter()
             consume(client.get(url))
             times.append((time.perf_counter() - started) * 1000)
-        queries = len(captured.captured_queries)
-        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    return times, captured.captured_queries
+
+
+def sql_time(queries: list[dict]) -> float:
+    return sum(float(q["time"]) for q in queries) * 1000
+
+
+def measure(client, url: str, *, repeat: int, size: int, case: str) -> Result:
+    times, queries = timed_requests(client, url, repeat)
     tracemalloc.start()
     consume(client.get(url))
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return Result(size, case, times, queries, sql_ms, peak)
+    return Result(size, case, times, len(queries), sql_time(queries), peak)
 
 
 PAGE_CASES = [
@@ -221,7 +229,7 @@ def time_psql(database: Database, sql: str, *, runs: int) -> float:
 
     def once(statement: str) -> float:
         started = time.perf_counter()
-        database.psql(statement)
+        database.run_psql(statement)
         return (time.perf_counter() - started) * 1000
 
     once(sql)
@@ -282,34 +290,21 @@ def csv_export_case(database: Database, size: int, runs: int) -> Result:
 
 
 def aggregate_case(database: Database, size: int, name: str, runs: int) -> Result:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(bench_user())
-    url = f"/exports/{name}/?format=csv&dialect=excel-nl"
-    consume(client.get(url))
-    times = []
-    for _ in range(runs):
-        # The log holds at most 9,000 queries; a full one would capture nothing.
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            consume(client.get(url))
-            times.append((time.perf_counter() - started) * 1000)
+    times, queries = timed_requests(client, f"/exports/{name}/?format=csv&dialect=excel-nl", runs)
     # The same statements, as sent, minus the session and user look-ups of the request.
     statements = [
         q["sql"]
-        for q in captured.captured_queries
+        for q in queries
         if "django_session" not in q["sql"] and "auth_user" not in q["sql"]
     ]
     reference = time_psql(database, ";\n".join(statements), runs=runs)
-    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
     result = Result(
         size,
         f"export {name}",
         times,
-        len(captured.captured_queries),
-        sql_ms,
+        len(queries),
+        sql_time(queries),
         None,
         "psql, same GROUP BY",
         reference,
