@@ -223,6 +223,7 @@ def test_question_pages_query_counts_do_not_grow(logged_in_client, question, use
         reverse("questions:detail", args=[question.pk]),
         reverse("questions:pack-detail", args=[pack.pk]),
         reverse("questions:pack-download", args=[pack.pk]),
+        reverse("questions:pack-html", args=[pack.pk]),
     ]
     for url in urls:
         count_queries(logged_in_client, url)

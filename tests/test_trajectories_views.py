@@ -171,6 +171,8 @@ def grow(count: int, seed: int) -> None:
         "/exports/fees/?format=csv&date=2024-06-01",
         "/exports/trajectory-stats/?format=csv&date_from=2018-01-01",
         "/exports/provider-statement/?format=csv",
+        "/exports/trajectory-import-template/?format=csv",
+        "/exports/",
         "/beheer/trajectories/trajectory/",
         "ADMIN_DETAIL",
         "/beheer/trajectories/worker/",

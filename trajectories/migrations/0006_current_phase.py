@@ -53,10 +53,14 @@ class Migration(migrations.Migration):
             name='current_phase',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Pre-trajectory'), (2, 'Job matching'), (3, 'Internship'), (4, 'After-care')], editable=False, null=True, verbose_name='current phase'),
         ),
+        # The Trajecten page filtered by phase, its count: SELECT count(*) FROM trajectories
+        # WHERE current_phase = 2 AND mandate_id IN (mandates of the call and province).
         migrations.AddIndex(
             model_name='trajectory',
             index=models.Index(fields=['current_phase', 'mandate'], name='trajectory_phase_mandate'),
         ),
+        # The same page's rows, newest first: ... WHERE current_phase = 2 AND ... ORDER BY
+        # start_date DESC, id DESC LIMIT 25 walks this index backwards within the phase.
         migrations.AddIndex(
             model_name='trajectory',
             index=models.Index(fields=['current_phase', 'start_date', 'id'], name='trajectory_phase_start_date'),
