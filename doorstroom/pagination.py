@@ -9,7 +9,10 @@ skipped row: page 1,000 of the trajectory listing costs 25,000 times the per-row
 * A page of a django-tables2 table first takes the primary keys of its rows with the query's own
   filters and order but without its annotations or joins (a narrow index-only scan, even at a
   deep offset), then loads just those rows with everything the table shows: two queries for
-  every page. (The admin keeps its plain slice, see `page`.)
+  every page. The keys already carry the filters, so the rows are loaded from the view's
+  unfiltered queryset when it gives one (`rows`, see `KeyedPageMixin`): a lookup by primary key
+  whose plan does not depend on the filters or the size of the table. (The admin keeps its plain
+  slice, see `page`.)
 
 Works with django-tables2 (`table_pagination = {"paginator_class": EstimatedCountPaginator}`),
 where the object list is the table's rows, and with the admin (`ModelAdmin.paginator`), where it
@@ -57,6 +60,11 @@ def is_unfiltered(queryset: QuerySet) -> bool:
 
 
 class EstimatedCountPaginator(Paginator):
+    def __init__(self, *args, rows: QuerySet | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where a page's rows are loaded from by key: the listing without its filters.
+        self.rows = rows
+
     def _queryset(self) -> QuerySet | None:
         data = self.object_list
         if isinstance(data, QuerySet):
@@ -87,9 +95,21 @@ class EstimatedCountPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        by_key = {record.pk: record for record in queryset.filter(pk__in=keys)}
+        rows = queryset if self.rows is None else self.rows
+        by_key = {record.pk: record for record in rows.filter(pk__in=keys).order_by()}
         records = [by_key[key] for key in keys if key in by_key]
-        rows = type(self.object_list)(
+        page_rows = type(self.object_list)(
             records, table=self.object_list.table, pinned_data=self.object_list.pinned_data
         )
-        return self._get_page(rows, number, self)
+        return self._get_page(page_rows, number, self)
+
+
+class KeyedPageMixin:
+    """For a filtered django-tables2 view paginated by EstimatedCountPaginator: the page's rows
+    are loaded by key from `get_queryset()`, the listing before the filters."""
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if isinstance(pagination, dict):
+            pagination["rows"] = self.get_queryset()
+        return pagination

@@ -54,6 +54,22 @@ def test_a_sorted_deep_page_follows_the_sort(admin_client_, seed):
     assert references == everyone[25:50]
 
 
+def test_a_filtered_page_loads_its_rows_by_key_without_the_filters(admin_client_, seed):
+    grow(150, seed=8)
+    mandate = Mandate.objects.filter(trajectories__current_phase=2).order_by("pk").first()
+    url = reverse("trajectories:list") + f"?mandate={mandate.project_number}&phase=2&page=1"
+    _, queries, response = page_queries(admin_client_, url)
+    shown = [row.record for row in response.context["table"].paginated_rows]
+    expected = Trajectory.objects.for_listing().filter(mandate=mandate, current_phase=2)
+    assert [record.pk for record in shown] == list(expected.values_list("pk", flat=True)[:25])
+    assert shown and all(record.hours_total is not None for record in shown)
+    # The keys carry the filters; the rows come from the listing by key alone.
+    load = next(q for q in queries if re.search(r'"trajectories_trajectory"\."id" IN \(', q))
+    assert re.fullmatch(
+        r'"trajectories_trajectory"\."id" IN \([\d, ]+\)', load.rsplit(" WHERE ", 1)[1]
+    )
+
+
 def test_an_unfiltered_big_table_is_not_counted_but_estimated(admin_client_, seed, monkeypatch):
     grow(80, seed=5)
     with connection.cursor() as cursor:

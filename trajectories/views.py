@@ -11,7 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
 from doorstroom.formatting import format_amount
-from doorstroom.pagination import EstimatedCountPaginator
+from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
 from trajectories import imports
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
@@ -43,7 +43,7 @@ from trajectories.services import (
 from trajectories.tables import DeadlineTable, HoursTable, TrajectoryTable
 
 
-class TrajectoryListView(PersonalDataMixin, SingleTableMixin, FilterView):
+class TrajectoryListView(PersonalDataMixin, KeyedPageMixin, SingleTableMixin, FilterView):
     filterset_class = TrajectoryFilter
     table_class = TrajectoryTable
     # The table paginates; the view's own paginate_by would count all rows a second time.
@@ -85,7 +85,7 @@ class TrajectoryDetailView(PersonalDataMixin, DetailView):
         return context
 
 
-class DeadlineListView(PersonalDataMixin, SingleTableMixin, FilterView):
+class DeadlineListView(PersonalDataMixin, KeyedPageMixin, SingleTableMixin, FilterView):
     """Running phases near (within two weeks) or past their maximum duration."""
 
     filterset_class = DeadlineFilter
