@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -74,6 +76,18 @@ class Database:
             self.psql_command("-c", sql), check=True, stdout=subprocess.DEVNULL, env=self.psql_env()
         )
 
+    def psql_timing(self, sql: str) -> float:
+        """Milliseconds psql reports (`\\timing`) for `sql` sent as one batch: the statements and
+        their round trip, without psql's start-up and connection. Its output is discarded."""
+        output = subprocess.run(
+            self.psql_command("-o", os.devnull, "-c", "\\timing on", "-c", sql),
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.psql_env(),
+        ).stdout
+        return sum(float(ms) for ms in re.findall(r"^Time: ([\d.]+) ms", output, re.MULTILINE))
+
 
 def bench_database(name: str) -> Database:
     """The server of DATABASE_URL when set, else the embedded server of `make run`/`make test`."""
@@ -115,9 +129,26 @@ def bench_database(name: str) -> Database:
 
 
 def recreate(database: Database) -> None:
+    drop(database)
+    with database.connect("postgres") as conn:
+        conn.execute(f'CREATE DATABASE "{database.name}"')
+
+
+def copy(database: Database, name: str) -> Database:
+    """A new database `name` made from `database` as it is now (its connections are closed)."""
+    from django.db import connections
+
+    connections.close_all()
+    target = dataclasses.replace(database, name=name)
+    drop(target)
+    with database.connect("postgres") as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{database.name}"')
+    return target
+
+
+def drop(database: Database) -> None:
     with database.connect("postgres") as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{database.name}"')
 
 
 def exists(database: Database) -> bool:

@@ -6,6 +6,11 @@ in the same run: a page at the largest size with the same page at the smallest, 
 with psql's COPY of the same SELECT, an aggregate export with its GROUP BY queries run by psql,
 the listing's throughput under gunicorn with that of a trivial view. Results go to stdout and to
 `benchmarks/results.md`.
+
+A case and its reference are measured in alternation wherever they can be: the speed of a shared
+machine drifts by half within minutes, and a ratio of two runs minutes apart would measure that
+drift. So the database is copied at each smaller size (`<name>_<size>`), and after the largest
+size every page is requested from each size in turn, each with its own open connection.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.database import BASE_DIR, Database, bench_database, exists, recreate
+from benchmarks.database import BASE_DIR, Database, bench_database, copy, drop, exists, recreate
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Result:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000", help="Trajectory counts, ascending.")
-    parser.add_argument("--repeat", type=int, default=7, help="Timed runs per page case.")
+    parser.add_argument("--repeat", type=int, default=15, help="Timed runs per page and size.")
     parser.add_argument("--database", default="doorstroom_bench", help="Name of the bench DB.")
     parser.add_argument(
         "--reuse", action="store_true", help="Keep an existing bench DB (development only)."
@@ -104,6 +109,11 @@ def grow_to(size: int) -> None:
     from trajectories.models import Trajectory
 
     current = Trajectory.objects.count()
+    if current > size:
+        raise SystemExit(
+            f"The bench database holds {current:,} trajectories, more than {size:,}: "
+            "run without --reuse."
+        )
     if current < size:
         step = current // 1000 + 1
         with tqdm(total=size - current, unit=" trajecten", desc=f"naar {size:,}") as bar:
@@ -141,36 +151,65 @@ def consume(response) -> int:
     return len(response.content)
 
 
-def timed_requests(client, url: str, repeat: int) -> tuple[list[float], list[dict]]:
-    """Wall times (ms) of `repeat` GETs after one to warm up, and the queries of the last."""
+def warm(client, url: str) -> None:
+    """One request, untimed: caches, connection and templates are warm for the timed ones."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    consume(response)
+
+
+def timed_request(client, url: str) -> tuple[float, list[dict]]:
+    """Wall time (ms) of one GET and the queries it made."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)  # warm caches, connection and templates
-    assert response.status_code == 200, (url, response.status_code)
-    consume(response)
-    times = []
-    for _ in range(repeat):
-        # The log holds at most 9,000 queries; a full one would capture nothing.
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            consume(client.get(url))
-            times.append((time.perf_counter() - started) * 1000)
-    return times, captured.captured_queries
+    # The log holds at most 9,000 queries; a full one would capture nothing.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        consume(client.get(url))
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, captured.captured_queries
+
+
+def heap_peak(client, url: str) -> float:
+    """Peak of the Python heap (MB) during one request."""
+    tracemalloc.start()
+    consume(client.get(url))
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return peak
 
 
 def sql_time(queries: list[dict]) -> float:
     return sum(float(q["time"]) for q in queries) * 1000
 
 
-def measure(client, url: str, *, repeat: int, size: int, case: str) -> Result:
-    times, queries = timed_requests(client, url, repeat)
-    tracemalloc.start()
-    consume(client.get(url))
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return Result(size, case, times, len(queries), sql_time(queries), peak)
+@dataclass
+class Site:
+    """The application on the bench database of one size, with its own open connection and a
+    logged-in client; `activate` makes it the one requests use."""
+
+    size: int
+    database: Database
+    connection: object = None
+    client: object = None
+
+    def activate(self) -> None:
+        from django.db import connections
+
+        connections["default"] = self.connection
+
+
+def open_site(size: int, database: Database) -> Site:
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    settings = {**connections.settings["default"], "NAME": database.name}
+    site = Site(size, database, load_backend(settings["ENGINE"]).DatabaseWrapper(settings))
+    site.activate()
+    site.client = client_for(bench_user())
+    return site
 
 
 PAGE_CASES = [
@@ -185,17 +224,23 @@ PAGE_CASES = [
 
 
 def filtered_url() -> str:
-    from mandates.models import Mandate
+    """Province + call + phase 2, the combination with the most trajectories: at the smallest
+    size too it fills more than one page, so every size renders the same full page and pager."""
+    from django.db.models import Count
 
-    # The same filter at every size: the first mandate (by project number) with a province.
-    mandate = (
-        Mandate.objects.filter(provinces__isnull=False)
-        .order_by("project_number")
-        .select_related("call")
+    from mandates.models import MandateProvince
+
+    busiest = (
+        MandateProvince.objects.filter(mandate__trajectories__current_phase=2)
+        .values("province__name", "mandate__call__number")
+        .annotate(trajectories=Count("mandate__trajectories"))
+        .order_by("-trajectories", "province__name", "mandate__call__number")
         .first()
     )
-    province = mandate.provinces.order_by("name").first()
-    return f"/trajecten/?province={province.name}&call={mandate.call.number}&phase=2"
+    return (
+        f"/trajecten/?province={busiest['province__name']}"
+        f"&call={busiest['mandate__call__number']}&phase=2"
+    )
 
 
 def search_url() -> str:
@@ -206,18 +251,43 @@ def search_url() -> str:
     return f"/trajecten/?q={reference[-6:]}"
 
 
-def page_cases(size: int, repeat: int, only: list[str]) -> list[Result]:
-    client = client_for(bench_user())
+def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
+    """Every page at every size, the sizes in turn for each timed request."""
+    from django.db import connections
+
     results = []
-    for case, url in PAGE_CASES:
-        if only and not any(case.startswith(prefix) for prefix in only):
-            continue
-        if url is None:
-            url = filtered_url() if "province" in case else search_url()
-        result = measure(client, url, repeat=repeat, size=size, case=case)
-        result.extra["url"] = url
-        report(result)
-        results.append(result)
+    resting = connections["default"]
+    try:
+        sites[0].activate()
+        filtered = filtered_url()
+        for case, url in PAGE_CASES:
+            if only and not any(case.startswith(prefix) for prefix in only):
+                continue
+            urls = {}
+            for site in sites:
+                site.activate()
+                # The search looks for the reference in the middle of each size's table.
+                urls[site.size] = url or (filtered if "province" in case else search_url())
+                warm(site.client, urls[site.size])
+            times = {site.size: [] for site in sites}
+            queries = {}
+            for _ in range(repeat):
+                for site in sites:
+                    site.activate()
+                    elapsed, queries[site.size] = timed_request(site.client, urls[site.size])
+                    times[site.size].append(elapsed)
+            for site in sites:
+                site.activate()
+                peak = heap_peak(site.client, urls[site.size])
+                made = queries[site.size]
+                result = Result(site.size, case, times[site.size], len(made), sql_time(made), peak)
+                result.extra["url"] = urls[site.size]
+                report(result)
+                results.append(result)
+    finally:
+        connections["default"] = resting
+        for site in sites:
+            site.connection.close()
     return results
 
 
@@ -290,15 +360,24 @@ def csv_export_case(database: Database, size: int, runs: int) -> Result:
 
 
 def aggregate_case(database: Database, size: int, name: str, runs: int) -> Result:
+    """An aggregate export against the same statements run by psql, the two in turn."""
     client = client_for(bench_user())
-    times, queries = timed_requests(client, f"/exports/{name}/?format=csv&dialect=excel-nl", runs)
+    url = f"/exports/{name}/?format=csv&dialect=excel-nl"
+    warm(client, url)
+    _, queries = timed_request(client, url)
     # The same statements, as sent, minus the session and user look-ups of the request.
-    statements = [
+    sql = ";\n".join(
         q["sql"]
         for q in queries
         if "django_session" not in q["sql"] and "auth_user" not in q["sql"]
-    ]
-    reference = time_psql(database, ";\n".join(statements), runs=runs)
+    )
+    database.psql_timing(sql)
+    times, references = [], []
+    for _ in range(runs):
+        elapsed, queries = timed_request(client, url)
+        times.append(elapsed)
+        references.append(database.psql_timing(sql))
+    reference = statistics.median(references)
     result = Result(
         size,
         f"export {name}",
@@ -568,11 +647,13 @@ def main() -> None:
     database = bench_database(args.database)
     prepare(database, reuse=args.reuse)
     results: list[Result] = []
+    at_size: dict[int, Database] = {}
     for size in sizes:
         grow_to(size)
+        # A copy at each smaller size for the pages, measured in turn with the largest below.
+        at_size[size] = database if size == sizes[-1] else copy(database, f"{database.name}_{size}")
         print(f"--- {size:,} trajectories", flush=True)
-        results += page_cases(size, args.repeat, only)
-        runs = 3 if size > 100_000 else 5
+        runs = 3 if size > 100_000 else 15
         if not only or any("CSV".startswith(p) or p == "csv" for p in only):
             results.append(csv_export_case(database, size, runs))
             results.append(gunicorn_export_case(size, results[-1]))
@@ -583,6 +664,12 @@ def main() -> None:
             result = throughput_case(size, args.wrk_seconds)
             if result:
                 results.append(result)
+    print(f"--- pages, {' and '.join(f'{size:,}' for size in sizes)} trajectories in turn")
+    sites = [open_site(size, at_size[size]) for size in sizes]
+    pages = page_cases(sites, args.repeat, only)
+    for size in sizes[:-1]:
+        drop(at_size[size])
+    results = sorted(pages + results, key=lambda result: result.size)
     add_page_ratios(results, sizes)
     print("--- ratios")
     for result in results:
