@@ -1,14 +1,19 @@
 """Hardening: login throttling, password rules, session limits, security headers, error pages."""
 
+import datetime as dt
 import time
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from doorstroom.middleware import SESSION_STARTED_KEY
+from doorstroom.middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 
 
 def login(client, password):
@@ -54,10 +59,42 @@ def test_session_ends_after_the_absolute_limit_however_active(logged_in_client, 
     assert logged_in_client.get(reverse("mandates:list")).status_code == 302
 
 
-def test_idle_time_out_is_renewed_by_each_request(logged_in_client, settings):
-    response = logged_in_client.get(reverse("mandates:list"))
+def session_expiry(client) -> dt.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_idle_time_out_is_renewed_at_most_once_a_minute(logged_in_client, settings):
+    url = reverse("mandates:list")
+    response = logged_in_client.get(url)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 30 * 60
+    renewed = session_expiry(logged_in_client)
+
+    # Within the minute a request neither writes the session nor sends a new cookie.
+    with CaptureQueriesContext(connection) as captured:
+        response = logged_in_client.get(url)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not [q for q in captured if q["sql"].startswith("UPDATE") and "session" in q["sql"]]
+    assert session_expiry(logged_in_client) == renewed
+
+    # A minute on, the next request renews the idle time-out in the database and the cookie.
+    session = logged_in_client.session
+    session[SESSION_RENEWED_KEY] -= settings.SESSION_RENEW_SECONDS
+    session.save()
+    before = session_expiry(logged_in_client)
+    response = logged_in_client.get(url)
+    assert int(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == 30 * 60
+    assert session_expiry(logged_in_client) > before
+
+
+def test_an_idle_session_ends(logged_in_client, settings):
+    url = reverse("mandates:list")
+    assert logged_in_client.get(url).status_code == 200
+    Session.objects.filter(session_key=logged_in_client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = logged_in_client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_security_headers_and_csp_without_eval(logged_in_client):
