@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from doorstroom import pagination
-from doorstroom.exports import export_bytes, iter_csv_bytes
+from doorstroom.exports import export_bytes, get_dialect, iter_csv_bytes
 from mandates.models import Mandate, Organisation
 from tests.queries import count_queries
 from trajectories.demo import demo_delete, demo_generate
@@ -295,11 +295,47 @@ def test_the_database_keeps_each_trajectorys_current_phase(seed):
     assert phases_disagree() == 0
 
 
+@pytest.mark.parametrize("dialect", ["excel-nl", "rfc4180"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"mandate": "7887"}, {"call": "432", "date_from": "2019-01-01"}, {"mandate": "6441"}],
+)
+def test_the_provider_statements_copy_path_writes_byte_for_byte_the_python_csv(
+    awkward, dialect, params
+):
+    from trajectories.exports import ProviderStatementExport
+
+    # Text a spreadsheet would evaluate, in the mandate's own columns.
+    Mandate.objects.filter(project_number=7887).update(
+        name='=SOM(A1) "x"', promoter_as_written="-Promotor; vzw"
+    )
+    assert ProviderStatementExport(params).copy_sql(get_dialect(dialect)) is not None
+    python = export_bytes(ProviderStatementExport(params), "csv", dialect)
+    copied = b"".join(iter_csv_bytes(ProviderStatementExport(params), dialect))
+    assert copied == python
+    text = python.decode("utf-8-sig")
+    if not params:
+        assert "'=SOM(A1)" in text and "Totaal" in text and text.count("\r\n") > 10
+
+
+def test_a_provider_statement_with_nothing_completed_has_only_its_grand_total(
+    seed, dialect="excel-nl"
+):
+    from trajectories.exports import ProviderStatementExport
+
+    params = {"date_from": "2999-01-01"}
+    copied = b"".join(iter_csv_bytes(ProviderStatementExport(params), dialect))
+    assert copied == export_bytes(ProviderStatementExport(params), "csv", dialect)
+    assert copied.decode("utf-8-sig").splitlines()[1:] == [";Totaal alle mandaten;;;;;;;0;0,00"]
+
+
 def test_an_export_without_copy_streams_its_header_then_blocks_of_rows(awkward, monkeypatch):
     from doorstroom import exports
     from trajectories.exports import ProviderStatementExport
 
     monkeypatch.setattr(exports, "COPY_BLOCK_BYTES", 300)
+    # The provider statement without its COPY path: rows from Python, in blocks.
+    monkeypatch.setattr(ProviderStatementExport, "copy_sql", exports.Export.copy_sql)
     export = ProviderStatementExport({})
     assert export.copy_sql(exports.get_dialect("excel-nl")) is None
     chunks = list(iter_csv_bytes(ProviderStatementExport({}), "excel-nl"))
