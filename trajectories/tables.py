@@ -1,6 +1,10 @@
+from types import SimpleNamespace
+
 import django_tables2 as tables
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format, number_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -61,18 +65,50 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
     def render_reference(self, record):
         return record.worker.reference
 
+    @cached_property
+    def _plain(self) -> SimpleNamespace:
+        """What every row needs, looked up once per rendering instead of once per cell: the
+        URL patterns, the active language's labels and date format."""
+        marker = 918273645
+
+        def url(name: str) -> str:
+            return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+        return SimpleNamespace(
+            trajectory_url=url("trajectories:detail"),
+            mandate_url=url("mandates:detail"),
+            phases={
+                value: str(label)
+                for value, label in Trajectory._meta.get_field("current_phase").flatchoices
+            },
+            statuses={
+                value: str(label)
+                for value, label in Trajectory._meta.get_field("status").flatchoices
+            },
+            date_format=get_format("SHORT_DATE_FORMAT"),
+        )
+
     def cells(self, record):
         """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
+        plain = self._plain
         mandate = record.mandate
         fees = record.fees_total
         return (
-            format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.worker.reference),
+            format_html(
+                '<a href="{}">{}</a>',
+                plain.trajectory_url.format(record.pk),
+                record.worker.reference,
+            ),
             mandate.call.number,
-            format_html('<a href="{}">{}</a>', mandate.get_absolute_url(), mandate.project_number),
+            format_html(
+                '<a href="{}">{}</a>',
+                plain.mandate_url.format(mandate.project_number),
+                mandate.project_number,
+            ),
             record.origin_employer,
-            date_format(record.start_date, "SHORT_DATE_FORMAT"),
-            record.get_current_phase_display(),
-            record.get_status_display(),
+            dateformat.format(record.start_date, plain.date_format),
+            plain.phases.get(record.current_phase, record.current_phase),
+            plain.statuses.get(record.status, record.status),
             format_html(
                 '<span class="{}">{}</span>',
                 *(("true", "⚠") if record.is_overdue else ("false", "")),
