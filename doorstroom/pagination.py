@@ -105,11 +105,12 @@ class EstimatedCountPaginator(Paginator):
 
 
 class KeyedPageMixin:
-    """For a filtered django-tables2 view paginated by EstimatedCountPaginator: the page's rows
-    are loaded by key from `get_queryset()`, the listing before the filters."""
+    """For a django-filter view with a django-tables2 table paginated by EstimatedCountPaginator:
+    the page's rows are loaded by key from the listing before the filters (the queryset the
+    view gave its filterset)."""
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
         if isinstance(pagination, dict):
-            pagination["rows"] = self.get_queryset()
+            pagination["rows"] = self.filterset.queryset
         return pagination

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.filters import ModelChoiceFilter
 from mandates.models import (
     UNKNOWN_PROVINCE_LABEL,
     Call,
@@ -14,14 +15,14 @@ from mandates.models import (
 class MandateFilter(django_filters.FilterSet):
     """Filters of the Mandaten page, also used by the `mandates` export."""
 
-    call = django_filters.ModelChoiceFilter(
+    call = ModelChoiceFilter(
         label=_("ESF call"),
         queryset=Call.objects.all(),
         to_field_name="number",
         empty_label=_("all"),
         help_text=_("Call number, e.g. 380."),
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ModelChoiceFilter(
         label=_("Province"),
         field_name="provinces",
         queryset=Province.objects.all(),
@@ -31,7 +32,7 @@ class MandateFilter(django_filters.FilterSet):
         null_value="onbekend",
         help_text=_("Province name, e.g. Limburg, or 'onbekend' for mandates without one."),
     )
-    promoter = django_filters.ModelChoiceFilter(
+    promoter = ModelChoiceFilter(
         label=_("Promoter"),
         queryset=Organisation.objects.filter(promoted_mandates__isnull=False).distinct(),
         empty_label=_("all"),

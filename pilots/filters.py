@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.filters import ModelChoiceFilter
 from mandates.models import Organisation
 from pilots.models import Pilot, PilotOutcome, PilotParticipant, Sector
 
@@ -8,13 +9,13 @@ from pilots.models import Pilot, PilotOutcome, PilotParticipant, Sector
 class PilotFilter(django_filters.FilterSet):
     """Filters of the Proeftuinen page, also used by the `pilots` and `pilot-outcomes` exports."""
 
-    sector = django_filters.ModelChoiceFilter(
+    sector = ModelChoiceFilter(
         label=_("Sector"),
         queryset=Sector.objects.all(),
         to_field_name="name",
         help_text=_("Sector name, e.g. Retail."),
     )
-    provider = django_filters.ModelChoiceFilter(
+    provider = ModelChoiceFilter(
         label=_("Service provider"),
         field_name="assignment__provider",
         queryset=Organisation.objects.filter(pilot_assignments__pilots__isnull=False).distinct(),
@@ -26,7 +27,7 @@ class PilotFilter(django_filters.FilterSet):
         choices=PilotOutcome.choices,
         help_text=_("engagement, cooperation, internship or not-realised."),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Participating organisation"),
         queryset=Organisation.objects.filter(pilot_participations__isnull=False).distinct(),
         method="filter_organisation",

@@ -70,6 +70,18 @@ def test_a_filtered_page_loads_its_rows_by_key_without_the_filters(admin_client_
     )
 
 
+def test_the_filter_selects_read_their_choices_in_one_query_each(admin_client_, seed):
+    from mandates.models import Province
+
+    _, queries, response = page_queries(admin_client_, reverse("trajectories:list"))
+    # No server-side cursor (DECLARE, FETCH, CLOSE) for a list of a few dozen rows.
+    assert not [q for q in queries if q.startswith(("DECLARE", "FETCH", "CLOSE"))]
+    assert len([q for q in queries if 'FROM "mandates_province"' in q]) == 1
+    province = response.context["filter"].form["province"]
+    values = [value for value, _ in province.field.choices]
+    assert values == ["", "onbekend", *Province.objects.values_list("name", flat=True)]
+
+
 def test_an_unfiltered_big_table_is_not_counted_but_estimated(admin_client_, seed, monkeypatch):
     grow(80, seed=5)
     with connection.cursor() as cursor:

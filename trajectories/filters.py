@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.filters import ModelChoiceFilter
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
 
@@ -29,20 +30,20 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         help_text=_("The reference or part of it, e.g. 001234."),
     )
 
-    call = django_filters.ModelChoiceFilter(
+    call = ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",
         queryset=Call.objects.all(),
         to_field_name="number",
         help_text=_("Call number, e.g. 380."),
     )
-    mandate = django_filters.ModelChoiceFilter(
+    mandate = ModelChoiceFilter(
         label=_("Mandate"),
         queryset=Mandate.objects.all(),
         to_field_name="project_number",
         help_text=_("Project number, e.g. 6441."),
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ModelChoiceFilter(
         label=_("Province"),
         field_name="mandate__provinces",
         queryset=Province.objects.all(),
@@ -120,13 +121,13 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
 class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the page of running phases near or past their maximum duration."""
 
-    call = django_filters.ModelChoiceFilter(
+    call = ModelChoiceFilter(
         label=_("ESF call"),
         field_name="trajectory__mandate__call",
         queryset=Call.objects.all(),
         to_field_name="number",
     )
-    mandate = django_filters.ModelChoiceFilter(
+    mandate = ModelChoiceFilter(
         label=_("Mandate"),
         field_name="trajectory__mandate",
         queryset=Mandate.objects.all(),
@@ -146,7 +147,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
 
 
 class HoursFilter(django_filters.FilterSet):
-    call = django_filters.ModelChoiceFilter(
+    call = ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",
         queryset=Call.objects.all(),
