@@ -653,7 +653,7 @@ def main() -> None:
         # A copy at each smaller size for the pages, measured in turn with the largest below.
         at_size[size] = database if size == sizes[-1] else copy(database, f"{database.name}_{size}")
         print(f"--- {size:,} trajectories", flush=True)
-        runs = 3 if size > 100_000 else 15
+        runs = 5 if size > 100_000 else 15
         if not only or any("CSV".startswith(p) or p == "csv" for p in only):
             results.append(csv_export_case(database, size, runs))
             results.append(gunicorn_export_case(size, results[-1]))
