@@ -111,6 +111,8 @@ class KeyedPageMixin:
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
-        if isinstance(pagination, dict):
+        if isinstance(pagination, dict) and issubclass(
+            pagination.get("paginator_class", object), EstimatedCountPaginator
+        ):
             pagination["rows"] = self.filterset.queryset
         return pagination

@@ -185,7 +185,8 @@ X_FRAME_OPTIONS = "DENY"
 # Sessions end after 30 idle minutes (a request renews the session at most once a minute) and at
 # the latest ten hours after login, whatever the activity (doorstroom.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_RENEW_SECONDS = 60
+# At most every minute, and at least twice within the idle time-out however short it is set.
+SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 2)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
 
 # No inline scripts and no eval anywhere; styles and scripts only from this application.

@@ -229,3 +229,15 @@ def test_no_log_or_history_holds_an_insz_or_a_password(client, make_user, seed):
     assert INSZ not in history
     worker_erase(worker=trajectory.worker)
     assert_nowhere_in_the_database([INSZ, password])
+
+
+def test_a_user_without_a_scope_gets_empty_exports_not_an_error(client, seed, make_user):
+    start(7887)
+    client.force_login(make_user("zonder-scope", Role.PROVIDER))  # no organisation yet
+    for name in ("trajectory-stats", "provider-statement", "trajectories"):
+        assert client.get(reverse("export-download", args=[name])).status_code == 200, name
+    stats = rows(client.get(reverse("export-download", args=["trajectory-stats"])))
+    assert ["Totaal", "alle trajecten", "0"] in stats
+    statement = rows(client.get(reverse("export-download", args=["provider-statement"])))
+    assert statement[1:] == [["", "Totaal alle mandaten", "", "", "", "", "", "", "0", "0,00"]]
+    assert len(rows(client.get(reverse("export-download", args=["trajectories"])))) == 1

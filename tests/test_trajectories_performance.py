@@ -74,8 +74,8 @@ def test_the_filter_selects_read_their_choices_in_one_query_each(admin_client_, 
     from mandates.models import Province
 
     _, queries, response = page_queries(admin_client_, reverse("trajectories:list"))
-    # No server-side cursor (DECLARE, FETCH, CLOSE) for a list of a few dozen rows.
-    assert not [q for q in queries if q.startswith(("DECLARE", "FETCH", "CLOSE"))]
+    # No server-side cursor (DECLARE, then FETCH and CLOSE) for a list of a few dozen rows.
+    assert not [q for q in queries if q.startswith("DECLARE")]
     assert len([q for q in queries if 'FROM "mandates_province"' in q]) == 1
     province = response.context["filter"].form["province"]
     values = [value for value, _ in province.field.choices]
@@ -310,16 +310,17 @@ def test_the_database_keeps_each_trajectorys_current_phase(seed):
 @pytest.mark.parametrize("dialect", ["excel-nl", "rfc4180"])
 @pytest.mark.parametrize(
     "params",
-    [{}, {"mandate": "7887"}, {"call": "432", "date_from": "2019-01-01"}, {"mandate": "6441"}],
+    [{}, {"mandate": "17887"}, {"call": "432", "date_from": "2019-01-01"}, {"mandate": "6441"}],
 )
 def test_the_provider_statements_copy_path_writes_byte_for_byte_the_python_csv(
     awkward, dialect, params
 ):
     from trajectories.exports import ProviderStatementExport
 
-    # Text a spreadsheet would evaluate, in the mandate's own columns.
+    # Text a spreadsheet would evaluate, in the mandate's own columns, and a project number
+    # that sorts after the others as a number but before them as text.
     Mandate.objects.filter(project_number=7887).update(
-        name='=SOM(A1) "x"', promoter_as_written="-Promotor; vzw"
+        project_number=17887, name='=SOM(A1) "x"', promoter_as_written="-Promotor; vzw"
     )
     assert ProviderStatementExport(params).copy_sql(get_dialect(dialect)) is not None
     python = export_bytes(ProviderStatementExport(params), "csv", dialect)

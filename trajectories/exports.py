@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
@@ -185,11 +186,16 @@ def grouped_counts(parts: dict[str, QuerySet]) -> dict[str, dict]:
     trip for all of them. Returns name -> {key: count}; the keys pass through JSON, so numbers,
     text and NULL come back as themselves."""
     statements, params = [], []
+    counts: dict[str, dict] = {name: {} for name in parts}
     for name, queryset in parts.items():
-        sql, part_params = queryset.order_by().query.sql_with_params()
+        try:
+            sql, part_params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:  # e.g. a user without a scope: nothing to count
+            continue
         statements.append(f"SELECT %s, to_jsonb(part.key), part.n FROM ({sql}) AS part (key, n)")
         params += [name, *part_params]
-    counts: dict[str, dict] = {name: {} for name in parts}
+    if not statements:
+        return counts
     database = next(iter(parts.values())).db
     with connections[database].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(statements), params)
@@ -417,11 +423,14 @@ class ProviderStatementExport(Export):
     def _subtotal(mandate: tuple, totals: list) -> list[Cell]:
         return [*mandate, "Totaal", None, None, None, *totals]
 
-    def copy_sql(self, dialect: Dialect) -> tuple[str, list]:
+    def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
         """The same lines as `rows`, with the subtotals and the grand total, formatted in SQL
         for PostgreSQL's COPY: a statement of many lines streams without a pass through Python
         per cell."""
-        inner, inner_params = self.groups().order_by().query.sql_with_params()
+        try:
+            inner, inner_params = self.groups().order_by().query.sql_with_params()
+        except EmptyResultSet:  # a user without a scope: the Python path writes the empty total
+            return None
         params: list = []
         phase = sql_choice("g.phase", dutch_labels(Phase), params)
         mandate = "g.number, g.name, g.promoter, g.call"
@@ -443,7 +452,9 @@ class ProviderStatementExport(Export):
             "UNION ALL SELECT NULL, 'Totaal alle mandaten', NULL, NULL, NULL, NULL, NULL, NULL, "
             "coalesce(sum(g.n), 0), coalesce(sum(g.total), 0.00), 2, NULL, NULL FROM g"
             ") AS lines (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, part, phase, month) "
-            "ORDER BY part = 2, v0, part, phase, month, v6, v7"
+            # Qualified: a bare v0 would be the text cell of the same name, sorted as text.
+            "ORDER BY lines.part = 2, lines.v0, lines.part, lines.phase, lines.month, lines.v6, "
+            "lines.v7"
         )
         # In the statement's order: the filters of the grouped query, then the phase labels.
         return select, [*inner_params, *params]
@@ -520,7 +531,7 @@ class TrajectoriesExport(Export):
         for row in rows.iterator(chunk_size=5000):
             yield (*row[:8], statuses[row[8]], phase_names.get(row[9]), *row[10:])
 
-    def copy_sql(self, dialect: Dialect) -> tuple[str, list]:
+    def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
         """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY.
 
         The per-trajectory phase figures do not come from the listing's subqueries per row
@@ -532,7 +543,12 @@ class TrajectoriesExport(Export):
         assert self.queryset is not None
         queryset = self.queryset
         plain = [c for c in self.columns if c not in PHASE_FIGURES]
-        inner, inner_params = queryset.order_by().values_list(*plain, "pk").query.sql_with_params()
+        try:
+            inner, inner_params = (
+                queryset.order_by().values_list(*plain, "pk").query.sql_with_params()
+            )
+        except EmptyResultSet:  # a user without a scope: the Python path writes the header
+            return None
         # The inner query's columns are c0, c1, ...; the phase figures keep their names.
         names = {column: f"c{i}" for i, column in enumerate(plain)}
         names.update({figure: figure for figure in PHASE_FIGURES})
