@@ -69,7 +69,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=15, help="Timed runs per page and size.")
     parser.add_argument("--database", default="doorstroom_bench", help="Name of the bench DB.")
     parser.add_argument(
-        "--reuse", action="store_true", help="Keep an existing bench DB (development only)."
+        "--reuse",
+        action="store_true",
+        help="Keep an existing bench DB (development only): it may hold at most the smallest size.",
     )
     parser.add_argument("--wrk-seconds", type=int, default=10, help="Duration of each wrk run.")
     parser.add_argument("--output", default=str(BASE_DIR / "benchmarks" / "results.md"))
@@ -253,10 +255,8 @@ def search_url() -> str:
 
 def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
     """Every page at every size, the sizes in turn for each timed request."""
-    from django.db import connections
 
     results = []
-    resting = connections["default"]
     try:
         sites[0].activate()
         filtered = filtered_url()
@@ -285,26 +285,12 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                 report(result)
                 results.append(result)
     finally:
-        connections["default"] = resting
         for site in sites:
             site.connection.close()
     return results
 
 
 # --- exports -------------------------------------------------------------------------------------
-
-
-def time_psql(database: Database, sql: str, *, runs: int) -> float:
-    """Median wall time (ms) of psql running `sql`, less psql's own start-up."""
-
-    def once(statement: str) -> float:
-        started = time.perf_counter()
-        database.run_psql(statement)
-        return (time.perf_counter() - started) * 1000
-
-    once(sql)
-    startup = statistics.median(once("SELECT 1") for _ in range(3))
-    return max(statistics.median(once(sql) for _ in range(runs)) - startup, 0.1)
 
 
 def csv_export_case(database: Database, size: int, runs: int) -> Result:
@@ -321,7 +307,8 @@ def csv_export_case(database: Database, size: int, runs: int) -> Result:
     with connection.cursor() as cursor:
         select = cursor.mogrify(sql, params) if params else sql
     copy = f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', NULL '')"
-    times, first_bytes, first_rows, sizes = [], [], [], []
+    database.psql_timing(copy)
+    times, first_bytes, first_rows, sizes, references = [], [], [], [], []
     for _ in range(runs):
         # The log holds at most 9,000 queries; a full one would capture nothing.
         connection.queries_log.clear()
@@ -336,12 +323,11 @@ def csv_export_case(database: Database, size: int, runs: int) -> Result:
             total += sum(len(chunk) for chunk in chunks)
             times.append((time.perf_counter() - started) * 1000)
         sizes.append(total)
+        # In turn with the download, so the machine's drift touches both alike.
+        references.append(database.psql_timing(copy))
     # Peak of the Python heap during a download: what the worker holds above its resting size.
-    tracemalloc.start()
-    consume(client.get(url))
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    reference = time_psql(database, copy, runs=runs)
+    peak = heap_peak(client, url)
+    reference = statistics.median(references)
     result = Result(
         size,
         "CSV export, all trajectories",
@@ -640,6 +626,8 @@ def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds:
 
 
 def main() -> None:
+    from django.db import connections
+
     args = parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     only = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -665,10 +653,14 @@ def main() -> None:
             if result:
                 results.append(result)
     print(f"--- pages, {' and '.join(f'{size:,}' for size in sizes)} trajectories in turn")
-    sites = [open_site(size, at_size[size]) for size in sizes]
-    pages = page_cases(sites, args.repeat, only)
-    for size in sizes[:-1]:
-        drop(at_size[size])
+    resting = connections["default"]
+    try:
+        sites = [open_site(size, at_size[size]) for size in sizes]
+        pages = page_cases(sites, args.repeat, only)
+    finally:
+        connections["default"] = resting
+        for size in sizes[:-1]:
+            drop(at_size[size])
     results = sorted(pages + results, key=lambda result: result.size)
     add_page_ratios(results, sizes)
     print("--- ratios")
