@@ -70,12 +70,6 @@ class Database:
             env["PGPASSWORD"] = self.password
         return env
 
-    def run_psql(self, sql: str) -> None:
-        """Run `sql` with psql, its output discarded."""
-        subprocess.run(
-            self.psql_command("-c", sql), check=True, stdout=subprocess.DEVNULL, env=self.psql_env()
-        )
-
     def psql_timing(self, sql: str) -> float:
         """Milliseconds psql reports (`\\timing`) for `sql` sent as one batch: the statements and
         their round trip, without psql's start-up and connection. Its output is discarded."""

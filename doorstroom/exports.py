@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from typing import Any, BinaryIO, ClassVar
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
 Cell = str | int | Decimal | float | dt.date | None
@@ -338,6 +339,15 @@ def _iter_copy(export: Export, dialect: Dialect, select: str, params) -> Iterato
                     block.clear()
     if block:
         yield bytes(block)
+
+
+def select_sql(queryset: QuerySet) -> tuple[str, Sequence[Any]] | None:
+    """A queryset's SELECT and its parameters, to build a larger statement on; None when the
+    queryset can match no row (Django has no SQL for it then, e.g. for a user without a scope)."""
+    try:
+        return queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
 
 
 def sql_text(expression: str) -> str:

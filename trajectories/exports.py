@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
@@ -34,6 +33,7 @@ from doorstroom.exports import (
     Export,
     ExportError,
     register,
+    select_sql,
     sql_boolean,
     sql_choice,
     sql_date,
@@ -188,10 +188,10 @@ def grouped_counts(parts: dict[str, QuerySet]) -> dict[str, dict]:
     statements, params = [], []
     counts: dict[str, dict] = {name: {} for name in parts}
     for name, queryset in parts.items():
-        try:
-            sql, part_params = queryset.order_by().query.sql_with_params()
-        except EmptyResultSet:  # e.g. a user without a scope: nothing to count
+        compiled = select_sql(queryset.order_by())
+        if compiled is None:  # e.g. a user without a scope: nothing to count
             continue
+        sql, part_params = compiled
         statements.append(f"SELECT %s, to_jsonb(part.key), part.n FROM ({sql}) AS part (key, n)")
         params += [name, *part_params]
     if not statements:
@@ -427,10 +427,10 @@ class ProviderStatementExport(Export):
         """The same lines as `rows`, with the subtotals and the grand total, formatted in SQL
         for PostgreSQL's COPY: a statement of many lines streams without a pass through Python
         per cell."""
-        try:
-            inner, inner_params = self.groups().order_by().query.sql_with_params()
-        except EmptyResultSet:  # a user without a scope: the Python path writes the empty total
+        compiled = select_sql(self.groups().order_by())
+        if compiled is None:  # a user without a scope: the Python path writes the empty total
             return None
+        inner, inner_params = compiled
         params: list = []
         phase = sql_choice("g.phase", dutch_labels(Phase), params)
         mandate = "g.number, g.name, g.promoter, g.call"
@@ -543,12 +543,10 @@ class TrajectoriesExport(Export):
         assert self.queryset is not None
         queryset = self.queryset
         plain = [c for c in self.columns if c not in PHASE_FIGURES]
-        try:
-            inner, inner_params = (
-                queryset.order_by().values_list(*plain, "pk").query.sql_with_params()
-            )
-        except EmptyResultSet:  # a user without a scope: the Python path writes the header
+        compiled = select_sql(queryset.order_by().values_list(*plain, "pk"))
+        if compiled is None:  # a user without a scope: the Python path writes the header
             return None
+        inner, inner_params = compiled
         # The inner query's columns are c0, c1, ...; the phase figures keep their names.
         names = {column: f"c{i}" for i, column in enumerate(plain)}
         names.update({figure: figure for figure in PHASE_FIGURES})
