@@ -370,7 +370,7 @@ def aggregate_case(database: Database, size: int, name: str, runs: int) -> Resul
         times,
         len(queries),
         sql_time(queries),
-        None,
+        heap_peak(client, url),
         "psql, same GROUP BY",
         reference,
     )
