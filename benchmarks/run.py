@@ -3,9 +3,9 @@
 Runs against its own database (`doorstroom_bench` by default, dropped and made fresh), on the
 server of DATABASE_URL or else the embedded one. Every case is compared with a reference measured
 in the same run: a page at the largest size with the same page at the smallest, the CSV export
-with psql's COPY of the same SELECT, an aggregate export with its GROUP BY queries run by psql,
-the listing's throughput under gunicorn with that of a trivial view. Results go to stdout and to
-`benchmarks/results.md`.
+with psql's COPY of the same SELECT, an aggregate export with its GROUP BY queries run by psql
+(the dashboard too: its sections are aggregate exports), the listing's throughput under gunicorn
+with that of a trivial view. Results go to stdout and to `benchmarks/results.md`.
 
 A case and its reference are measured in alternation wherever they can be: the speed of a shared
 machine drifts by half within minutes, and a ratio of two runs minutes apart would measure that
@@ -345,10 +345,9 @@ def csv_export_case(database: Database, size: int, runs: int) -> Result:
     return result
 
 
-def aggregate_case(database: Database, size: int, name: str, runs: int) -> Result:
-    """An aggregate export against the same statements run by psql, the two in turn."""
+def aggregate_case(database: Database, size: int, case: str, url: str, runs: int) -> Result:
+    """A page or export of aggregates against the same statements run by psql, in turn."""
     client = client_for(bench_user())
-    url = f"/exports/{name}/?format=csv&dialect=excel-nl"
     warm(client, url)
     _, queries = timed_request(client, url)
     # The same statements, as sent, minus the session and user look-ups of the request.
@@ -366,7 +365,7 @@ def aggregate_case(database: Database, size: int, name: str, runs: int) -> Resul
     reference = statistics.median(references)
     result = Result(
         size,
-        f"export {name}",
+        case,
         times,
         len(queries),
         sql_time(queries),
@@ -647,7 +646,11 @@ def main() -> None:
             results.append(gunicorn_export_case(size, results[-1]))
         for name in ("trajectory-stats", "provider-statement"):
             if not only or any(name.startswith(p) for p in only):
-                results.append(aggregate_case(database, size, name, runs))
+                url = f"/exports/{name}/?format=csv&dialect=excel-nl"
+                results.append(aggregate_case(database, size, f"export {name}", url, runs))
+        # The landing page: the dashboard's sections are aggregate exports over everything.
+        if not only or "dashboard" in only:
+            results.append(aggregate_case(database, size, "dashboard, no filters", "/", runs))
         if not only or "throughput" in only:
             result = throughput_case(size, args.wrk_seconds)
             if result:

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,8 @@ from mandates.models import Mandate
 from tests.factories import OrganisationFactory
 from tests.queries import count_queries
 from trajectories.demo import demo_generate
-from trajectories.models import PhaseRecord, Trajectory
+from trajectories.exports import dutch
+from trajectories.models import Phase, PhaseRecord, Trajectory
 from trajectories.services import phase_complete, trajectory_start, worker_create
 
 FILTER_SETS = [
@@ -226,3 +228,38 @@ def test_the_dashboard_checks_its_filters_once_for_all_sections(logged_in_client
         q for q in captured.captured_queries if '"mandates_call"."number" = 366' in q["sql"]
     ]
     assert len(call_lookups) == 1
+
+
+@pytest.mark.parametrize("params", FILTER_SETS)
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.PROVIDER])
+def test_fees_owed_and_overdue_phases_are_those_of_the_visible_trajectories(
+    make_user, demo, params, role
+):
+    """The phase sections restrict phases through their trajectory, and the fees are summed
+    per quarter: checked against the plain reading (phases whose trajectory is among the
+    visible ones of the filters, grouped in Python)."""
+    promoter = Mandate.objects.get(project_number=7887).promoter
+    user = make_user("kijker", role, organisation=promoter if role is Role.PROVIDER else None)
+    fees = get_export("dashboard-fees-owed")(params, user=user)
+    visible = fees.trajectories()  # the trajectories of the other sections, same filters
+    phases = PhaseRecord.objects.filter(trajectory__in=visible.values("pk"))
+    completed = fees.in_period(phases.completed(), "end_date")
+    quarters: dict[str, list] = {}
+    for end, amount in completed.values_list("end_date", "fee_amount"):
+        quarter = quarters.setdefault(f"{end.year} K{(end.month - 1) // 3 + 1}", [0, 0])
+        quarter[0] += 1
+        quarter[1] += amount
+    rows = list(fees.rows())
+    assert [row[0] for row in rows] == [*sorted(quarters), "Totaal"]
+    for label, count, owed in rows[:-1]:
+        assert owed == quarters[label][1]
+        assert count == (quarters[label][0] if quarters[label][0] >= 5 else "<5")
+    assert rows[-1][2] == sum(amount for _, amount in quarters.values())
+    overdue = get_export("dashboard-overdue")(params, user=user)
+    late = Counter(phases.overdue().values_list("phase", flat=True))
+    shown = {row[0]: row[1] for row in overdue.rows()}
+    for phase in Phase:
+        n = late[phase]
+        assert shown[dutch(phase.label)] == ("<5" if 0 < n < 5 else n)
+    if not params and role is Role.EDITOR:  # the demo data has something in both sections
+        assert len(quarters) > 4 and sum(late.values()) > 5

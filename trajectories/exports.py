@@ -15,7 +15,7 @@ from decimal import Decimal
 from django import forms
 from django.db import connections
 from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -210,19 +210,29 @@ class TrajectoryCountExport(Export):
 
     def trajectories(self) -> QuerySet:
         """Visible trajectories of the chosen call and province (the period is each set's own)."""
-        queryset = self.scoped(Trajectory.objects.all())
+        return self.restricted(Trajectory.objects.all())
+
+    def phases(self) -> QuerySet:
+        """The phases of those trajectories: restricted through the relation, not with
+        `trajectory IN (visible trajectories)`, which makes PostgreSQL hash every trajectory even
+        when nothing is restricted (3.3 s instead of 1.6 for the fees per quarter at a million)."""
+        return self.restricted(PhaseRecord.objects.all(), to_trajectory="trajectory__")
+
+    def restricted(self, queryset: QuerySet, to_trajectory: str = "") -> QuerySet:
+        """`queryset` limited to what the user may see and to the chosen call and province;
+        `to_trajectory` is the path from its rows to their trajectory."""
+        queryset = self.scoped(queryset)
+        mandate = f"{to_trajectory}mandate"
         if self.filters.get("call"):
-            queryset = queryset.filter(mandate__call=self.filters["call"])
+            queryset = queryset.filter(**{f"{mandate}__call": self.filters["call"]})
         province = self.filters.get("province")
         # Subqueries, so a mandate in two provinces never counts a trajectory twice.
         if province == UNKNOWN:
-            queryset = queryset.filter(
-                mandate__in=Mandate.objects.filter(provinces__isnull=True).values("pk")
-            )
+            mandates = Mandate.objects.filter(provinces__isnull=True)
+            queryset = queryset.filter(**{f"{mandate}__in": mandates.values("pk")})
         elif province:
-            queryset = queryset.filter(
-                mandate__in=Mandate.objects.filter(provinces__name=province).values("pk")
-            )
+            mandates = Mandate.objects.filter(provinces__name=province)
+            queryset = queryset.filter(**{f"{mandate}__in": mandates.values("pk")})
         return queryset.order_by()
 
     def in_period(self, queryset: QuerySet, field: str) -> QuerySet:
@@ -253,13 +263,14 @@ class TrajectoryStatsExport(TrajectoryCountExport):
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         trajectories = self.started()
+        # Plain counts are exact: a trajectory has one call, and meets each province of its
+        # mandate once (mandate_province_once) or, without any, one NULL. COUNT(DISTINCT) would
+        # sort a million rows for nothing.
         counts = grouped_counts(
             {
-                "call": trajectories.values_list("mandate__call__number").annotate(
-                    n=Count("id", distinct=True)
-                ),
+                "call": trajectories.values_list("mandate__call__number").annotate(n=Count("id")),
                 "province": trajectories.values_list("mandate__provinces__name").annotate(
-                    n=Count("id", distinct=True)
+                    n=Count("id")
                 ),
                 "phase": trajectories.values_list("current_phase").annotate(n=Count("id")),
                 "status": trajectories.values_list("status").annotate(n=Count("id")),
@@ -716,10 +727,10 @@ class TrajectoriesPerProvinceExport(DashboardExport):
         return ["Provincie", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
+        # Exact without DISTINCT: a trajectory meets each province of its mandate once
+        # (mandate_province_once), or NULL once.
         counts = dict(
-            self.started()
-            .values_list("mandate__provinces__name")
-            .annotate(n=Count("id", distinct=True))
+            self.started().values_list("mandate__provinces__name").annotate(n=Count("id"))
         )
         names = [name for name, _label in province_choices()[1:]]
         if self.filters.get("province"):
@@ -772,20 +783,21 @@ class FeesOwedExport(DashboardExport):
         return ["Kwartaal", "Aantal afgeronde fasen", "Verschuldigd (EUR)"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        phases = self.in_period(
-            PhaseRecord.objects.completed().filter(trajectory__in=self.trajectories().values("pk")),
-            "end_date",
-        )
-        quarters = list(
-            phases.order_by()
-            .values(year=ExtractYear("end_date"), quarter=ExtractQuarter("end_date"))
-            .annotate(n=Count("id"), owed=Sum("fee_amount"))
-            .order_by("year", "quarter")
-        )
-        shown, total = suppress_line([row["n"] for row in quarters])
-        for row, count in zip(quarters, shown, strict=True):
-            yield [f"{row['year']} K{row['quarter']}", count, row["owed"]]
-        yield ["Totaal", total, sum((row["owed"] for row in quarters), Decimal("0.00"))]
+        phases = self.in_period(self.phases().completed(), "end_date")
+        # Summed per day by PostgreSQL and per quarter here: EXTRACT(YEAR/QUARTER) of three
+        # million dates costs more than the sums themselves (1.6 s against 0.9 at a million
+        # trajectories), and a decade has only ~3,650 days.
+        per_day = phases.values_list("end_date").annotate(n=Count("id"), owed=Sum("fee_amount"))
+        quarters: dict[tuple[int, int], list] = {}
+        for day, count, owed in per_day:
+            quarter = quarters.setdefault((day.year, (day.month - 1) // 3 + 1), [0, Decimal("0")])
+            quarter[0] += count
+            quarter[1] += owed
+        keys = sorted(quarters)
+        shown, total = suppress_line([quarters[key][0] for key in keys])
+        for (year, quarter), count in zip(keys, shown, strict=True):
+            yield [f"{year} K{quarter}", count, quarters[year, quarter][1]]
+        yield ["Totaal", total, sum((owed for _, owed in quarters.values()), Decimal("0.00"))]
 
 
 @register
@@ -802,11 +814,7 @@ class OverduePhasesExport(DashboardExport):
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         counts = dict(
-            PhaseRecord.objects.overdue(timezone.localdate())
-            .filter(trajectory__in=self.trajectories().values("pk"))
-            .order_by()
-            .values_list("phase")
-            .annotate(n=Count("id"))
+            self.phases().overdue(timezone.localdate()).values_list("phase").annotate(n=Count("id"))
         )
         shown, total = suppress_line([counts.get(phase.value, 0) for phase in Phase])
         for phase, count in zip(Phase, shown, strict=True):
