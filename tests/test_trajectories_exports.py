@@ -3,14 +3,18 @@
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from doorstroom.exports import ExportError, get_export
-from mandates.models import Mandate
+from doorstroom.roles import Role
+from mandates.models import Call, Mandate, MandateProvince, Province
 from tests.factories import OrganisationFactory
+from trajectories.demo import demo_generate
+from trajectories.exports import trajectory_counts
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
 
 
@@ -195,3 +199,54 @@ def test_trajectory_stats_total_stays_when_no_cell_can_be_recovered(seed):
     counts = stats("date_from=2019-01-01", "date_to=2019-12-31")
     assert counts[("Fase", "nog geen fase gestart")] == "0"
     assert counts[("Totaal", "alle trajecten")] == "12"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"call": "366"},
+        {"province": "Limburg"},
+        {"province": "onbekend"},
+        {"date_from": "2021-01-01", "date_to": "2022-12-31"},
+    ],
+)
+@pytest.mark.parametrize("scope", ["everything", "provider", "provincial", "no scope"])
+def test_trajectory_stats_counts_equal_a_count_of_the_trajectories_one_by_one(
+    make_user, seed, params, scope
+):
+    """The single statement behind trajectory-stats against counting the visible trajectories
+    in Python: every call and province listed in order (at 0 too), a mandate in two provinces
+    counted in both, one without any under None."""
+    demo_generate(count=300, seed=1)
+    limburg = Mandate.objects.get(project_number=7887)
+    # The source names no mandate in two provinces; one is made here to count in both.
+    MandateProvince.objects.create(mandate=limburg, province=Province.objects.get(name="Antwerpen"))
+    promoter = limburg.promoter
+    role, extra = {
+        "everything": (Role.EDITOR, {}),
+        "provider": (Role.PROVIDER, {"organisation": promoter}),
+        "provincial": (Role.PROVINCIAL, {"province": Province.objects.get(name="Limburg")}),
+        "no scope": (Role.PROVINCIAL, {}),
+    }[scope]
+    export = get_export("trajectory-stats")(params, user=make_user("kijker", role, **extra))
+    visible = list(export.started().prefetch_related("mandate__provinces"))
+    if scope == "no scope":
+        assert not visible
+    elif not params:  # every other scope sees 7887's trajectories, in two provinces
+        assert any(len(t.mandate.provinces.all()) > 1 for t in visible)
+
+    counts = trajectory_counts(export.started())
+
+    assert counts["call"] == [
+        (call.number, call.title, sum(t.mandate.call_id == call.pk for t in visible))
+        for call in Call.objects.all()
+    ]
+    per_province = [
+        (p.name, None, sum(p in t.mandate.provinces.all() for t in visible))
+        for p in Province.objects.all()
+    ]
+    unknown = sum(not t.mandate.provinces.all() for t in visible)
+    assert counts["province"] == per_province + ([(None, None, unknown)] if unknown else [])
+    assert {k: n for k, _, n in counts["phase"]} == Counter(t.current_phase for t in visible)
+    assert {k: n for k, _, n in counts["status"]} == Counter(t.status for t in visible)

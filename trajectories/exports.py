@@ -41,7 +41,7 @@ from doorstroom.exports import (
     sql_text,
 )
 from doorstroom.pagination import is_unfiltered
-from mandates.models import Call, Mandate, Province
+from mandates.models import Call, Mandate, MandateProvince, Province
 from trajectories.filters import TrajectoryFilter
 from trajectories.forms import BELGIAN_DATE
 from trajectories.indexation import HealthIndex, MissingIndexError
@@ -181,27 +181,63 @@ class PeriodFilterForm(forms.Form):
         return name
 
 
-def grouped_counts(parts: dict[str, QuerySet]) -> dict[str, dict]:
-    """Several counts, each a `values_list(key).annotate(n=...)`, in one statement: one round
-    trip for all of them. Returns name -> {key: count}; the keys pass through JSON, so numbers,
-    text and NULL come back as themselves."""
-    statements, params = [], []
-    counts: dict[str, dict] = {name: {} for name in parts}
-    for name, queryset in parts.items():
-        compiled = select_sql(queryset.order_by())
-        if compiled is None:  # e.g. a user without a scope: nothing to count
-            continue
-        sql, part_params = compiled
-        statements.append(f"SELECT %s, to_jsonb(part.key), part.n FROM ({sql}) AS part (key, n)")
-        params += [name, *part_params]
-    if not statements:
-        return counts
-    database = next(iter(parts.values())).db
-    with connections[database].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(statements), params)
-        for name, key, count in cursor.fetchall():
-            # Django reads jsonb as text (JSONField decodes it itself).
-            counts[name][None if key is None else json.loads(key)] = count
+# The four breakdowns of trajectory-stats in one statement, with the calls and provinces that
+# label them (also those with no trajectory): one compiled queryset (the visible trajectories)
+# and one round trip, where the ORM would compile and send six queries. Plain counts are exact:
+# a trajectory has one call, one phase and one status, and meets each province of its mandate
+# once (mandate_province_once) or none; COUNT(DISTINCT) would sort a million rows for nothing.
+# A row is (breakdown, position, key as JSON, title, count); the position is the reference
+# table's own order, so calls and provinces come out as everywhere else.
+STATS_SQL = """
+WITH visible (id, mandate_id, current_phase, status) AS NOT MATERIALIZED ({visible})
+SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(c.number),
+       c.title, COUNT(v.id)
+  FROM {call} c
+  LEFT JOIN {mandate} m ON m.call_id = c.id
+  LEFT JOIN visible v ON v.mandate_id = m.id
+ GROUP BY c.id
+UNION ALL
+SELECT 'province', row_number() OVER (ORDER BY p.name), to_jsonb(p.name), NULL,
+       COALESCE(per.n, 0)
+  FROM (SELECT mp.province_id, COUNT(*) AS n
+          FROM visible v LEFT JOIN {mandate_province} mp ON mp.mandate_id = v.mandate_id
+         GROUP BY mp.province_id) AS per
+  FULL JOIN {province} p ON p.id = per.province_id
+UNION ALL
+SELECT 'phase', 0, to_jsonb(per.key), NULL, per.n
+  FROM (SELECT current_phase AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+UNION ALL
+SELECT 'status', 0, to_jsonb(per.key), NULL, per.n
+  FROM (SELECT status AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+"""
+
+# What a user without a scope sees: no trajectory (the calls and provinces still list, at 0).
+NOTHING_VISIBLE = (
+    "SELECT NULL::bigint, NULL::bigint, NULL::smallint, NULL::varchar WHERE false",
+    [],
+)
+
+
+def trajectory_counts(visible: QuerySet) -> dict[str, list[tuple]]:
+    """Breakdown -> [(key, title, count)] of the trajectories in `visible`: every call and every
+    province in their own order (the province None: a mandate without one), phase and status
+    where there are any."""
+    compiled = select_sql(visible.values("id", "mandate_id", "current_phase", "status"))
+    sql, params = compiled or NOTHING_VISIBLE
+    statement = STATS_SQL.format(
+        visible=sql,
+        call=Call._meta.db_table,
+        mandate=Mandate._meta.db_table,
+        mandate_province=MandateProvince._meta.db_table,
+        province=Province._meta.db_table,
+    )
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+    counts: dict[str, list[tuple]] = {"call": [], "province": [], "phase": [], "status": []}
+    for breakdown, _position, key, title, count in rows:
+        # Django reads jsonb as text (JSONField decodes it itself).
+        counts[breakdown].append((None if key is None else json.loads(key), title, count))
     return counts
 
 
@@ -262,33 +298,18 @@ class TrajectoryStatsExport(TrajectoryCountExport):
         return ["Indeling", "Waarde", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        trajectories = self.started()
-        # Plain counts are exact: a trajectory has one call, and meets each province of its
-        # mandate once (mandate_province_once) or, without any, one NULL. COUNT(DISTINCT) would
-        # sort a million rows for nothing.
-        counts = grouped_counts(
-            {
-                "call": trajectories.values_list("mandate__call__number").annotate(n=Count("id")),
-                "province": trajectories.values_list("mandate__provinces__name").annotate(
-                    n=Count("id")
-                ),
-                "phase": trajectories.values_list("current_phase").annotate(n=Count("id")),
-                "status": trajectories.values_list("status").annotate(n=Count("id")),
-            }
-        )
-        per_call = counts["call"]
-        calls = [(f"{c.number} {c.title}", per_call.get(c.number, 0)) for c in Call.objects.all()]
+        counts = trajectory_counts(self.started())
+        calls = [(f"{number} {title}", count) for number, title, count in counts["call"]]
+        provinces = [(name or UNKNOWN, count) for name, _, count in counts["province"]]
+        if not provinces or provinces[-1][0] != UNKNOWN:
+            provinces.append((UNKNOWN, 0))
 
-        per_province = counts["province"]
-        provinces = [(p.name, per_province.get(p.name, 0)) for p in Province.objects.all()]
-        provinces.append((UNKNOWN, per_province.get(None, 0)))
-
-        per_phase = counts["phase"]
+        per_phase = {phase: count for phase, _, count in counts["phase"]}
+        per_status = {status: count for status, _, count in counts["status"]}
         phases = [(dutch(phase.label), per_phase.get(phase.value, 0)) for phase in Phase]
         # With "no phase yet" the phases add up to the total, like calls and statuses do.
         phases.append(("nog geen fase gestart", per_phase.get(None, 0)))
 
-        per_status = counts["status"]
         statuses = [(dutch(s.label), per_status.get(s.value, 0)) for s in TrajectoryStatus]
         # Every trajectory has exactly one status.
         total = sum(per_status.values())
