@@ -524,7 +524,9 @@ class PhaseRecordQuerySet(models.QuerySet):
 
         if roles.sees_everything(user):
             return self
-        return self.filter(trajectory__in=Trajectory.objects.visible_to(user).values("pk"))
+        # Through the relation, as Trajectory.visible_to does: `trajectory IN (visible
+        # trajectories)` makes PostgreSQL hash every visible trajectory first.
+        return self.filter(trajectory__mandate__in=Mandate.objects.visible_to(user).values("pk"))
 
     def running(self) -> PhaseRecordQuerySet:
         return self.filter(end_date__isnull=True)
