@@ -1,17 +1,25 @@
-"""Table rows rendered in Python for the busiest listings.
+"""Tables rendered in Python for the busiest listings.
 
 django-tables2 renders every cell through its accessor, column and template machinery: about
-1 ms per row of the trajectory listing, most of the page's time. A table with `PlainRowsMixin`
-keeps django-tables2 for its header, ordering and pagination, and builds its body rows in one
-pass from `cells(record)`: the same HTML (a test compares both renderings cell for cell).
+1 ms per row of the trajectory listing, most of the page's time; its header and page links take
+a template tag per link. A table with `PlainRowsMixin` keeps django-tables2 for its columns,
+ordering and pagination, and writes the header (`head_html`), the body rows (from
+`cells(record)`) and the page links (`pagination_html`) in one pass each: the HTML of
+django-tables2's own template (a test compares both renderings of the whole table).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
 
-from django.utils.html import conditional_escape
+from django.utils import dateformat, numberformat
+from django.utils.formats import get_format, localize
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 # The table's Meta.template_name: django-tables2's own template with this body.
 PLAIN_ROWS_TEMPLATE = "doorstroom/table_plain_rows.html"
@@ -27,6 +35,56 @@ class PlainRowsMixin:
         """
         raise NotImplementedError
 
+    def _query(self) -> dict:
+        """The request's query parameters (RequestConfig gives the table its request)."""
+        request = getattr(self, "request", None)
+        return dict(request.GET) if request is not None else {}
+
+    def _link(self, query: dict, field: str, value) -> str:
+        """{% querystring_replace field=value %}: the request's query with one value set."""
+        query[field] = value
+        return html.escape("?" + urlencode(query, doseq=True))
+
+    def head_html(self) -> SafeString:
+        """The template's table.thead block: the column headers, each sortable one a link."""
+        if not self.show_header:
+            return SafeString("")
+        query = self._query()
+        field = self.prefixed_order_by_field
+        parts = [f"<thead {attrs_html(self.attrs.get('thead'))}><tr>"]
+        for column in self.columns:
+            header = html_of(column.header)
+            if column.orderable:
+                link = self._link(query, field, column.order_by_alias.next)
+                header = f'<a href="{link}">{header}</a>'
+            parts.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
+        parts.append("</tr></thead>")
+        return SafeString("".join(parts))
+
+    def pagination_html(self) -> SafeString:
+        """The template's pagination block: previous, the page numbers around this one, next."""
+        page = getattr(self, "page", None)
+        if not page or self.paginator.num_pages <= 1:
+            return SafeString("")
+        query = self._query()
+        field = self.prefixed_page_field
+        parts = ['<ul class="pagination">']
+        if page.has_previous():
+            link = self._link(query, field, page.previous_page_number())
+            label = html_of(gettext("previous"))
+            parts.append(f'<li class="previous"><a href="{link}">{label}</a></li>')
+        if page.has_previous() or page.has_next():
+            for number in table_page_range(page, self.paginator):
+                active = 'class="active"' if number == page.number else ""
+                link = "#" if number == "..." else self._link(query, field, number)
+                parts.append(f'<li {active}><a href="{link}">{html_of(localize(number))}</a></li>')
+        if page.has_next():
+            link = self._link(query, field, page.next_page_number())
+            label = html_of(gettext("next"))
+            parts.append(f'<li class="next"><a href="{link}">{label}</a></li>')
+        parts.append("</ul>")
+        return SafeString("".join(parts))
+
     def rows_html(self) -> SafeString:
         columns = list(self.columns)
         opening = [f"<td {column.attrs['td'].as_html()}>" for column in columns]
@@ -36,6 +94,65 @@ class PlainRowsMixin:
             parts.append(f'<tr class="{"even" if index % 2 == 0 else "odd"}">')
             for start, default, cell in zip(opening, defaults, self.cells(row.record), strict=True):
                 shown = default if cell is None or cell == "" else cell
-                parts.append(f"{start}{conditional_escape(shown)}</td>")
+                parts.append(f"{start}{html_of(shown)}</td>")
             parts.append("</tr>")
         return mark_safe("".join(parts))
+
+
+# The pieces of a cell, written as Django's helpers write them but without their per-call
+# overhead (lazy-string wrappers, format look-ups): a page has hundreds of cells. A test
+# compares each with the Django helper it stands for.
+
+
+def html_of(value) -> str:
+    """django.utils.html.conditional_escape: a safe string's HTML, anything else as escaped
+    text (Django's escape is the standard library's)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def attrs_html(attrs) -> str:
+    """{{ attrs.as_html }}: an AttributeDict's HTML; nothing for a missing or plain value."""
+    return attrs.as_html() if hasattr(attrs, "as_html") else ""
+
+
+def link_html(url: str, text) -> SafeString:
+    """format_html('<a href="{}">{}</a>', url, text)"""
+    return SafeString(f'<a href="{html.escape(url)}">{html_of(text)}</a>')
+
+
+# Django date format characters that strftime writes alike (for years 1000 to 9999).
+STRFTIME_CODES = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+DATE_SEPARATORS = " /-.,"
+
+
+def date_formatter(date_format: str) -> Callable[[dt.date], str]:
+    """django.utils.dateformat.format(value, date_format) as a function: strftime when the
+    format has only day, month and year numbers and separators (d/m/Y), else Django's."""
+    if all(char in STRFTIME_CODES or char in DATE_SEPARATORS for char in date_format):
+        pattern = "".join(STRFTIME_CODES.get(char, char) for char in date_format)
+        return lambda value: value.strftime(pattern)
+    return lambda value: dateformat.format(value, date_format)
+
+
+class NumberFormatter:
+    """django.utils.formats.number_format with the active language's separators looked up once
+    instead of on every call."""
+
+    def __init__(self):
+        language = get_language()
+        self.decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+        self.thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def __call__(self, value, decimal_pos=None, force_grouping=False) -> str:
+        return numberformat.format(
+            value,
+            self.decimal,
+            decimal_pos,
+            self.grouping,
+            self.thousands,
+            force_grouping=force_grouping,
+            use_l10n=True,
+        )

@@ -38,6 +38,9 @@ class Province(models.Model):
             ),
         ]
 
+    # What __str__ reads: all a select of these loads (doorstroom.filters).
+    LABEL_FIELDS = ("name",)
+
     def __str__(self) -> str:
         return self.name
 
@@ -63,6 +66,9 @@ class Call(models.Model):
         verbose_name = _("ESF call")
         verbose_name_plural = _("ESF calls")
         ordering = ["display_order", "number"]
+
+    # What __str__ reads: all a select of these loads (doorstroom.filters).
+    LABEL_FIELDS = ("number", "title")
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -135,6 +141,9 @@ class Organisation(models.Model):
                 name="organisation_kbo_number_valid",
             ),
         ]
+
+    # What __str__ reads: all a select of these loads (doorstroom.filters).
+    LABEL_FIELDS = ("name",)
 
     def __str__(self) -> str:
         return self.name
@@ -305,6 +314,9 @@ class Mandate(models.Model):
                 name="mandate_promoter_trgm",
             ),
         ]
+
+    # What __str__ reads: all a select of these loads (doorstroom.filters).
+    LABEL_FIELDS = ("project_number", "name")
 
     def __str__(self) -> str:
         return f"{self.project_number} {self.name}"

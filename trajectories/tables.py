@@ -2,18 +2,29 @@ from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import get_format, number_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.tables import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
+from doorstroom.tables import (
+    PLAIN_ROWS_TEMPLATE,
+    NumberFormatter,
+    PlainRowsMixin,
+    date_formatter,
+    link_html,
+)
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
 
 
 def euro(value) -> str:
     return f"EUR {number_format(value, 2, force_grouping=True)}"
+
+
+# The "past maximum" cell as BooleanColumn(yesno="⚠,") renders it.
+OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
+NOT_OVERDUE_FLAG = SafeString('<span class="false"></span>')
 
 
 class TrajectoryTable(PlainRowsMixin, tables.Table):
@@ -62,13 +73,25 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         attrs = {"class": "table"}
         template_name = PLAIN_ROWS_TEMPLATE
 
+    # Every field the rows show, and all a page loads: the worker's name and INSZ stay in the
+    # database (the listing shows only the pseudonymous reference).
+    LOADED_FIELDS = (
+        "start_date",
+        "current_phase",
+        "status",
+        "worker__reference",
+        "mandate__project_number",
+        "mandate__call__number",
+        "origin_employer__name",
+    )
+
     def render_reference(self, record):
         return record.worker.reference
 
     @cached_property
     def _plain(self) -> SimpleNamespace:
         """What every row needs, looked up once per rendering instead of once per cell: the
-        URL patterns, the active language's labels and date format."""
+        URL patterns, the active language's labels, date and number formats."""
         marker = 918273645
 
         def url(name: str) -> str:
@@ -85,7 +108,8 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
                 value: str(label)
                 for value, label in Trajectory._meta.get_field("status").flatchoices
             },
-            date_format=get_format("SHORT_DATE_FORMAT"),
+            date=date_formatter(get_format("SHORT_DATE_FORMAT")),
+            number=NumberFormatter(),
         )
 
     def cells(self, record):
@@ -94,27 +118,16 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         mandate = record.mandate
         fees = record.fees_total
         return (
-            format_html(
-                '<a href="{}">{}</a>',
-                plain.trajectory_url.format(record.pk),
-                record.worker.reference,
-            ),
+            link_html(plain.trajectory_url.format(record.pk), record.worker.reference),
             mandate.call.number,
-            format_html(
-                '<a href="{}">{}</a>',
-                plain.mandate_url.format(mandate.project_number),
-                mandate.project_number,
-            ),
+            link_html(plain.mandate_url.format(mandate.project_number), mandate.project_number),
             record.origin_employer,
-            dateformat.format(record.start_date, plain.date_format),
+            plain.date(record.start_date),
             plain.phases.get(record.current_phase, record.current_phase),
             plain.statuses.get(record.status, record.status),
-            format_html(
-                '<span class="{}">{}</span>',
-                *(("true", "⚠") if record.is_overdue else ("false", "")),
-            ),
-            self.render_hours_total(record.hours_total),
-            None if fees is None else self.render_fees_total(fees),
+            OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
+            plain.number(record.hours_total, 1),
+            None if fees is None else f"EUR {plain.number(fees, 2, force_grouping=True)}",
         )
 
     def render_hours_total(self, value):
