@@ -19,7 +19,9 @@ class ListedChoiceIterator(fields.ModelChoiceIterator):
             yield (self.field.null_value, self.field.null_label)
         queryset = self.queryset
         label_fields = getattr(queryset.model, "LABEL_FIELDS", None)
-        if label_fields is not None:
+        # A queryset that follows relations (select_related) is left whole: its related rows
+        # would have to be loaded too.
+        if label_fields is not None and not queryset.query.select_related:
             queryset = queryset.only(*label_fields, self.field.to_field_name or "pk")
         for obj in queryset:
             yield self.choice(obj)

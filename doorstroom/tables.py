@@ -2,7 +2,7 @@
 
 django-tables2 renders every cell through its accessor, column and template machinery: about
 1 ms per row of the trajectory listing, most of the page's time; its header and page links take
-a template tag per link. A table with `PlainRowsMixin` keeps django-tables2 for its columns,
+a template tag per link. A table with `PlainTableMixin` keeps django-tables2 for its columns,
 ordering and pagination, and writes the header (`head_html`), the body rows (from
 `cells(record)`) and the page links (`pagination_html`) in one pass each: the HTML of
 django-tables2's own template (a test compares both renderings of the whole table).
@@ -21,11 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django_tables2.templatetags.django_tables2 import table_page_range
 
-# The table's Meta.template_name: django-tables2's own template with this body.
-PLAIN_ROWS_TEMPLATE = "doorstroom/table_plain_rows.html"
+# The table's Meta.template_name: django-tables2's own template with the header, body and page
+# links written by the mixin.
+PLAIN_TABLE_TEMPLATE = "doorstroom/table_plain.html"
 
 
-class PlainRowsMixin:
+class PlainTableMixin:
     def cells(self, record) -> Sequence[object]:
         """The cells of one row in the order of `self.columns`, as each column's render
         would make them; None or "" shows the column default.
@@ -41,7 +42,8 @@ class PlainRowsMixin:
         return dict(request.GET) if request is not None else {}
 
     def _link(self, query: dict, field: str, value) -> str:
-        """{% querystring_replace field=value %}: the request's query with one value set."""
+        """{% querystring_replace field=value %}: the request's query with one value set.
+        `query` is changed in place: each caller sets the same field on every call."""
         query[field] = value
         return html.escape("?" + urlencode(query, doseq=True))
 
@@ -117,12 +119,13 @@ def attrs_html(attrs) -> str:
     return attrs.as_html() if hasattr(attrs, "as_html") else ""
 
 
-def link_html(url: str, text) -> SafeString:
+def link_html(url, text) -> SafeString:
     """format_html('<a href="{}">{}</a>', url, text)"""
-    return SafeString(f'<a href="{html.escape(url)}">{html_of(text)}</a>')
+    return SafeString(f'<a href="{html_of(url)}">{html_of(text)}</a>')
 
 
-# Django date format characters that strftime writes alike (for years 1000 to 9999).
+# Django date format characters that strftime writes alike (for years from 1000: glibc does not
+# pad %Y with zeros, Django does).
 STRFTIME_CODES = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
 DATE_SEPARATORS = " /-.,"
 
@@ -130,10 +133,18 @@ DATE_SEPARATORS = " /-.,"
 def date_formatter(date_format: str) -> Callable[[dt.date], str]:
     """django.utils.dateformat.format(value, date_format) as a function: strftime when the
     format has only day, month and year numbers and separators (d/m/Y), else Django's."""
-    if all(char in STRFTIME_CODES or char in DATE_SEPARATORS for char in date_format):
-        pattern = "".join(STRFTIME_CODES.get(char, char) for char in date_format)
-        return lambda value: value.strftime(pattern)
-    return lambda value: dateformat.format(value, date_format)
+
+    def django(value: dt.date) -> str:
+        return dateformat.format(value, date_format)
+
+    if not all(char in STRFTIME_CODES or char in DATE_SEPARATORS for char in date_format):
+        return django
+    pattern = "".join(STRFTIME_CODES.get(char, char) for char in date_format)
+
+    def strftime(value: dt.date) -> str:
+        return value.strftime(pattern) if value.year >= 1000 else django(value)
+
+    return strftime
 
 
 class NumberFormatter:

@@ -9,17 +9,19 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.tables import (
-    PLAIN_ROWS_TEMPLATE,
+    PLAIN_TABLE_TEMPLATE,
     NumberFormatter,
-    PlainRowsMixin,
+    PlainTableMixin,
     date_formatter,
     link_html,
 )
+from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
 
 
-def euro(value) -> str:
-    return f"EUR {number_format(value, 2, force_grouping=True)}"
+def euro(value, number=number_format) -> str:
+    """An amount as the listing shows it; `number` is number_format or a NumberFormatter."""
+    return f"EUR {number(value, 2, force_grouping=True)}"
 
 
 # The "past maximum" cell as BooleanColumn(yesno="⚠,") renders it.
@@ -27,7 +29,7 @@ OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
 NOT_OVERDUE_FLAG = SafeString('<span class="false"></span>')
 
 
-class TrajectoryTable(PlainRowsMixin, tables.Table):
+class TrajectoryTable(PlainTableMixin, tables.Table):
     reference = tables.Column(
         verbose_name=_("Worker"),
         accessor="worker__reference",
@@ -71,19 +73,27 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         )
         empty_text = _("No trajectories match these filters.")
         attrs = {"class": "table"}
-        template_name = PLAIN_ROWS_TEMPLATE
+        template_name = PLAIN_TABLE_TEMPLATE
 
-    # Every field the rows show, and all a page loads: the worker's name and INSZ stay in the
-    # database (the listing shows only the pseudonymous reference).
-    LOADED_FIELDS = (
-        "start_date",
-        "current_phase",
-        "status",
-        "worker__reference",
-        "mandate__project_number",
-        "mandate__call__number",
-        "origin_employer__name",
-    )
+    @classmethod
+    def loading_only_what_it_shows(cls, queryset):
+        """The listing's queryset narrowed to the fields the rows show, all a page loads: the
+        worker's name and INSZ stay in the database (the listing shows only the pseudonymous
+        reference), and so do time stamps and the host employer."""
+        return (
+            queryset.select_related(None)
+            .select_related("worker", "mandate__call", "origin_employer")
+            .only(
+                "start_date",
+                "current_phase",
+                "status",
+                "worker__reference",
+                "mandate__project_number",
+                "mandate__call__number",
+                # The cell shows the employer as str() does.
+                *(f"origin_employer__{name}" for name in Organisation.LABEL_FIELDS),
+            )
+        )
 
     def render_reference(self, record):
         return record.worker.reference
@@ -113,7 +123,7 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         )
 
     def cells(self, record):
-        """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
+        """The rows of `render_table` without its per-cell machinery (see PlainTableMixin)."""
         plain = self._plain
         mandate = record.mandate
         fees = record.fees_total
@@ -127,7 +137,7 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
             plain.statuses.get(record.status, record.status),
             OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
             plain.number(record.hours_total, 1),
-            None if fees is None else f"EUR {plain.number(fees, 2, force_grouping=True)}",
+            None if fees is None else euro(fees, plain.number),
         )
 
     def render_hours_total(self, value):

@@ -52,13 +52,8 @@ class TrajectoryListView(PersonalDataMixin, KeyedPageMixin, SingleTableMixin, Fi
 
     def get_queryset(self):
         # "Overdue" depends on today, so the queryset is built per request.
-        return (
-            Trajectory.objects.for_listing(timezone.localdate())
-            .select_related(None)
-            .select_related("worker", "mandate__call", "origin_employer")
-            .only(*TrajectoryTable.LOADED_FIELDS)
-            .visible_to(self.request.user)
-        )
+        listing = Trajectory.objects.for_listing(timezone.localdate())
+        return TrajectoryTable.loading_only_what_it_shows(listing).visible_to(self.request.user)
 
 
 class TrajectoryDetailView(PersonalDataMixin, DetailView):
