@@ -279,9 +279,10 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                     elapsed, queries[site.size] = timed_request(site.client, urls[site.size])
                     times[site.size].append(elapsed)
                     sql[site.size].append(sql_time(queries[site.size]))
-                    # The text search's own statements: those with its LIKE (count and keys).
-                    like = [q for q in queries[site.size] if " LIKE " in q["sql"]]
-                    searched[site.size].append(sql_time(like))
+                    if "search" in case:
+                        # The search's own statements: those with its LIKE (count and keys).
+                        like = [q for q in queries[site.size] if " LIKE " in q["sql"]]
+                        searched[site.size].append(sql_time(like))
             for site in sites:
                 site.activate()
                 peak = heap_peak(site.client, urls[site.size])

@@ -75,24 +75,27 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
         attrs = {"class": "table"}
         template_name = PLAIN_TABLE_TEMPLATE
 
+    # The fields the rows show: all a page loads (see loading_only_what_it_shows).
+    SHOWN_FIELDS = (
+        "start_date",
+        "current_phase",
+        "status",
+        "worker__reference",
+        "mandate__project_number",
+        "mandate__call__number",
+        # The cell shows the employer as str() does.
+        *(f"origin_employer__{name}" for name in Organisation.LABEL_FIELDS),
+    )
+
     @classmethod
     def loading_only_what_it_shows(cls, queryset):
         """The listing's queryset narrowed to the fields the rows show, all a page loads: the
         worker's name and INSZ stay in the database (the listing shows only the pseudonymous
-        reference), and so do time stamps and the host employer."""
+        reference), and so do time stamps and the host employer. The relations it follows are
+        those of the shown fields."""
+        related = {path.rpartition("__")[0] for path in cls.SHOWN_FIELDS if "__" in path}
         return (
-            queryset.select_related(None)
-            .select_related("worker", "mandate__call", "origin_employer")
-            .only(
-                "start_date",
-                "current_phase",
-                "status",
-                "worker__reference",
-                "mandate__project_number",
-                "mandate__call__number",
-                # The cell shows the employer as str() does.
-                *(f"origin_employer__{name}" for name in Organisation.LABEL_FIELDS),
-            )
+            queryset.select_related(None).select_related(*sorted(related)).only(*cls.SHOWN_FIELDS)
         )
 
     def render_reference(self, record):
