@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import html
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +32,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -214,15 +217,65 @@ def open_site(size: int, database: Database) -> Site:
     return site
 
 
+LISTING = "/trajecten/"
+ADMIN_TRAJECTORIES = "/beheer/trajectories/trajectory/"
+ADMIN_PHASES = "/beheer/trajectories/phaserecord/"
+
+# (case, URL or how to find it, the case of the same list's first page). A deep page is
+# requested as its user reaches it: by the link on the page before it, which carries the
+# position it starts from; a page number typed without one is read by OFFSET.
 PAGE_CASES = [
-    ("trajectory list, first page", "/trajecten/"),
-    ("trajectory list, page 1,000", "/trajecten/?page=1000"),
-    ("trajectory list, province + call + phase", None),  # URL depends on the seed data
-    ("trajectory list, text search", None),
-    ("mandate list", "/mandaten/"),
-    ("admin trajectories", "/beheer/trajectories/trajectory/"),
-    ("admin phases", "/beheer/trajectories/phaserecord/"),
+    ("trajectory list, first page", LISTING, None),
+    (
+        "trajectory list, page 1,000 by its link",
+        lambda client: linked_page(client, LISTING, "page", 1000),
+        "trajectory list, first page",
+    ),
+    (
+        "trajectory list, last page",
+        lambda client: last_page(client, LISTING, "page"),
+        "trajectory list, first page",
+    ),
+    ("trajectory list, page 1,000 typed", LISTING + "?page=1000", "trajectory list, first page"),
+    ("trajectory list, province + call + phase", None, None),  # URL depends on the seed data
+    ("trajectory list, text search", None, None),
+    ("mandate list", "/mandaten/", None),
+    ("admin trajectories", ADMIN_TRAJECTORIES, None),
+    (
+        "admin trajectories, page 1,000 by its link",
+        lambda client: linked_page(client, ADMIN_TRAJECTORIES, "p", 1000),
+        "admin trajectories",
+    ),
+    ("admin phases", ADMIN_PHASES, None),
+    (
+        "admin phases, page 1,000 by its link",
+        lambda client: linked_page(client, ADMIN_PHASES, "p", 1000),
+        "admin phases",
+    ),
 ]
+
+
+def page_links(client, url: str, parameter: str) -> dict[int, str]:
+    """The page's links to other pages of its list: page number -> URL (the first of each)."""
+    content = client.get(url).content.decode()
+    links = {}
+    for href in re.findall(r'href="(\?[^"]*)"', content):
+        query = html.unescape(href)
+        number = parse_qs(urlsplit(query).query).get(parameter)
+        if number and number[0].isdigit():
+            links.setdefault(int(number[0]), url.split("?")[0] + query)
+    return links
+
+
+def last_page(client, url: str, parameter: str) -> str:
+    return page_links(client, url, parameter)[max(page_links(client, url, parameter))]
+
+
+def linked_page(client, url: str, parameter: str, number: int) -> str:
+    """Page `number` of the list at `url` (at a size with fewer pages, the one before the last)
+    by the link on the page before it."""
+    number = min(number, max(page_links(client, url, parameter)) - 1)
+    return page_links(client, f"{url}?{parameter}={number - 1}", parameter)[number]
 
 
 def filtered_url() -> str:
@@ -260,14 +313,17 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
     try:
         sites[0].activate()
         filtered = filtered_url()
-        for case, url in PAGE_CASES:
+        for case, url, first_page in PAGE_CASES:
             if only and not any(case.startswith(prefix) for prefix in only):
                 continue
             urls = {}
             for site in sites:
                 site.activate()
-                # The search looks for the reference in the middle of each size's table.
-                urls[site.size] = url or (filtered if "province" in case else search_url())
+                if callable(url):
+                    urls[site.size] = url(site.client)
+                else:
+                    # The search looks for the reference in the middle of each size's table.
+                    urls[site.size] = url or (filtered if "province" in case else search_url())
                 warm(site.client, urls[site.size])
             times = {site.size: [] for site in sites}
             sql = {site.size: [] for site in sites}
@@ -292,6 +348,8 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                 sql_ms = statistics.median(sql[site.size])
                 result = Result(site.size, case, times[site.size], len(made), sql_ms, peak)
                 result.extra["url"] = urls[site.size]
+                if first_page:
+                    result.extra["first page"] = first_page
                 if "search" in case:
                     result.extra["search SQL ms"] = statistics.median(searched[site.size])
                 report(result)
@@ -598,6 +656,18 @@ def add_page_ratios(results: list[Result], sizes: list[int]) -> None:
             result.reference_ms = smallest[result.case].median
 
 
+def add_depth_ratios(results: list[Result]) -> None:
+    """A deep page against the first page of its list at the same size."""
+    firsts = {(r.size, r.case): r for r in results}
+    for result in results:
+        first = firsts.get((result.size, result.extra.pop("first page", None)))
+        if first is not None:
+            result.extra["x first page"] = f"{result.median / first.median:.2f}"
+            page = re.search(r"[?&](?:page|p)=(\d+)", result.extra.get("url", ""))
+            if page:
+                result.extra["page"] = f"{int(page.group(1)):,}"
+
+
 def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds: float) -> None:
     from django.db import connection
 
@@ -678,6 +748,7 @@ def main() -> None:
             drop(at_size[size])
     results = sorted(pages + results, key=lambda result: result.size)
     add_page_ratios(results, sizes)
+    add_depth_ratios(results)
     print("--- ratios")
     for result in results:
         if result.ratio is not None:

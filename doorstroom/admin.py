@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.template.response import TemplateResponse
 from doorstroom.access import require_personal_data_access
 from doorstroom.audit import history_for
 from doorstroom.models import PersonalDataAccess, UserScope
+from doorstroom.pagination import AFTER, BEFORE, EstimatedCountPaginator
 
 
 class ScopedPersonalDataAdminMixin:
@@ -21,6 +23,56 @@ class ScopedPersonalDataAdminMixin:
     def changelist_view(self, request, extra_context=None):
         require_personal_data_access(request.user)
         return super().changelist_view(request, extra_context)
+
+
+class KeyedChangeList(ChangeList):
+    """A changelist whose page links carry the position of the page they lead to (see
+    doorstroom.pagination): the position is no filter, and no other link keeps it (a new
+    filter, search or order starts from its first page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each row links to its change page with the list's filters, page and position, so
+        # that saving returns here. Django adds them to each row's URL after resolving that URL
+        # to see whether it is this changelist (a tenth of a deep page's time, for a hundred
+        # rows); a row's URL never is, so they are added here, as Django would add them.
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_filters}" if self.row_filters else url
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        for name in (AFTER, BEFORE):
+            lookup_params.pop(name, None)
+        return lookup_params
+
+    def get_query_string(self, new_params=None, remove=None):
+        new_params = {AFTER: None, BEFORE: None, **(new_params or {})}
+        return super().get_query_string(new_params, remove)
+
+
+class BigTableAdminMixin:
+    """The changelist of a table of a million rows: an estimated count, not two exact ones
+    (filtered and full), and deep pages read from their position, as fast as the first (the
+    app's admin/<app>/pagination.html writes the links with keyed_paginator_number)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return KeyedChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            after=request.GET.get(AFTER),
+            before=request.GET.get(BEFORE),
+        )
 
 
 class AuditHistoryMixin:

@@ -1,4 +1,5 @@
-"""A paginator for big tables: no exact count of an unfiltered table, deep pages fast.
+"""A paginator for big tables: no exact count of an unfiltered table, deep pages as fast as the
+first.
 
 Django's Paginator counts every row (COUNT(*) over a million trajectories on every page view) and
 fetches a page with OFFSET on the full query, so PostgreSQL computes every annotation of every
@@ -7,12 +8,18 @@ skipped row: page 1,000 of the trajectory listing costs 25,000 times the per-row
 * The count of an unfiltered table comes from the planner's statistics (pg_class.reltuples, kept
   current by autovacuum); a filtered set is counted exactly.
 * A page of a django-tables2 table first takes the primary keys of its rows with the query's own
-  filters and order but without its annotations or joins (a narrow index-only scan, even at a
-  deep offset), then loads just those rows with everything the table shows: two queries for
-  every page. The keys already carry the filters, so the rows are loaded from the view's
-  unfiltered queryset when it gives one (`rows`, see `KeyedPageMixin`): a lookup by primary key
-  whose plan does not depend on the filters or the size of the table. (The admin keeps its plain
-  slice, see `page`.)
+  filters and order but without its annotations (the keys query), then loads just those rows
+  with everything the table shows: two queries for every page. The keys already carry the
+  filters, so the rows are loaded from the view's unfiltered queryset when it gives one (`rows`,
+  see `KeyedPageMixin`): a lookup by primary key whose plan does not depend on the filters or the
+  size of the table. (The admin keeps its plain slice, see `page`.)
+* Keyset pagination: the keys query does not skip the rows before the page (OFFSET, whose cost
+  grows with the depth) but starts right after them. A page knows the sort values of its first
+  and last row (`Page.before` and `Page.after`, see `KeysetOrder`); its links to the pages around
+  it carry them, and the page they lead to is read as `WHERE (start_date, id) < (...) ORDER BY
+  start_date DESC, id DESC LIMIT 25`, from the index, at any depth. The first page needs no
+  position and the last is read backwards from the end. A page number without a position (typed,
+  or from a link whose order has since changed) still works, by OFFSET.
 
 Works with django-tables2 (`table_pagination = {"paginator_class": EstimatedCountPaginator}`),
 where the object list is the table's rows, and with the admin (`ModelAdmin.paginator`), where it
@@ -21,13 +28,28 @@ is the queryset.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, Field, Q, QuerySet
 from django.utils.functional import cached_property
 
 # Below this many rows an exact count is cheap and the statistics are least reliable.
 ESTIMATE_FROM = 50_000
+
+# The query parameters of a page link that carry the position it starts from (with the table's
+# prefix): the sort values of the last row of the page before it, or of the first row after it.
+AFTER = "after"
+BEFORE = "before"
 
 
 def table_row_count(queryset: QuerySet) -> int | None:
@@ -59,11 +81,215 @@ def is_unfiltered(queryset: QuerySet) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class SortColumn:
+    """One column of an order: a field path or annotation as values_list() and filter() take it,
+    its direction, whether it can be NULL, and the field that reads its value back."""
+
+    path: str
+    descending: bool
+    nullable: bool
+    field: Field
+
+    @property
+    def name(self) -> str:
+        """As order_by() takes it."""
+        return f"-{self.path}" if self.descending else self.path
+
+    def reversed(self) -> SortColumn:
+        return SortColumn(self.path, not self.descending, self.nullable, self.field)
+
+    def beyond(self, value) -> Q | None:
+        """Rows that come after `value` in this column alone, in PostgreSQL's order: NULL is
+        larger than every value (last ascending, first descending). None when no row does."""
+        if self.descending:
+            if value is None:
+                return Q(**{f"{self.path}__isnull": False})
+            return Q(**{f"{self.path}__lt": value})
+        if value is None:
+            return None
+        after = Q(**{f"{self.path}__gt": value})
+        return after | Q(**{f"{self.path}__isnull": True}) if self.nullable else after
+
+    def equal(self, value) -> Q:
+        if value is None:
+            return Q(**{f"{self.path}__isnull": True})
+        return Q(**{self.path: value})
+
+
+def expand_order(model, name: str, annotations, nullable: bool = False) -> list[SortColumn] | None:
+    """The columns PostgreSQL sorts on for one order_by() name, as Django's compiler expands it:
+    a relation sorts on the related model's Meta.ordering (or its key). None for what this does
+    not follow (expressions, transforms, reverse relations)."""
+    descending = name.startswith("-")
+    path = name.removeprefix("-")
+    if path in annotations:
+        field = annotations[path].output_field
+        return [SortColumn(path, descending, True, field)]
+    opts = model._meta
+    parts = path.split("__")
+    for index, part in enumerate(parts):
+        try:
+            field = opts.pk if part == "pk" else opts.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if not field.concrete:
+            return None
+        nullable = nullable or field.null
+        last = index == len(parts) - 1
+        if field.is_relation and part != field.attname:
+            related = field.related_model
+            if not last:
+                opts = related._meta
+                continue
+            if not related._meta.ordering:
+                return [SortColumn(path, descending, nullable, field.target_field)]
+            columns = []
+            for inner in related._meta.ordering:
+                if not isinstance(inner, str):
+                    return None
+                # "-employer" on a model ordered by "-name" sorts by name ascending.
+                flipped = descending != inner.startswith("-")
+                inner_name = ("-" if flipped else "") + inner.removeprefix("-")
+                expanded = expand_order(related, inner_name, {}, nullable=nullable)
+                if expanded is None:
+                    return None
+                columns += [
+                    SortColumn(f"{path}__{c.path}", c.descending, c.nullable, c.field)
+                    for c in expanded
+                ]
+            return columns
+        if not last:
+            return None
+        return [SortColumn(path, descending, nullable, field)]
+    return None
+
+
+def _json_value(value):
+    if isinstance(value, dt.date | dt.time | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a sort value")
+
+
+@dataclass(frozen=True)
+class KeysetOrder:
+    """A queryset's order as the columns it sorts on, ending with the primary key so that every
+    row has its own place; a page's position is the values of those columns in one row (the
+    last of them its key)."""
+
+    columns: tuple[SortColumn, ...]
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> KeysetOrder | None:
+        """The queryset's order (its order_by(), else the model's Meta.ordering) with the primary
+        key added where it does not yet decide; None for an order this does not follow."""
+        query = queryset.query
+        model = queryset.model
+        if query.extra_order_by or query.distinct or query.combinator:
+            return None
+        if query.order_by:
+            names = list(query.order_by)
+        elif query.default_ordering:
+            names = list(model._meta.ordering)
+        else:
+            names = []
+        columns: list[SortColumn] = []
+        pk = model._meta.pk
+        for name in names:
+            if not isinstance(name, str) or name == "?":
+                return None
+            expanded = expand_order(model, name, query.annotations)
+            if expanded is None:
+                return None
+            for column in expanded:
+                if column.path not in {c.path for c in columns}:
+                    columns.append(column)
+        done = next(
+            (i for i, c in enumerate(columns) if c.path in ("pk", pk.name, pk.attname)), None
+        )
+        if done is not None:
+            columns = columns[: done + 1]
+        else:
+            descending = columns[-1].descending if columns else False
+            columns.append(SortColumn("pk", descending, False, pk))
+        return cls(tuple(columns))
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def paths(self) -> list[str]:
+        return [column.path for column in self.columns]
+
+    def reversed(self) -> KeysetOrder:
+        return KeysetOrder(tuple(column.reversed() for column in self.columns))
+
+    def after(self, values) -> Q:
+        """Rows that come after the row with these values: (a, b, pk) > (va, vb, vpk) in the
+        order's directions and NULL placement. A bound on the first column (when it is a plain
+        NOT NULL column) lets PostgreSQL start the index scan at the position instead of
+        filtering its way there."""
+        condition = None
+        for column, value in reversed(list(zip(self.columns, values, strict=True))):
+            beyond = column.beyond(value)
+            if condition is not None:
+                tied = column.equal(value) & condition
+                condition = tied if beyond is None else beyond | tied
+            else:
+                condition = beyond if beyond is not None else Q(pk__in=[])
+        first, value = self.columns[0], values[0]
+        if not first.nullable and value is not None and len(self.columns) > 1:
+            lookup = "lte" if first.descending else "gte"
+            condition &= Q(**{f"{first.path}__{lookup}": value})
+        return condition
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return format(zlib.crc32(",".join(self.names).encode()), "08x")
+
+    def encode(self, number: int, values) -> str:
+        """A position for a link: the page it was read on and one row's sort values."""
+        data = json.dumps([self.fingerprint, number, list(values)], default=_json_value)
+        return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+    def decode(self, token: str | None) -> tuple[int, list] | None:
+        """The page number and sort values of a position; None for a missing or unusable one
+        (made for another order, or not made by encode)."""
+        if not token:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            fingerprint, number, values = json.loads(raw)
+            if fingerprint != self.fingerprint or not isinstance(number, int) or number < 1:
+                return None
+            if not isinstance(values, list) or len(values) != len(self.columns):
+                return None
+            return number, [
+                None if value is None else column.field.to_python(value)
+                for column, value in zip(self.columns, values, strict=True)
+            ]
+        except (ValueError, TypeError, binascii.Error, ValidationError):
+            return None
+
+
 class EstimatedCountPaginator(Paginator):
-    def __init__(self, *args, rows: QuerySet | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        rows: QuerySet | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         # Where a page's rows are loaded from by key: the listing without its filters.
         self.rows = rows
+        # The position the requested page starts from, if its link gave one (see KeysetOrder).
+        self.position_after = after
+        self.position_before = before
 
     def _queryset(self) -> QuerySet | None:
         data = self.object_list
@@ -84,30 +310,111 @@ class EstimatedCountPaginator(Paginator):
 
     def page(self, number):
         queryset = self._queryset()
-        # The admin shows a one-page list with the queryset itself (one query) and slices a
-        # longer one through page(): loading by key there would make the query count depend
-        # on the data, so the admin keeps the plain slice.
-        if queryset is None or queryset is self.object_list or queryset.query.distinct:
+        if queryset is None or queryset.query.distinct:
+            return super().page(number)
+        if queryset is self.object_list:
+            return self._admin_page(queryset, number)
+        number = self.validate_number(number)
+        order = KeysetOrder.of(queryset)
+        if order is None:
+            bottom, top = self._bounds(number)
+            keys = list(queryset.values_list("pk")[bottom:top])
+        else:
+            # The keys with their sort values, the key last.
+            forward = queryset.order_by(*order.names).values_list(*order.paths)
+            backward = queryset.order_by(*order.reversed().names).values_list(*order.paths)
+            keys = self._read(order, number, forward, backward, lambda b, t: forward[b:t])
+        rows = queryset if self.rows is None else self.rows
+        loaded = rows.filter(pk__in=[key[-1] for key in keys]).order_by()
+        by_key = {record.pk: record for record in loaded}
+        records = [by_key[key[-1]] for key in keys if key[-1] in by_key]
+        page_rows = type(self.object_list)(
+            records, table=self.object_list.table, pinned_data=self.object_list.pinned_data
+        )
+        return self._placed(self._get_page(page_rows, number, self), order, keys)
+
+    def _admin_page(self, queryset: QuerySet, number):
+        """The admin's page in one query, as its first page: read from the position where
+        there is one, else its keys taken by OFFSET in a subquery (a narrow index scan), so
+        that the listing's annotations and joins are computed for the page's rows alone. The
+        rows carry their sort values as annotations (keyset_0, ...)."""
+        order = KeysetOrder.of(queryset)
+        if order is None:
             return super().page(number)
         number = self.validate_number(number)
+        aliases = {f"keyset_{index}": F(path) for index, path in enumerate(order.paths)}
+        shown = queryset.annotate(**aliases)
+        forward = shown.order_by(*order.names)
+        backward = shown.order_by(*order.reversed().names)
+        keys = queryset.order_by(*order.names).values("pk")
+
+        def by_offset(bottom: int, top: int) -> QuerySet:
+            return forward.filter(pk__in=keys[bottom:top])
+
+        rows = self._read(order, number, forward, backward, by_offset)
+        values = [tuple(getattr(row, alias) for alias in aliases) for row in rows]
+        return self._placed(self._get_page(rows, number, self), order, values)
+
+    def _placed(self, page, order: KeysetOrder | None, values: list[tuple]):
+        """The page with the positions its links carry (see KeysetOrder): after its last row
+        for the pages after it, before its first row for those before it."""
+        if order is not None and values:
+            page.after = order.encode(page.number, values[-1])
+            page.before = order.encode(page.number, values[0])
+        # The admin's ChangeList keeps the paginator, not the page: its links find it here.
+        self.shown_page = page
+        return page
+
+    def _bounds(self, number: int) -> tuple[int, int]:
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = queryset if self.rows is None else self.rows
-        by_key = {record.pk: record for record in rows.filter(pk__in=keys).order_by()}
-        records = [by_key[key] for key in keys if key in by_key]
-        page_rows = type(self.object_list)(
-            records, table=self.object_list.table, pinned_data=self.object_list.pinned_data
-        )
-        return self._get_page(page_rows, number, self)
+        return bottom, top
+
+    def _read(self, order: KeysetOrder, number: int, forward, backward, by_offset) -> list:
+        """The rows of page `number` from `forward` (the queryset in the order) or `backward`
+        (in the reverse order), each row carrying its sort values: read from a position where
+        there is one: the first page from the start, the last from the end, a page after or
+        before the position its link gave from there; else `by_offset(bottom, top)`."""
+        bottom, top = self._bounds(number)
+        size = top - bottom
+        if number == 1:
+            return list(forward[:size])
+        after = order.decode(self.position_after)
+        if after is not None and after[0] < number:
+            skip = (number - after[0] - 1) * self.per_page
+            rows = list(forward.filter(order.after(after[1]))[skip : skip + size])
+            if rows:
+                return rows
+        before = order.decode(self.position_before)
+        if before is not None and before[0] > number:
+            skip = (before[0] - number - 1) * self.per_page
+            backward_order = order.reversed()
+            rows = list(backward.filter(backward_order.after(before[1]))[skip : skip + size])
+            if len(rows) == size:
+                return rows[::-1]
+        if number == self.num_pages:
+            return list(backward[:size])[::-1]
+        return list(by_offset(bottom, top))
+
+
+def position_for(page, number: int) -> dict[str, str]:
+    """The position a link from `page` to page `number` carries, as query parameters: after
+    the page's last row for a later page, before its first row for an earlier one; none for
+    the first and the last page (read from either end) or where the page has no position."""
+    if 1 < number < page.paginator.num_pages:
+        if number > page.number and getattr(page, "after", None):
+            return {AFTER: page.after}
+        if number < page.number and getattr(page, "before", None):
+            return {BEFORE: page.before}
+    return {}
 
 
 class KeyedPageMixin:
     """For a django-filter view with a django-tables2 table paginated by EstimatedCountPaginator:
     the page's rows are loaded by key from the listing before the filters (the queryset the
-    view gave its filterset)."""
+    view gave its filterset), from the position its link gave."""
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
@@ -115,4 +422,6 @@ class KeyedPageMixin:
             pagination.get("paginator_class", object), EstimatedCountPaginator
         ):
             pagination["rows"] = self.filterset.queryset
+            pagination["after"] = self.request.GET.get(f"{table.prefix}{AFTER}")
+            pagination["before"] = self.request.GET.get(f"{table.prefix}{BEFORE}")
         return pagination

@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django_tables2.templatetags.django_tables2 import table_page_range
 
+from doorstroom.pagination import AFTER, BEFORE, position_for
+
 # The table's Meta.template_name: django-tables2's own template with the header, body and page
 # links written by the mixin.
 PLAIN_TABLE_TEMPLATE = "doorstroom/table_plain.html"
@@ -47,11 +49,22 @@ class PlainTableMixin:
         query[field] = value
         return html.escape("?" + urlencode(query, doseq=True))
 
+    def _positions(self) -> tuple[str, str]:
+        """The query parameters of a page link's position (see doorstroom.pagination)."""
+        return f"{self.prefix}{AFTER}", f"{self.prefix}{BEFORE}"
+
+    def _query_without_position(self) -> dict:
+        query = self._query()
+        for name in self._positions():
+            query.pop(name, None)
+        return query
+
     def head_html(self) -> SafeString:
-        """The template's table.thead block: the column headers, each sortable one a link."""
+        """The template's table.thead block: the column headers, each sortable one a link (a
+        position belongs to the order it was read in: a new order starts without one)."""
         if not self.show_header:
             return SafeString("")
-        query = self._query()
+        query = self._query_without_position()
         field = self.prefixed_order_by_field
         parts = [f"<thead {attrs_html(self.attrs.get('thead'))}><tr>"]
         for column in self.columns:
@@ -63,25 +76,34 @@ class PlainTableMixin:
         parts.append("</tr></thead>")
         return SafeString("".join(parts))
 
+    def _page_link(self, number: int) -> str:
+        """A link to page `number`: django-tables2's, with the position to read it from where
+        the page shown has one (see doorstroom.pagination.position_for)."""
+        page = self.page
+        query = self._query()
+        if number != page.number:
+            query = self._query_without_position()
+            positions = position_for(page, number)
+            query.update({f"{self.prefix}{name}": value for name, value in positions.items()})
+        return self._link(query, self.prefixed_page_field, number)
+
     def pagination_html(self) -> SafeString:
         """The template's pagination block: previous, the page numbers around this one, next."""
         page = getattr(self, "page", None)
         if not page or self.paginator.num_pages <= 1:
             return SafeString("")
-        query = self._query()
-        field = self.prefixed_page_field
         parts = ['<ul class="pagination">']
         if page.has_previous():
-            link = self._link(query, field, page.previous_page_number())
+            link = self._page_link(page.previous_page_number())
             label = html_of(gettext("previous"))
             parts.append(f'<li class="previous"><a href="{link}">{label}</a></li>')
         if page.has_previous() or page.has_next():
             for number in table_page_range(page, self.paginator):
                 active = 'class="active"' if number == page.number else ""
-                link = "#" if number == "..." else self._link(query, field, number)
+                link = "#" if number == "..." else self._page_link(number)
                 parts.append(f'<li {active}><a href="{link}">{html_of(localize(number))}</a></li>')
         if page.has_next():
-            link = self._link(query, field, page.next_page_number())
+            link = self._page_link(page.next_page_number())
             label = html_of(gettext("next"))
             parts.append(f'<li class="next"><a href="{link}">{label}</a></li>')
         parts.append("</ul>")

@@ -4,10 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
-from doorstroom.admin import AuditHistoryMixin, ScopedPersonalDataAdminMixin
+from doorstroom.admin import AuditHistoryMixin, BigTableAdminMixin, ScopedPersonalDataAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
-from doorstroom.pagination import EstimatedCountPaginator
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
@@ -50,7 +49,9 @@ class HealthIndexMonthAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+class WorkerAdmin(
+    BigTableAdminMixin, ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin
+):
     # The national number is only on the change form, never in the list.
     list_display = ["reference", "last_name", "first_name", "erased_at"]
     search_fields = ["=reference", "last_name", "first_name", "=insz"]
@@ -150,7 +151,9 @@ class PhaseRecordInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+class TrajectoryAdmin(
+    BigTableAdminMixin, ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin
+):
     form = TrajectoryForm
     audit_related_event_models = ("trajectories.PhaseRecordEvent",)
     list_display = [
@@ -173,9 +176,6 @@ class TrajectoryAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.Mod
     autocomplete_fields = ["worker", "mandate", "origin_employer", "host_employer"]
     readonly_fields = ["created_at"]
     inlines = [PhaseRecordInline]
-    # One estimated count, not two exact ones (filtered and full) over a million rows.
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing(timezone.localdate())
@@ -201,7 +201,9 @@ class TrajectoryAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.Mod
 
 
 @admin.register(PhaseRecord)
-class PhaseRecordAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+class PhaseRecordAdmin(
+    BigTableAdminMixin, ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin
+):
     """All phases across trajectories (in the user's scope), e.g. to find exceptions to the
     maximum duration."""
 
@@ -222,8 +224,6 @@ class PhaseRecordAdmin(ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.Mo
     search_fields = ["=trajectory__worker__reference"]
     autocomplete_fields = ["trajectory", "fee_schedule"]
     readonly_fields = PhaseRecordInline.readonly_fields
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
 
     def save_model(self, request, obj, form, change):
         sign_exception(obj, request.user)
