@@ -233,9 +233,7 @@ def test_sort_columns_follow_relations_to_the_related_models_order(seed):
     assert order.names == ["-origin_employer__name", "-pk"]
     # An annotation may be NULL: the condition keeps NULL rows in their place.
     order = KeysetOrder.of(Trajectory.objects.for_listing().order_by("fees_total"))
-    assert order.columns[0] == SortColumn(
-        "fees_total", False, True, order.columns[0].field
-    )
+    assert order.columns[0] == SortColumn("fees_total", False, True, order.columns[0].field)
     after = order.after([Decimal("12.50"), 7])
     assert "fees_total__isnull" in str(after)
     # An expression is not followed: those pages are read by OFFSET.
