@@ -268,7 +268,8 @@ def page_links(client, url: str, parameter: str) -> dict[int, str]:
 
 
 def last_page(client, url: str, parameter: str) -> str:
-    return page_links(client, url, parameter)[max(page_links(client, url, parameter))]
+    links = page_links(client, url, parameter)
+    return links[max(links)]
 
 
 def linked_page(client, url: str, parameter: str, number: int) -> str:

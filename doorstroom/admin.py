@@ -37,10 +37,15 @@ class KeyedChangeList(ChangeList):
         # to see whether it is this changelist (a tenth of a deep page's time, for a hundred
         # rows); a row's URL never is, so they are added here, as Django would add them.
         self.row_filters, self.preserved_filters = self.preserved_filters, ""
+        # Nor does the search form keep the position (it starts from the first page).
+        for name in (AFTER, BEFORE):
+            self.params.pop(name, None)
 
     def url_for_result(self, result):
         url = super().url_for_result(result)
-        return f"{url}?{self.row_filters}" if self.row_filters else url
+        if not self.row_filters:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}{self.row_filters}"
 
     def get_filters_params(self, params=None):
         lookup_params = super().get_filters_params(params)
@@ -65,14 +70,10 @@ class BigTableAdminMixin:
         return KeyedChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return self.paginator(
-            queryset,
-            per_page,
-            orphans,
-            allow_empty_first_page,
-            after=request.GET.get(AFTER),
-            before=request.GET.get(BEFORE),
-        )
+        positions = {}
+        if issubclass(self.paginator, EstimatedCountPaginator):
+            positions = {"after": request.GET.get(AFTER), "before": request.GET.get(BEFORE)}
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, **positions)
 
 
 class AuditHistoryMixin:

@@ -8,18 +8,23 @@ skipped row: page 1,000 of the trajectory listing costs 25,000 times the per-row
 * The count of an unfiltered table comes from the planner's statistics (pg_class.reltuples, kept
   current by autovacuum); a filtered set is counted exactly.
 * A page of a django-tables2 table first takes the primary keys of its rows with the query's own
-  filters and order but without its annotations (the keys query), then loads just those rows
-  with everything the table shows: two queries for every page. The keys already carry the
-  filters, so the rows are loaded from the view's unfiltered queryset when it gives one (`rows`,
-  see `KeyedPageMixin`): a lookup by primary key whose plan does not depend on the filters or the
-  size of the table. (The admin keeps its plain slice, see `page`.)
-* Keyset pagination: the keys query does not skip the rows before the page (OFFSET, whose cost
-  grows with the depth) but starts right after them. A page knows the sort values of its first
-  and last row (`Page.before` and `Page.after`, see `KeysetOrder`); its links to the pages around
-  it carry them, and the page they lead to is read as `WHERE (start_date, id) < (...) ORDER BY
-  start_date DESC, id DESC LIMIT 25`, from the index, at any depth. The first page needs no
-  position and the last is read backwards from the end. A page number without a position (typed,
-  or from a link whose order has since changed) still works, by OFFSET.
+  filters and order (the keys query: no joins or annotations but those the filters and the
+  order need), then loads just those rows with everything the table shows: two queries for
+  every page. The keys already carry the filters, so the rows are loaded from the view's
+  unfiltered queryset when it gives one (`rows`, see `KeyedPageMixin`): a lookup by primary key
+  whose plan does not depend on the filters or the size of the table. The admin's page is one
+  query (see `_admin_page`).
+* Keyset pagination: a page is not read by skipping the rows before it (OFFSET, whose cost grows
+  with the depth) but from a position. A page knows the sort values of its first and last row
+  (`Page.before` and `Page.after`, see `KeysetOrder`); its links to the pages around it carry
+  them, and the page they lead to is read as `WHERE start_date <= d AND (start_date < d OR
+  (start_date = d AND id < k)) ORDER BY start_date DESC, id DESC LIMIT 25`: an index scan that
+  starts at the position, whatever the depth. The first page is read from the start and the
+  last backwards from the end. A page number without a usable position (typed, or from a link
+  made for another order) still works, by OFFSET.
+* Where the count is an estimate, page numbers are approximate: pages reached by links count
+  from the start, the last page is the real end; an estimate below the real count leaves the
+  rows between the two to filters and sorting until autovacuum analyzes the table again.
 
 Works with django-tables2 (`table_pagination = {"paginator_class": EstimatedCountPaginator}`),
 where the object list is the table's rows, and with the admin (`ModelAdmin.paginator`), where it
@@ -28,15 +33,13 @@ is the queryset.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -50,6 +53,30 @@ ESTIMATE_FROM = 50_000
 # prefix): the sort values of the last row of the page before it, or of the first row after it.
 AFTER = "after"
 BEFORE = "before"
+
+POSITION_SALT = "doorstroom.pagination.position"
+
+# The column types whose values a position carries (as JSON) and compares (as SQL) faithfully.
+SORTABLE_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "SmallIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "BooleanField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "EmailField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "UUIDField",
+}
 
 
 def table_row_count(queryset: QuerySet) -> int | None:
@@ -117,15 +144,19 @@ class SortColumn:
         return Q(**{self.path: value})
 
 
-def expand_order(model, name: str, annotations, nullable: bool = False) -> list[SortColumn] | None:
+def expand_order(model, name: str, query, nullable: bool = False) -> list[SortColumn] | None:
     """The columns PostgreSQL sorts on for one order_by() name, as Django's compiler expands it:
-    a relation sorts on the related model's Meta.ordering (or its key). None for what this does
-    not follow (expressions, transforms, reverse relations)."""
+    a relation sorts on the related model's Meta.ordering (or its key). None for what a position
+    cannot follow (expressions, transforms, many-valued relations, window functions or
+    aggregates, a type outside SORTABLE_TYPES)."""
     descending = name.startswith("-")
     path = name.removeprefix("-")
-    if path in annotations:
-        field = annotations[path].output_field
-        return [SortColumn(path, descending, True, field)]
+    if query is not None and path in query.annotations:
+        annotation = query.annotation_select.get(path)
+        if annotation is None or annotation.contains_aggregate or annotation.contains_over_clause:
+            return None
+        column = SortColumn(path, descending, True, annotation.output_field)
+        return [column] if sortable(column.field) else None
     opts = model._meta
     parts = path.split("__")
     for index, part in enumerate(parts):
@@ -133,44 +164,55 @@ def expand_order(model, name: str, annotations, nullable: bool = False) -> list[
             field = opts.pk if part == "pk" else opts.get_field(part)
         except FieldDoesNotExist:
             return None
-        if not field.concrete:
+        if not field.concrete or field.many_to_many or field.one_to_many:
             return None
         nullable = nullable or field.null
         last = index == len(parts) - 1
-        if field.is_relation and part != field.attname:
+        # Django sorts on a relation's model order, but never for "pk" or "<relation>_id".
+        if field.is_relation and part not in ("pk", field.attname):
             related = field.related_model
             if not last:
                 opts = related._meta
                 continue
-            if not related._meta.ordering:
-                return [SortColumn(path, descending, nullable, field.target_field)]
-            columns = []
-            for inner in related._meta.ordering:
-                if not isinstance(inner, str):
-                    return None
-                # "-employer" on a model ordered by "-name" sorts by name ascending.
-                flipped = descending != inner.startswith("-")
-                inner_name = ("-" if flipped else "") + inner.removeprefix("-")
-                expanded = expand_order(related, inner_name, {}, nullable=nullable)
-                if expanded is None:
-                    return None
-                columns += [
-                    SortColumn(f"{path}__{c.path}", c.descending, c.nullable, c.field)
-                    for c in expanded
-                ]
-            return columns
+            if related._meta.ordering:
+                return expand_relation(path, descending, related, nullable)
+            field = field.target_field
         if not last:
             return None
-        return [SortColumn(path, descending, nullable, field)]
+        if field.is_relation:
+            field = field.target_field
+        return [SortColumn(path, descending, nullable, field)] if sortable(field) else None
     return None
 
 
+def expand_relation(path: str, descending: bool, related, nullable: bool):
+    columns = []
+    for inner in related._meta.ordering:
+        if not isinstance(inner, str):
+            return None
+        # "-employer" on a model ordered by "-name" sorts by name ascending.
+        flipped = descending != inner.startswith("-")
+        inner_name = ("-" if flipped else "") + inner.removeprefix("-")
+        expanded = expand_order(related, inner_name, None, nullable=nullable)
+        if expanded is None:
+            return None
+        columns += [
+            SortColumn(f"{path}__{c.path}", c.descending, c.nullable, c.field) for c in expanded
+        ]
+    return columns
+
+
+def sortable(field) -> bool:
+    return field.get_internal_type() in SORTABLE_TYPES
+
+
 def _json_value(value):
-    if isinstance(value, dt.date | dt.time | dt.datetime):
+    """A sort value as JSON holds it: dates, decimals and UUIDs as text."""
+    if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal | UUID):
         return str(value)
-    raise TypeError(f"{type(value).__name__} is not a sort value")
+    return value
 
 
 @dataclass(frozen=True)
@@ -200,7 +242,7 @@ class KeysetOrder:
         for name in names:
             if not isinstance(name, str) or name == "?":
                 return None
-            expanded = expand_order(model, name, query.annotations)
+            expanded = expand_order(model, name, query)
             if expanded is None:
                 return None
             for column in expanded:
@@ -250,28 +292,26 @@ class KeysetOrder:
     def fingerprint(self) -> str:
         return format(zlib.crc32(",".join(self.names).encode()), "08x")
 
-    def encode(self, number: int, values) -> str:
-        """A position for a link: the page it was read on and one row's sort values."""
-        data = json.dumps([self.fingerprint, number, list(values)], default=_json_value)
-        return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+    def encode(self, index: int, values) -> str:
+        """A position for a link: a row's place in the list (from 0) and its sort values, with
+        the order they belong to, signed: a position is only ever one this application made."""
+        payload = [self.fingerprint, index, [_json_value(value) for value in values]]
+        return signing.dumps(payload, salt=POSITION_SALT)
 
     def decode(self, token: str | None) -> tuple[int, list] | None:
-        """The page number and sort values of a position; None for a missing or unusable one
-        (made for another order, or not made by encode)."""
+        """The place and sort values of a position; None for a missing or unusable one (not
+        made here, or made for another order)."""
         if not token:
             return None
         try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            fingerprint, number, values = json.loads(raw)
-            if fingerprint != self.fingerprint or not isinstance(number, int) or number < 1:
+            fingerprint, index, values = signing.loads(token, salt=POSITION_SALT)
+            if fingerprint != self.fingerprint or len(values) != len(self.columns):
                 return None
-            if not isinstance(values, list) or len(values) != len(self.columns):
-                return None
-            return number, [
+            return int(index), [
                 None if value is None else column.field.to_python(value)
                 for column, value in zip(self.columns, values, strict=True)
             ]
-        except (ValueError, TypeError, binascii.Error, ValidationError):
+        except (signing.BadSignature, ValueError, TypeError, ValidationError):
             return None
 
 
@@ -321,8 +361,9 @@ class EstimatedCountPaginator(Paginator):
             keys = list(queryset.values_list("pk")[bottom:top])
         else:
             # The keys with their sort values, the key last.
-            forward = queryset.order_by(*order.names).values_list(*order.paths)
-            backward = queryset.order_by(*order.reversed().names).values_list(*order.paths)
+            forward, backward = self._directions(queryset, order)
+            forward = forward.values_list(*order.paths)
+            backward = backward.values_list(*order.paths)
             keys = self._read(order, number, forward, backward, lambda b, t: forward[b:t])
         rows = queryset if self.rows is None else self.rows
         loaded = rows.filter(pk__in=[key[-1] for key in keys]).order_by()
@@ -343,9 +384,7 @@ class EstimatedCountPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         aliases = {f"keyset_{index}": F(path) for index, path in enumerate(order.paths)}
-        shown = queryset.annotate(**aliases)
-        forward = shown.order_by(*order.names)
-        backward = shown.order_by(*order.reversed().names)
+        forward, backward = self._directions(queryset.annotate(**aliases), order)
         keys = queryset.order_by(*order.names).values("pk")
 
         def by_offset(bottom: int, top: int) -> QuerySet:
@@ -353,14 +392,23 @@ class EstimatedCountPaginator(Paginator):
 
         rows = self._read(order, number, forward, backward, by_offset)
         values = [tuple(getattr(row, alias) for alias in aliases) for row in rows]
-        return self._placed(self._get_page(rows, number, self), order, values)
+        # A queryset that holds the rows read, for what the admin expects one (the formset of
+        # list_editable): it runs no query of its own.
+        shown = forward.all()
+        shown._result_cache, shown._prefetch_done = rows, True
+        return self._placed(self._get_page(shown, number, self), order, values)
+
+    @staticmethod
+    def _directions(queryset: QuerySet, order: KeysetOrder) -> tuple[QuerySet, QuerySet]:
+        return queryset.order_by(*order.names), queryset.order_by(*order.reversed().names)
 
     def _placed(self, page, order: KeysetOrder | None, values: list[tuple]):
         """The page with the positions its links carry (see KeysetOrder): after its last row
         for the pages after it, before its first row for those before it."""
         if order is not None and values:
-            page.after = order.encode(page.number, values[-1])
-            page.before = order.encode(page.number, values[0])
+            first = self._bounds(page.number)[0]
+            page.after = order.encode(first + len(values) - 1, values[-1])
+            page.before = order.encode(first, values[0])
         # The admin's ChangeList keeps the paginator, not the page: its links find it here.
         self.shown_page = page
         return page
@@ -374,28 +422,28 @@ class EstimatedCountPaginator(Paginator):
 
     def _read(self, order: KeysetOrder, number: int, forward, backward, by_offset) -> list:
         """The rows of page `number` from `forward` (the queryset in the order) or `backward`
-        (in the reverse order), each row carrying its sort values: read from a position where
-        there is one: the first page from the start, the last from the end, a page after or
-        before the position its link gave from there; else `by_offset(bottom, top)`."""
+        (in the reverse order), each row carrying its sort values: the first page from the
+        start, the last from the end, a page after or before the position its link gave from
+        there; else `by_offset(bottom, top)`."""
         bottom, top = self._bounds(number)
         size = top - bottom
         if number == 1:
             return list(forward[:size])
+        if number == self.num_pages:
+            return list(backward[:size])[::-1]
         after = order.decode(self.position_after)
-        if after is not None and after[0] < number:
-            skip = (number - after[0] - 1) * self.per_page
+        if after is not None and after[0] < bottom < self.count:
+            skip = bottom - after[0] - 1
             rows = list(forward.filter(order.after(after[1]))[skip : skip + size])
             if rows:
                 return rows
         before = order.decode(self.position_before)
-        if before is not None and before[0] > number:
-            skip = (before[0] - number - 1) * self.per_page
+        if before is not None and top <= before[0] < self.count:
+            skip = before[0] - top
             backward_order = order.reversed()
             rows = list(backward.filter(backward_order.after(before[1]))[skip : skip + size])
             if len(rows) == size:
                 return rows[::-1]
-        if number == self.num_pages:
-            return list(backward[:size])[::-1]
         return list(by_offset(bottom, top))
 
 

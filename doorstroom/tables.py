@@ -80,11 +80,11 @@ class PlainTableMixin:
         """A link to page `number`: django-tables2's, with the position to read it from where
         the page shown has one (see doorstroom.pagination.position_for)."""
         page = self.page
-        query = self._query()
-        if number != page.number:
-            query = self._query_without_position()
-            positions = position_for(page, number)
-            query.update({f"{self.prefix}{name}": value for name, value in positions.items()})
+        if number == page.number:
+            return self._link(self._query(), self.prefixed_page_field, number)
+        query = self._query_without_position()
+        for name, value in position_for(page, number).items():
+            query[f"{self.prefix}{name}"] = value
         return self._link(query, self.prefixed_page_field, number)
 
     def pagination_html(self) -> SafeString:

@@ -102,6 +102,13 @@ def test_following_the_links_shows_every_row_once_in_the_order_of_the_numbered_p
     forward, pages = walk(admin_client_, LISTING + query, "next")
     assert len(pages) == 9
     assert sorted(forward) == sorted(listing)  # every row, none twice
+    # The order Django gives the table's queryset (relations expanded by Django itself), the
+    # key deciding ties.
+    ordered = pages[0].context["table"].data.data
+    names = list(ordered.query.order_by or Trajectory._meta.ordering)
+    if not {"pk", "-pk"} & set(names):
+        names.append("-pk" if names[-1].startswith("-") else "pk")
+    assert forward == list(ordered.order_by(*names).values_list("pk", flat=True))
     # The same rows as the numbered pages read by OFFSET, page by page.
     by_number = []
     for number in range(1, 10):
@@ -110,6 +117,9 @@ def test_following_the_links_shows_every_row_once_in_the_order_of_the_numbered_p
     # Backwards from the last page, through "previous": the same order.
     _, backward = walk(admin_client_, LISTING + query + "&page=9", "previous")
     assert [key for page in reversed(backward) for key in shown_keys(page)] == forward
+    # Read from their position, not by OFFSET, both ways.
+    for page in pages[1:-1] + backward[1:-1]:
+        assert "OFFSET" not in keys_query(page)
 
 
 def test_the_order_is_the_sort_with_the_key_deciding_ties(admin_client_, listing):
@@ -148,7 +158,9 @@ def test_page_links_carry_the_position_of_the_rows_next_to_them(admin_client_, l
         params = parse_qs(urlsplit(link(page, kind)).query)
         assert params["page"] == [str(number)] and params["per_page"] == ["7"]
         name = "after" if number > 5 else "before"
-        assert order.decode(params[name][0]) == (5, list(position))
+        # The row's place in the list (from 0) and its sort values.
+        place = 34 if name == "after" else 28
+        assert order.decode(params[name][0]) == (place, list(position))
         assert ("before" if name == "after" else "after") not in params
     # The first and the last page are read from their end: their links need no position.
     for kind, number in [("1", 1), ("9", 9)]:
@@ -168,22 +180,55 @@ def test_the_last_page_is_read_backwards_from_the_end(admin_client_, listing):
     assert shown_keys(last) == everything[56:]
 
 
+def tampered(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
 @pytest.mark.parametrize(
-    "position",
+    "make",
     [
-        "nonsense",
-        "W10",  # base64 of "[]"
+        lambda order, other, place: "nonsense",
         # A position made for another order (start date ascending) is not used in this one.
-        KeysetOrder.of(Trajectory.objects.order_by("start_date")).encode(2, ["2020-03-02", 1]),
+        lambda order, other, place: other.encode(place, [dt.date(2020, 3, 2), 1]),
         # The right order but a value that is no date.
-        KeysetOrder.of(Trajectory.objects.all()).encode(2, ["gisteren", 1]),
+        lambda order, other, place: order.encode(place, ["gisteren", 1]),
+        # A position changed by hand: its signature no longer matches.
+        lambda order, other, place: tampered(order.encode(place, [dt.date(2020, 3, 2), 1])),
     ],
 )
-def test_an_unusable_position_falls_back_to_the_page_number(admin_client_, listing, position):
-    expected = shown_keys(get(admin_client_, LISTING + "?per_page=7&page=3"))
-    for name in ("after", "before"):
+def test_an_unusable_position_falls_back_to_the_page_number(admin_client_, listing, make):
+    order = KeysetOrder.of(Trajectory.objects.all())
+    other = KeysetOrder.of(Trajectory.objects.order_by("start_date"))
+    expected = get(admin_client_, LISTING + "?per_page=7&page=3")
+    # Page 3 holds rows 14 to 20: a position after row 13 or before row 21 would be used.
+    for name, place in (("after", 13), ("before", 21)):
+        position = make(order, other, place)
         response = get(admin_client_, LISTING + f"?per_page=7&page=3&{name}={position}")
-        assert shown_keys(response) == expected
+        assert shown_keys(response) == shown_keys(expected)
+        assert "OFFSET 14" in keys_query(response)
+
+
+def test_a_position_counts_rows_not_pages(admin_client_, listing):
+    """A link made with 7 rows a page still leads to the right rows with 10 a page."""
+    second = get(admin_client_, LISTING + "?per_page=7&page=2")
+    after = parse_qs(urlsplit(link(second, "next")).query)["after"][0]
+    response = get(admin_client_, LISTING + f"?per_page=10&page=3&after={after}")
+    # Rows 20 to 29: six rows on from the position after row 13, not twenty from the start.
+    keys = keys_query(response)
+    assert keys.endswith("LIMIT 10 OFFSET 6") and '"start_date" <= ' in keys
+    everything = list(Trajectory.objects.for_listing().values_list("pk", flat=True))
+    assert shown_keys(response) == everything[20:30]
+
+
+def test_a_page_beyond_the_last_with_a_position_shows_the_last_page(admin_client_, listing):
+    second = get(admin_client_, LISTING + "?per_page=7&page=2")
+    after = parse_qs(urlsplit(link(second, "next")).query)["after"][0]
+    response = get(admin_client_, LISTING + f"?per_page=7&page=40&after={after}")
+    # Read backwards from the end, not by skipping on from the position.
+    keys = keys_query(response)
+    assert keys.endswith("LIMIT 2") and "ASC" in keys
+    everything = list(Trajectory.objects.for_listing().values_list("pk", flat=True))
+    assert shown_keys(response) == everything[56:]
 
 
 def test_a_filtered_listing_walks_within_its_filter(admin_client_, listing):
@@ -259,8 +304,13 @@ def admin_shown(response) -> list[int]:
     "admin_class, url, sort",
     [
         ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", ""),
-        ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", "&o=2"),  # by worker
+        # By mandate: a relation, sorted on the mandate's own order.
+        ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", "&o=2"),
+        # By end date, newest first: NULL (still running) first.
+        ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", "&o=-5"),
+        # By trajectory (the trajectory's order), then phase.
         ("PhaseRecordAdmin", "/beheer/trajectories/phaserecord/", ""),
+        ("WorkerAdmin", "/beheer/trajectories/worker/", ""),
     ],
 )
 def test_admin_pages_follow_their_links_from_the_position(
@@ -271,6 +321,11 @@ def test_admin_pages_follow_their_links_from_the_position(
     monkeypatch.setattr(getattr(admin, admin_class), "list_per_page", 20)
     get(admin_client_, url)  # per-process caches, the session
     first = get(admin_client_, url + "?" + sort.lstrip("&"))
+    if sort:
+        assert first.context["cl"].queryset.query.order_by[0].lstrip("-") in (
+            "mandate",
+            "end_date",
+        )
     pages = first.context["cl"].paginator.num_pages
     assert pages >= 3
     walked, response = admin_shown(first), first
@@ -292,10 +347,14 @@ def test_admin_pages_follow_their_links_from_the_position(
         assert len(page.queries) == len(first.queries)
     assert walked == typed
     assert len(set(walked)) == len(walked) == first.context["cl"].result_count
+    # The order Django's changelist gives (it ends with the key).
+    assert walked == list(first.context["cl"].queryset.values_list("pk", flat=True))
     # Back from the last page: the page before it, read before its first row.
     back = admin_page_link(response, pages - 1)
     assert "before=" in back
-    assert admin_shown(get(admin_client_, url + back)) == typed[(pages - 2) * 20 : (pages - 1) * 20]
+    previous = get(admin_client_, url + back)
+    assert "OFFSET" not in next(q for q in previous.queries if " LIMIT 20" in q)
+    assert admin_shown(previous) == typed[(pages - 2) * 20 : (pages - 1) * 20]
 
 
 def test_an_admin_position_is_no_filter_and_other_links_drop_it(
@@ -341,3 +400,17 @@ def test_admin_rows_link_to_their_change_page_with_the_lists_filters_as_django_d
         for href in re.findall(r'<th class="field-[^"]*"><a href="([^"]*)"', content)
     ]
     assert shown == expected
+
+
+def test_an_editable_admin_list_edits_the_rows_of_a_page_read_from_its_position(
+    admin_client_, listing, monkeypatch
+):
+    from trajectories import admin
+
+    monkeypatch.setattr(admin.TrajectoryAdmin, "list_per_page", 20)
+    monkeypatch.setattr(admin.TrajectoryAdmin, "list_editable", ["is_demo"])
+    url = "/beheer/trajectories/trajectory/"
+    second = get(admin_client_, url + admin_page_link(get(admin_client_, url), 2))
+    cl = second.context["cl"]
+    forms = [form.instance.pk for form in cl.formset.forms]
+    assert forms == admin_shown(second) and len(forms) == 20
