@@ -221,22 +221,19 @@ LISTING = "/trajecten/"
 ADMIN_TRAJECTORIES = "/beheer/trajectories/trajectory/"
 ADMIN_PHASES = "/beheer/trajectories/phaserecord/"
 
-# (case, URL or how to find it, the case of the same list's first page). A deep page is
+# (case, URL or how to find it, the URL of the same list's first page). A deep page is
 # requested as its user reaches it: by the link on the page before it, which carries the
-# position it starts from; a page number typed without one is read by OFFSET.
+# position it starts from; a page number typed without one is read by OFFSET. A deep page is
+# also compared with its list's first page, the two requested in turn.
 PAGE_CASES = [
     ("trajectory list, first page", LISTING, None),
     (
         "trajectory list, page 1,000 by its link",
         lambda client: linked_page(client, LISTING, "page", 1000),
-        "trajectory list, first page",
+        LISTING,
     ),
-    (
-        "trajectory list, last page",
-        lambda client: last_page(client, LISTING, "page"),
-        "trajectory list, first page",
-    ),
-    ("trajectory list, page 1,000 typed", LISTING + "?page=1000", "trajectory list, first page"),
+    ("trajectory list, last page", lambda client: last_page(client, LISTING, "page"), LISTING),
+    ("trajectory list, page 1,000 typed", LISTING + "?page=1000", LISTING),
     ("trajectory list, province + call + phase", None, None),  # URL depends on the seed data
     ("trajectory list, text search", None, None),
     ("mandate list", "/mandaten/", None),
@@ -244,13 +241,13 @@ PAGE_CASES = [
     (
         "admin trajectories, page 1,000 by its link",
         lambda client: linked_page(client, ADMIN_TRAJECTORIES, "p", 1000),
-        "admin trajectories",
+        ADMIN_TRAJECTORIES,
     ),
     ("admin phases", ADMIN_PHASES, None),
     (
         "admin phases, page 1,000 by its link",
         lambda client: linked_page(client, ADMIN_PHASES, "p", 1000),
-        "admin phases",
+        ADMIN_PHASES,
     ),
 ]
 
@@ -327,6 +324,7 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                     urls[site.size] = url or (filtered if "province" in case else search_url())
                 warm(site.client, urls[site.size])
             times = {site.size: [] for site in sites}
+            firsts = {site.size: [] for site in sites}
             sql = {site.size: [] for site in sites}
             searched = {site.size: [] for site in sites}
             queries = {}
@@ -335,6 +333,8 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                     site.activate()
                     elapsed, queries[site.size] = timed_request(site.client, urls[site.size])
                     times[site.size].append(elapsed)
+                    if first_page:
+                        firsts[site.size].append(timed_request(site.client, first_page)[0])
                     sql[site.size].append(sql_time(queries[site.size]))
                     if "search" in case:
                         # The search's own statements: those with its LIKE (count and keys).
@@ -350,7 +350,11 @@ def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
                 result = Result(site.size, case, times[site.size], len(made), sql_ms, peak)
                 result.extra["url"] = urls[site.size]
                 if first_page:
-                    result.extra["first page"] = first_page
+                    first = statistics.median(firsts[site.size])
+                    result.extra["x first page"] = f"{result.median / first:.2f}"
+                    page = re.search(r"[?&](?:page|p)=(\d+)", urls[site.size])
+                    if page:
+                        result.extra["page"] = f"{int(page.group(1)):,}"
                 if "search" in case:
                     result.extra["search SQL ms"] = statistics.median(searched[site.size])
                 report(result)
@@ -657,18 +661,6 @@ def add_page_ratios(results: list[Result], sizes: list[int]) -> None:
             result.reference_ms = smallest[result.case].median
 
 
-def add_depth_ratios(results: list[Result]) -> None:
-    """A deep page against the first page of its list at the same size."""
-    firsts = {(r.size, r.case): r for r in results}
-    for result in results:
-        first = firsts.get((result.size, result.extra.pop("first page", None)))
-        if first is not None:
-            result.extra["x first page"] = f"{result.median / first.median:.2f}"
-            page = re.search(r"[?&](?:page|p)=(\d+)", result.extra.get("url", ""))
-            if page:
-                result.extra["page"] = f"{int(page.group(1)):,}"
-
-
 def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds: float) -> None:
     from django.db import connection
 
@@ -749,7 +741,6 @@ def main() -> None:
             drop(at_size[size])
     results = sorted(pages + results, key=lambda result: result.size)
     add_page_ratios(results, sizes)
-    add_depth_ratios(results)
     print("--- ratios")
     for result in results:
         if result.ratio is not None:
