@@ -580,10 +580,12 @@ def gunicorn_export_case(size: int, csv_result: Result) -> Result:
             request = urllib.request.Request(base + path, headers={"Cookie": cookie})
             return urllib.request.urlopen(request, timeout=120)
 
-        workers = psutil.Process(server.pid).children()
         for _ in range(4):  # every worker has served pages and a small export
             get("/trajecten/").read()
             get("/exports/trajectories/?format=csv&dialect=excel-nl&q=000001").read()
+        # Taken once they have served: the port answers as soon as the master listens, before
+        # it has forked its workers.
+        workers = psutil.Process(server.pid).children()
         resting = {w.pid: w.memory_info().rss for w in workers}
         peak = dict(resting)
         done = threading.Event()
