@@ -23,8 +23,12 @@ skipped row: page 1,000 of the trajectory listing costs 25,000 times the per-row
   last backwards from the end. A page number without a usable position (typed, or from a link
   made for another order) still works, by OFFSET.
 * Where the count is an estimate, page numbers are approximate: pages reached by links count
-  from the start, the last page is the real end; an estimate below the real count leaves the
-  rows between the two to filters and sorting until autovacuum analyzes the table again.
+  from the start, the last page is the real end. Until autovacuum analyzes the table again, an
+  estimate below the real count leaves the rows between the two to filters and sorting, and
+  one above it leaves the pages just before the last short or empty.
+* A link gives a position only to the pages around the one shown; a page whose position would
+  skip more rows than its distance from the start (page 2 from page 1,000) is read from the
+  start.
 
 Works with django-tables2 (`table_pagination = {"paginator_class": EstimatedCountPaginator}`),
 where the object list is the table's rows, and with the admin (`ModelAdmin.paginator`), where it
@@ -222,6 +226,8 @@ class KeysetOrder:
     last of them its key)."""
 
     columns: tuple[SortColumn, ...]
+    # The model whose rows it orders ("app.Model"): a position belongs to its list.
+    model: str = ""
 
     @classmethod
     def of(cls, queryset: QuerySet) -> KeysetOrder | None:
@@ -256,7 +262,7 @@ class KeysetOrder:
         else:
             descending = columns[-1].descending if columns else False
             columns.append(SortColumn("pk", descending, False, pk))
-        return cls(tuple(columns))
+        return cls(tuple(columns), model._meta.label)
 
     @property
     def names(self) -> list[str]:
@@ -267,7 +273,7 @@ class KeysetOrder:
         return [column.path for column in self.columns]
 
     def reversed(self) -> KeysetOrder:
-        return KeysetOrder(tuple(column.reversed() for column in self.columns))
+        return KeysetOrder(tuple(column.reversed() for column in self.columns), self.model)
 
     def after(self, values) -> Q:
         """Rows that come after the row with these values: (a, b, pk) > (va, vb, vpk) in the
@@ -290,7 +296,7 @@ class KeysetOrder:
 
     @cached_property
     def fingerprint(self) -> str:
-        return format(zlib.crc32(",".join(self.names).encode()), "08x")
+        return format(zlib.crc32(":".join([self.model, *self.names]).encode()), "08x")
 
     def encode(self, index: int, values) -> str:
         """A position for a link: a row's place in the list (from 0) and its sort values, with
@@ -362,9 +368,18 @@ class EstimatedCountPaginator(Paginator):
         else:
             # The keys with their sort values, the key last.
             forward, backward = self._directions(queryset, order)
-            forward = forward.values_list(*order.paths)
-            backward = backward.values_list(*order.paths)
-            keys = self._read(order, number, forward, backward, lambda b, t: forward[b:t])
+            directions = {
+                True: forward.values_list(*order.paths),
+                False: backward.values_list(*order.paths),
+            }
+
+            def read(forwards: bool, condition: Q | None, skip: int, size: int) -> list:
+                keys = directions[forwards]
+                if condition is not None:
+                    keys = keys.filter(condition)
+                return list(keys[skip : skip + size])
+
+            keys = self._read(order, number, read)
         rows = queryset if self.rows is None else self.rows
         loaded = rows.filter(pk__in=[key[-1] for key in keys]).order_by()
         by_key = {record.pk: record for record in loaded}
@@ -375,26 +390,31 @@ class EstimatedCountPaginator(Paginator):
         return self._placed(self._get_page(page_rows, number, self), order, keys)
 
     def _admin_page(self, queryset: QuerySet, number):
-        """The admin's page in one query, as its first page: read from the position where
-        there is one, else its keys taken by OFFSET in a subquery (a narrow index scan), so
-        that the listing's annotations and joins are computed for the page's rows alone. The
-        rows carry their sort values as annotations (keyset_0, ...)."""
+        """The admin's page in one query, as its first page. Beyond the first and the last
+        page, its keys are taken in a subquery (from the position where there is one, else by
+        OFFSET: a narrow index scan either way), so that the listing's annotations and joins
+        are computed for the page's rows alone. The rows carry their sort values as
+        annotations (keyset_0, ...)."""
         order = KeysetOrder.of(queryset)
         if order is None:
             return super().page(number)
         number = self.validate_number(number)
         aliases = {f"keyset_{index}": F(path) for index, path in enumerate(order.paths)}
         forward, backward = self._directions(queryset.annotate(**aliases), order)
-        keys = queryset.order_by(*order.names).values("pk")
+        keys = dict(zip((True, False), self._directions(queryset, order), strict=True))
+        rows_of = {True: forward, False: backward}
 
-        def by_offset(bottom: int, top: int) -> QuerySet:
-            return forward.filter(pk__in=keys[bottom:top])
+        def read(forwards: bool, condition: Q | None, skip: int, size: int) -> list:
+            if skip == 0 and condition is None:  # the first or the last page
+                return list(rows_of[forwards][:size])
+            wanted = keys[forwards] if condition is None else keys[forwards].filter(condition)
+            return list(rows_of[forwards].filter(pk__in=wanted.values("pk")[skip : skip + size]))
 
-        rows = self._read(order, number, forward, backward, by_offset)
+        rows = self._read(order, number, read)
         values = [tuple(getattr(row, alias) for alias in aliases) for row in rows]
         # A queryset that holds the rows read, for what the admin expects one (the formset of
-        # list_editable): it runs no query of its own.
-        shown = forward.all()
+        # list_editable): it runs no query of its own, and would read only these rows again.
+        shown = forward.filter(pk__in=[row.pk for row in rows])
         shown._result_cache, shown._prefetch_done = rows, True
         return self._placed(self._get_page(shown, number, self), order, values)
 
@@ -420,31 +440,33 @@ class EstimatedCountPaginator(Paginator):
             top = self.count
         return bottom, top
 
-    def _read(self, order: KeysetOrder, number: int, forward, backward, by_offset) -> list:
-        """The rows of page `number` from `forward` (the queryset in the order) or `backward`
-        (in the reverse order), each row carrying its sort values: the first page from the
-        start, the last from the end, a page after or before the position its link gave from
-        there; else `by_offset(bottom, top)`."""
+    def _read(self, order: KeysetOrder, number: int, read) -> list:
+        """The rows of page `number`, each carrying its sort values, as `read(forwards,
+        condition, skip, size)` gives them (in the order or, not forwards, in its reverse;
+        with the condition, skipping `skip` rows): the first page from the start, the last
+        from the end, a page after or before the position its link gave from there when that
+        is nearer than the start; else by OFFSET from the start."""
         bottom, top = self._bounds(number)
         size = top - bottom
         if number == 1:
-            return list(forward[:size])
+            return read(True, None, 0, size)
         if number == self.num_pages:
-            return list(backward[:size])[::-1]
+            return read(False, None, 0, size)[::-1]
         after = order.decode(self.position_after)
         if after is not None and after[0] < bottom < self.count:
             skip = bottom - after[0] - 1
-            rows = list(forward.filter(order.after(after[1]))[skip : skip + size])
-            if rows:
-                return rows
+            if skip < bottom:
+                rows = read(True, order.after(after[1]), skip, size)
+                if rows:
+                    return rows
         before = order.decode(self.position_before)
         if before is not None and top <= before[0] < self.count:
             skip = before[0] - top
-            backward_order = order.reversed()
-            rows = list(backward.filter(backward_order.after(before[1]))[skip : skip + size])
-            if len(rows) == size:
-                return rows[::-1]
-        return list(by_offset(bottom, top))
+            if skip < bottom:
+                rows = read(False, order.reversed().after(before[1]), skip, size)
+                if len(rows) == size:
+                    return rows[::-1]
+        return read(True, None, bottom, size)
 
 
 def position_for(page, number: int) -> dict[str, str]:

@@ -8,11 +8,12 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstroom.pagination import KeysetOrder, SortColumn
+from doorstroom.pagination import POSITION_SALT, KeysetOrder, SortColumn
 from trajectories.demo import demo_generate
 from trajectories.models import Trajectory
 
@@ -194,6 +195,14 @@ def tampered(token: str) -> str:
         lambda order, other, place: order.encode(place, ["gisteren", 1]),
         # A position changed by hand: its signature no longer matches.
         lambda order, other, place: tampered(order.encode(place, [dt.date(2020, 3, 2), 1])),
+        # A well-formed position, but not signed here.
+        lambda order, other, place: signing.dumps(
+            [order.fingerprint, place, ["2020-03-02", 1]], key="another key", salt=POSITION_SALT
+        ),
+        # A position of the same order in another model's list.
+        lambda order, other, place: KeysetOrder(order.columns, "mandates.Mandate").encode(
+            place, [dt.date(2020, 3, 2), 1]
+        ),
     ],
 )
 def test_an_unusable_position_falls_back_to_the_page_number(admin_client_, listing, make):
@@ -372,6 +381,56 @@ def test_an_admin_position_is_no_filter_and_other_links_drop_it(
     for href in re.findall(r'href="(\?[^"]*)"', content):
         if "p=" not in href:
             assert "after=" not in href and "before=" not in href, href
+    # Nor does the search form (its hidden inputs keep the list's other parameters).
+    assert ('name="after"' not in content and 'name="o"' not in content) or "after" not in content
+
+
+def test_an_admin_page_far_from_the_one_shown_is_read_from_the_start(
+    admin_client_, listing, monkeypatch
+):
+    """The admin's page links reach pages 2 and the one before the last too: a position many
+    pages away would skip more rows than the start, so those pages are read by OFFSET (of
+    their keys), and the pages near the one shown from the position (their keys too)."""
+    from trajectories import admin
+
+    monkeypatch.setattr(admin.PhaseRecordAdmin, "list_per_page", 20)
+    url = "/beheer/trajectories/phaserecord/"
+    pages = get(admin_client_, url).context["cl"].paginator.num_pages
+    assert pages >= 8
+    typed = {n: admin_shown(get(admin_client_, url + f"?p={n}")) for n in (2, pages - 3, pages - 1)}
+    shown = get(admin_client_, url + f"?p={pages - 2}")
+    second = get(admin_client_, url + admin_page_link(shown, 2))
+    rows = next(q for q in second.queries if "IN (SELECT" in q)
+    assert "LIMIT 20 OFFSET 20)" in rows
+    assert admin_shown(second) == typed[2]
+    near = get(admin_client_, url + admin_page_link(shown, pages - 3))
+    rows = next(q for q in near.queries if "IN (SELECT" in q)
+    assert "OFFSET" not in rows and "LIMIT 20" in rows
+    assert admin_shown(near) == typed[pages - 3]
+
+
+def test_orders_a_position_cannot_follow_are_read_by_offset(seed):
+    from django.db.models import Count, DurationField, ExpressionWrapper, F, Window
+    from django.db.models.functions import RowNumber
+
+    from mandates.models import Mandate
+
+    listing = Trajectory.objects.for_listing()
+    for queryset in [
+        listing.order_by(F("start_date").desc()),  # an expression
+        listing.order_by("?"),
+        listing.order_by("start_date__year"),  # a transform
+        Mandate.objects.order_by("trajectories__start_date"),  # a many-valued relation
+        Mandate.objects.annotate(n=Count("trajectories")).order_by("n"),  # an aggregate
+        listing.annotate(n=Window(RowNumber())).order_by("n"),  # a window function
+        listing.alias(s=F("start_date")).order_by("s"),  # not selected
+        listing.annotate(
+            d=ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+        ).order_by("d"),  # a type a position does not carry
+    ]:
+        assert KeysetOrder.of(queryset) is None, queryset.query.order_by
+    # "pk" is the key itself, even where the key is a relation.
+    assert KeysetOrder.of(listing.order_by("-pk")).names == ["-pk"]
 
 
 def test_admin_rows_link_to_their_change_page_with_the_lists_filters_as_django_does(
