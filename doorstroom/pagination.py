@@ -180,7 +180,6 @@ def expand_order(model, name: str, query, nullable: bool = False) -> list[SortCo
                 continue
             if related._meta.ordering:
                 return expand_relation(path, descending, related, nullable)
-            field = field.target_field
         if not last:
             return None
         if field.is_relation:
@@ -212,7 +211,7 @@ def sortable(field) -> bool:
 
 def _json_value(value):
     """A sort value as JSON holds it: dates, decimals and UUIDs as text."""
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date):  # datetimes too
         return value.isoformat()
     if isinstance(value, Decimal | UUID):
         return str(value)
@@ -280,14 +279,12 @@ class KeysetOrder:
         order's directions and NULL placement. A bound on the first column (when it is a plain
         NOT NULL column) lets PostgreSQL start the index scan at the position instead of
         filtering its way there."""
-        condition = None
-        for column, value in reversed(list(zip(self.columns, values, strict=True))):
+        # The last column is the key, never NULL: rows beyond it always exist.
+        condition = self.columns[-1].beyond(values[-1])
+        for column, value in zip(self.columns[-2::-1], values[-2::-1], strict=True):
             beyond = column.beyond(value)
-            if condition is not None:
-                tied = column.equal(value) & condition
-                condition = tied if beyond is None else beyond | tied
-            else:
-                condition = beyond if beyond is not None else Q(pk__in=[])
+            tied = column.equal(value) & condition
+            condition = tied if beyond is None else beyond | tied
         first, value = self.columns[0], values[0]
         if not first.nullable and value is not None and len(self.columns) > 1:
             lookup = "lte" if first.descending else "gte"
@@ -367,10 +364,9 @@ class EstimatedCountPaginator(Paginator):
             keys = list(queryset.values_list("pk")[bottom:top])
         else:
             # The keys with their sort values, the key last.
-            forward, backward = self._directions(queryset, order)
             directions = {
-                True: forward.values_list(*order.paths),
-                False: backward.values_list(*order.paths),
+                forwards: ordered.values_list(*order.paths)
+                for forwards, ordered in self._directions(queryset, order).items()
             }
 
             def read(forwards: bool, condition: Q | None, skip: int, size: int) -> list:
@@ -400,9 +396,8 @@ class EstimatedCountPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         aliases = {f"keyset_{index}": F(path) for index, path in enumerate(order.paths)}
-        forward, backward = self._directions(queryset.annotate(**aliases), order)
-        keys = dict(zip((True, False), self._directions(queryset, order), strict=True))
-        rows_of = {True: forward, False: backward}
+        rows_of = self._directions(queryset.annotate(**aliases), order)
+        keys = self._directions(queryset, order)
 
         def read(forwards: bool, condition: Q | None, skip: int, size: int) -> list:
             if skip == 0 and condition is None:  # the first or the last page
@@ -414,13 +409,17 @@ class EstimatedCountPaginator(Paginator):
         values = [tuple(getattr(row, alias) for alias in aliases) for row in rows]
         # A queryset that holds the rows read, for what the admin expects one (the formset of
         # list_editable): it runs no query of its own, and would read only these rows again.
-        shown = forward.filter(pk__in=[row.pk for row in rows])
+        shown = rows_of[True].filter(pk__in=[row.pk for row in rows])
         shown._result_cache, shown._prefetch_done = rows, True
         return self._placed(self._get_page(shown, number, self), order, values)
 
     @staticmethod
-    def _directions(queryset: QuerySet, order: KeysetOrder) -> tuple[QuerySet, QuerySet]:
-        return queryset.order_by(*order.names), queryset.order_by(*order.reversed().names)
+    def _directions(queryset: QuerySet, order: KeysetOrder) -> dict[bool, QuerySet]:
+        """The queryset in the order (True: forwards) and in its reverse (False)."""
+        return {
+            True: queryset.order_by(*order.names),
+            False: queryset.order_by(*order.reversed().names),
+        }
 
     def _placed(self, page, order: KeysetOrder | None, values: list[tuple]):
         """The page with the positions its links carry (see KeysetOrder): after its last row
@@ -454,11 +453,10 @@ class EstimatedCountPaginator(Paginator):
             return read(False, None, 0, size)[::-1]
         after = order.decode(self.position_after)
         if after is not None and after[0] < bottom < self.count:
-            skip = bottom - after[0] - 1
-            if skip < bottom:
-                rows = read(True, order.after(after[1]), skip, size)
-                if rows:
-                    return rows
+            # The position is before the page: nearer to it than the start, always.
+            rows = read(True, order.after(after[1]), bottom - after[0] - 1, size)
+            if rows:
+                return rows
         before = order.decode(self.position_before)
         if before is not None and top <= before[0] < self.count:
             skip = before[0] - top

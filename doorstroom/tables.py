@@ -49,14 +49,15 @@ class PlainTableMixin:
         query[field] = value
         return html.escape("?" + urlencode(query, doseq=True))
 
-    def _positions(self) -> tuple[str, str]:
-        """The query parameters of a page link's position (see doorstroom.pagination)."""
-        return f"{self.prefix}{AFTER}", f"{self.prefix}{BEFORE}"
+    def _positions(self) -> dict[str, str]:
+        """The query parameters of a page link's position (see doorstroom.pagination), with
+        the table's prefix."""
+        return {name: f"{self.prefix}{name}" for name in (AFTER, BEFORE)}
 
     def _query_without_position(self) -> dict:
         query = self._query()
-        for name in self._positions():
-            query.pop(name, None)
+        for parameter in self._positions().values():
+            query.pop(parameter, None)
         return query
 
     def head_html(self) -> SafeString:
@@ -83,8 +84,9 @@ class PlainTableMixin:
         if number == page.number:
             return self._link(self._query(), self.prefixed_page_field, number)
         query = self._query_without_position()
+        parameters = self._positions()
         for name, value in position_for(page, number).items():
-            query[f"{self.prefix}{name}"] = value
+            query[parameters[name]] = value
         return self._link(query, self.prefixed_page_field, number)
 
     def pagination_html(self) -> SafeString:

@@ -43,6 +43,17 @@ def get(client, url: str):
     return response
 
 
+def listed_keys() -> list[int]:
+    """Every trajectory's key in the listing's order."""
+    return list(Trajectory.objects.for_listing().values_list("pk", flat=True))
+
+
+def second_page_position(client) -> str:
+    """The position page 2 (7 rows a page) gives its link to page 3."""
+    second = get(client, LISTING + "?per_page=7&page=2")
+    return parse_qs(urlsplit(link(second, "next")).query)["after"][0]
+
+
 def keys_query(response) -> str:
     """The statement that takes the page's keys (with their sort values)."""
     return next(
@@ -177,8 +188,7 @@ def test_the_last_page_is_read_backwards_from_the_end(admin_client_, listing):
     last = get(admin_client_, LISTING + "?per_page=7&page=9")
     keys = keys_query(last)
     assert "OFFSET" not in keys and "LIMIT 2" in keys and "ASC" in keys
-    everything = list(Trajectory.objects.for_listing().values_list("pk", flat=True))
-    assert shown_keys(last) == everything[56:]
+    assert shown_keys(last) == listed_keys()[56:]
 
 
 def tampered(token: str) -> str:
@@ -219,25 +229,21 @@ def test_an_unusable_position_falls_back_to_the_page_number(admin_client_, listi
 
 def test_a_position_counts_rows_not_pages(admin_client_, listing):
     """A link made with 7 rows a page still leads to the right rows with 10 a page."""
-    second = get(admin_client_, LISTING + "?per_page=7&page=2")
-    after = parse_qs(urlsplit(link(second, "next")).query)["after"][0]
+    after = second_page_position(admin_client_)
     response = get(admin_client_, LISTING + f"?per_page=10&page=3&after={after}")
     # Rows 20 to 29: six rows on from the position after row 13, not twenty from the start.
     keys = keys_query(response)
     assert keys.endswith("LIMIT 10 OFFSET 6") and '"start_date" <= ' in keys
-    everything = list(Trajectory.objects.for_listing().values_list("pk", flat=True))
-    assert shown_keys(response) == everything[20:30]
+    assert shown_keys(response) == listed_keys()[20:30]
 
 
 def test_a_page_beyond_the_last_with_a_position_shows_the_last_page(admin_client_, listing):
-    second = get(admin_client_, LISTING + "?per_page=7&page=2")
-    after = parse_qs(urlsplit(link(second, "next")).query)["after"][0]
+    after = second_page_position(admin_client_)
     response = get(admin_client_, LISTING + f"?per_page=7&page=40&after={after}")
     # Read backwards from the end, not by skipping on from the position.
     keys = keys_query(response)
     assert keys.endswith("LIMIT 2") and "ASC" in keys
-    everything = list(Trajectory.objects.for_listing().values_list("pk", flat=True))
-    assert shown_keys(response) == everything[56:]
+    assert shown_keys(response) == listed_keys()[56:]
 
 
 def test_a_filtered_listing_walks_within_its_filter(admin_client_, listing):
