@@ -26,9 +26,9 @@ skipped row: page 1,000 of the trajectory listing costs 25,000 times the per-row
   from the start, the last page is the real end. Until autovacuum analyzes the table again, an
   estimate below the real count leaves the rows between the two to filters and sorting, and
   one above it leaves the pages just before the last short or empty.
-* A link gives a position only to the pages around the one shown; a page whose position would
-  skip more rows than its distance from the start (page 2 from page 1,000) is read from the
-  start.
+* A page is read from wherever the fewest rows are skipped: the start, the end (backwards) or
+  the position its link gave. So page 2 linked from page 1,000 is read from the start, the
+  page before the last from the end, a typed page number in the second half from the end.
 
 Works with django-tables2 (`table_pagination = {"paginator_class": EstimatedCountPaginator}`),
 where the object list is the table's rows, and with the admin (`ModelAdmin.paginator`), where it
@@ -442,29 +442,33 @@ class EstimatedCountPaginator(Paginator):
     def _read(self, order: KeysetOrder, number: int, read) -> list:
         """The rows of page `number`, each carrying its sort values, as `read(forwards,
         condition, skip, size)` gives them (in the order or, not forwards, in its reverse;
-        with the condition, skipping `skip` rows): the first page from the start, the last
-        from the end, a page after or before the position its link gave from there when that
-        is nearer than the start; else by OFFSET from the start."""
+        with the condition, skipping `skip` rows): from wherever the fewest rows are skipped,
+        the start, the end (backwards) or the position its link gave (after or before it).
+        So the first page is read from the start and the last from the end."""
         bottom, top = self._bounds(number)
         size = top - bottom
-        if number == 1:
-            return read(True, None, 0, size)
-        if number == self.num_pages:
-            return read(False, None, 0, size)[::-1]
+        # (rows skipped, how), the start and the end first: they are used on a tie.
+        reads = [
+            (bottom, lambda: read(True, None, bottom, size)),
+            (self.count - top, lambda: read(False, None, self.count - top, size)[::-1]),
+        ]
         after = order.decode(self.position_after)
         if after is not None and after[0] < bottom < self.count:
-            # The position is before the page: nearer to it than the start, always.
-            rows = read(True, order.after(after[1]), bottom - after[0] - 1, size)
-            if rows:
-                return rows
+            skip = bottom - after[0] - 1
+            reads.append((skip, lambda: read(True, order.after(after[1]), skip, size) or None))
         before = order.decode(self.position_before)
         if before is not None and top <= before[0] < self.count:
-            skip = before[0] - top
-            if skip < bottom:
-                rows = read(False, order.reversed().after(before[1]), skip, size)
-                if len(rows) == size:
-                    return rows[::-1]
-        return read(True, None, bottom, size)
+            back = before[0] - top
+
+            def before_it():
+                rows = read(False, order.reversed().after(before[1]), back, size)
+                return rows[::-1] if len(rows) == size else None
+
+            reads.append((back, before_it))
+        # A position that finds no page (rows gone since) gives way to the next nearest; the
+        # start and the end always give one.
+        ordered = sorted(reads, key=lambda candidate: candidate[0])
+        return next(rows for _, reading in ordered if (rows := reading()) is not None)
 
 
 def position_for(page, number: int) -> dict[str, str]:

@@ -415,6 +415,26 @@ def test_an_admin_page_far_from_the_one_shown_is_read_from_the_start(
     assert admin_shown(near) == typed[pages - 3]
 
 
+def test_a_page_nearer_the_end_is_read_backwards_from_it(admin_client_, listing, monkeypatch):
+    """The admin links the page before the last from any page: from page 2 that page is read
+    backwards from the end, not after page 2's position; so is a typed page near the end."""
+    from trajectories import admin
+
+    monkeypatch.setattr(admin.PhaseRecordAdmin, "list_per_page", 20)
+    url = "/beheer/trajectories/phaserecord/"
+    first = get(admin_client_, url)
+    pages, count = first.context["cl"].paginator.num_pages, first.context["cl"].result_count
+    assert pages >= 8
+    order = list(first.context["cl"].queryset.values_list("pk", flat=True))
+    wanted = order[(pages - 2) * 20 : (pages - 1) * 20]
+    second = get(admin_client_, url + admin_page_link(first, 2))
+    for target in (admin_page_link(second, pages - 1), f"?p={pages - 1}"):
+        response = get(admin_client_, url + target)
+        rows = next(q for q in response.queries if "IN (SELECT" in q)
+        assert f"LIMIT 20 OFFSET {count - (pages - 1) * 20})" in rows
+        assert admin_shown(response) == wanted
+
+
 def test_orders_a_position_cannot_follow_are_read_by_offset(seed):
     from django.db.models import Count, DurationField, ExpressionWrapper, F, Window
     from django.db.models.functions import RowNumber
