@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 
 SESSION_STARTED_KEY = "doorstroom_session_started"
 SESSION_RENEWED_KEY = "doorstroom_session_renewed"
@@ -34,4 +35,32 @@ class SessionTimeoutMiddleware:
             # A changed session is saved with a new expiry, in the database and the cookie.
             if now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[SESSION_RENEWED_KEY] = now
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body announces more than any form here takes (REQUEST_MAX_BYTES:
+    the import's file limit and room for its form), before a byte of it is read.
+
+    Django reads an upload in full (into memory, then a temporary file) before a view can look
+    at its size: a 200 MB body was read to the end before the import refused it at 5 MB. A body
+    without Content-Length is read as empty by Django, so the announced size is the one to
+    check. Runs before CsrfViewMiddleware, which reads the form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            announced = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            announced = 0
+        if announced > settings.REQUEST_MAX_BYTES:
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024},
+                status=413,
+            )
         return self.get_response(request)

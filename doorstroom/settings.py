@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads the form): a too large one is never read.
+    "doorstroom.middleware.RequestSizeLimitMiddleware",
     # Every page requires login unless its view is marked login_not_required: a new view
     # cannot forget it.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -220,6 +222,17 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Limits of an imported file, checked before it is parsed (trajectories.upload_checks): a file
+# at every limit is read in well under 5 s and 100 MB. A request body announcing more than the
+# file and its form is refused before it is read (doorstroom.middleware).
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 20_000
+IMPORT_MAX_COLUMNS = 40
+IMPORT_MAX_CELLS = 120_000  # 20,000 rows of the 6 columns an import needs
+IMPORT_MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
+IMPORT_MAX_SHARED_STRINGS = 45_000  # a reference and an INSZ a row, and some
+REQUEST_MAX_BYTES = IMPORT_MAX_BYTES + 256 * 1024
 
 # Shown in the page title and header.
 SITE_TITLE = _("Doorstroom")

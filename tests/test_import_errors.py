@@ -84,13 +84,13 @@ def test_a_zip_that_is_no_workbook_is_refused():
     assert "kan niet gelezen worden" in file_error(buffer.getvalue(), "f.xlsx")
 
 
-def test_a_file_over_the_size_limit_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 100)
+def test_a_file_over_the_size_limit_is_refused_before_reading(settings):
+    settings.IMPORT_MAX_BYTES = 100
     assert "groter dan" in file_error(b"x" * 101)
 
 
-def test_too_many_rows_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+def test_too_many_rows_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 3
     rows = [["DW-000001", 1, "1", "2019-01-01", "", ""]] * 4
     assert "meer dan 3 rijen" in file_error(csv_file(rows))
 

@@ -35,7 +35,7 @@ from stdnum.be import nn as be_nn
 from doorstroom import roles
 from doorstroom.exports import DIALECTS, FORMULA_TRIGGERS
 from mandates.models import Mandate
-from trajectories import services
+from trajectories import services, upload_checks
 from trajectories.exports import dutch
 from trajectories.indexation import HealthIndex
 from trajectories.models import (
@@ -46,9 +46,7 @@ from trajectories.models import (
     PhaseRecord,
     Trajectory,
 )
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+from trajectories.upload_checks import ImportFileError, Limits
 
 WORKER = "Referentie werknemer"
 MANDATE = "Projectnummer"
@@ -78,10 +76,6 @@ INFORMATIVE_COLUMNS = (
 WORKER_REFERENCE = re.compile(r"^DW-[0-9]{6,}$")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 MAX_HOURS = Decimal("9999.99")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is meant for the user (Dutch)."""
 
 
 @dataclass
@@ -187,6 +181,8 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     dialect = next(name for name, known in DIALECTS.items() if known.delimiter == delimiter)
+    limits = Limits.from_settings()
+    upload_checks.check_csv_text(text, delimiter=delimiter, limits=limits)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
@@ -194,6 +190,7 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
             f"Het CSV-bestand is niet goed opgebouwd ({error}). Controleer aanhalingstekens en "
             "scheidingstekens, of sla het opnieuw op vanuit Excel."
         ) from None
+    upload_checks.check_table_shape(rows, limits)
     return dialect, rows
 
 
@@ -226,6 +223,8 @@ def read_xlsx(data: bytes) -> list[list]:
             "Het bestand heeft de extensie .xlsx maar is geen Excel-bestand. Sla het opnieuw op "
             "als Excel-werkmap (.xlsx) of als CSV."
         )
+    limits = Limits.from_settings()
+    upload_checks.check_xlsx(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
@@ -236,10 +235,12 @@ def read_xlsx(data: bytes) -> list[list]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError("Het Excel-bestand bevat geen werkblad.")
+        # Rows as wide as their cells, not as the sheet's <dimension> claims (checked above).
+        sheet.reset_dimensions()
         rows = []
         for values in sheet.iter_rows(values_only=True):
             rows.append([_xlsx_cell(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
+            if len(rows) > limits.rows + 1:
                 break
         return rows
     except ImportFileError:
@@ -253,11 +254,7 @@ def read_xlsx(data: bytes) -> list[list]:
 
 
 def read_table(data: bytes, file_name: str) -> tuple[str, list[list]]:
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            f"Het bestand is groter dan {MAX_BYTES // 1024 // 1024} MB (ongeveer {MAX_ROWS} "
-            "rijen): verdeel het over meerdere bestanden."
-        )
+    upload_checks.check_size(data, Limits.from_settings())
     if not data.strip():
         raise ImportFileError("Het bestand is leeg.")
     if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
@@ -417,9 +414,9 @@ def parse_rows(table: list[list], *, decimal_comma: bool, today: dt.date) -> lis
     if problems:
         raise ImportFileError(" ".join(problems))
     body = table[1:]
-    if len(body) > MAX_ROWS:
+    if len(body) > (max_rows := Limits.from_settings().rows):
         raise ImportFileError(
-            f"Het bestand heeft meer dan {MAX_ROWS} rijen: verdeel het over meerdere bestanden."
+            f"Het bestand heeft meer dan {max_rows} rijen: verdeel het over meerdere bestanden."
         )
 
     results = []

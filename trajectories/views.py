@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -257,7 +258,7 @@ class ImportView(EditRoleRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         # One byte past the limit is enough to say the file is too big, without reading it all.
-        data = upload.read(imports.MAX_BYTES + 1)
+        data = upload.read(settings.IMPORT_MAX_BYTES + 1)
         batch = imports.import_batch_check(
             user=self.request.user, data=data, file_name=upload.name or "bestand"
         )
