@@ -8,7 +8,8 @@ Environment variables:
     ALLOWED_HOSTS         comma-separated host names (default: localhost names).
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://doorstroom.vlaanderen.be
     CONN_MAX_AGE          seconds a database connection is kept open (default 60).
-    SECURE_PROXY          "1" when served behind a proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY          "1" when served behind a proxy that sets X-Forwarded-Proto and
+                          appends the client's address to X-Forwarded-For.
 """
 
 import datetime as dt
@@ -126,11 +127,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind the proxy the client address is in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address of the client, not of the proxy: see doorstroom.client_address.
+AXES_CLIENT_IP_CALLABLE = "doorstroom.client_address.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The name repeated or with digits added, which the similarity above lets through.
+    {"NAME": "doorstroom.passwords.UserNameValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -167,8 +170,10 @@ STORAGES = {
 
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
-# Behind a TLS-terminating proxy (production): trust its X-Forwarded-Proto header.
-if env.bool("SECURE_PROXY", default=False):
+# Behind a TLS-terminating proxy (production): trust its X-Forwarded-Proto header, and the
+# address it appends to X-Forwarded-For (doorstroom.client_address).
+SECURE_PROXY = env.bool("SECURE_PROXY", default=False)
+if SECURE_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # HTTPS everywhere outside local development. The test settings switch the redirect off
