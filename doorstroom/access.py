@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import add_never_cache_headers
 
 from doorstroom import roles
 from doorstroom.models import PersonalDataAccess
@@ -19,7 +20,8 @@ def require_personal_data_access(user) -> None:
 
 class PersonalDataMixin:
     """For pages listing or showing individual workers (even by pseudonymous reference):
-    refused to roles that work with aggregates only, and every view is logged."""
+    refused to roles that work with aggregates only, every view is logged, and the browser
+    keeps no copy (a shared computer's cache would show them to the next user)."""
 
     def dispatch(self, request, *args, **kwargs):
         require_personal_data_access(request.user)
@@ -29,7 +31,9 @@ class PersonalDataMixin:
                 action=PersonalDataAccess.Action.VIEW,
                 subject=request.get_full_path(),
             )
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)  # Cache-Control: ... no-store ...
+        return response
 
 
 def require_wide_role(user) -> None:

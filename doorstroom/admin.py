@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from doorstroom.access import require_personal_data_access
+from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.audit import history_for
 from doorstroom.models import PersonalDataAccess, UserScope
 from doorstroom.pagination import AFTER, BEFORE, EstimatedCountPaginator
@@ -22,7 +22,22 @@ class ScopedPersonalDataAdminMixin:
 
     def changelist_view(self, request, extra_context=None):
         require_personal_data_access(request.user)
+        if request.method == "GET":
+            personal_data_access_log(
+                user=request.user,
+                action=PersonalDataAccess.Action.VIEW,
+                subject=_admin_list_subject(request),
+            )
         return super().changelist_view(request, extra_context)
+
+
+def _admin_list_subject(request) -> str:
+    """The list and its filters, as PersonalDataMixin logs a page; a search term is left out,
+    as it may be a name or a national number (the log never holds personal data)."""
+    params = request.GET.copy()
+    searched = bool(params.pop(SEARCH_VAR, None))
+    query = params.urlencode()
+    return request.path + (f"?{query}" if query else "") + (" (zoekopdracht)" if searched else "")
 
 
 class KeyedChangeList(ChangeList):

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -85,4 +86,6 @@ def export_download(request, name: str):
             content_type="text/csv; charset=utf-8",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if export_class.contains_personal_data:
+        add_never_cache_headers(response)  # no copy of the file in the browser's cache
     return response

@@ -854,14 +854,13 @@ def import_batch_check(*, user, data: bytes, file_name: str) -> ImportBatch:
 
 
 def import_batch_apply(*, batch: ImportBatch, user) -> ImportBatch:
-    """Apply a checked file: all rows or none, every change marked with this import."""
+    """Apply a checked file: all rows or none, every change marked with this import. An applied
+    or rejected batch is left as it is (a rejected one keeps no file, and its report stays)."""
     if not roles.may_edit(user):
         raise PermissionError("Alleen wie gegevens mag bewerken, kan een bestand importeren.")
-    if batch.status == ImportStatus.APPLIED:
-        return batch
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status == ImportStatus.APPLIED:
+        if batch.status != ImportStatus.CHECKED:
             return batch
         with pghistory.context(import_batch=batch.pk, user=user.pk):
             report = import_run(

@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -265,6 +267,8 @@ class ImportView(EditRoleRequiredMixin, FormView):
         return redirect(batch)
 
 
+# Its rows name workers (by reference): the browser keeps no copy, as of PersonalDataMixin's pages.
+@method_decorator(never_cache, name="dispatch")
 class ImportBatchDetailView(EditRoleRequiredMixin, DetailView):
     """The preview of an upload (or the result of applying it), and the button to apply it."""
 

@@ -1,0 +1,67 @@
+"""Pages about workers: logged, never kept in the browser's cache; a rejected import keeps its
+report (issue 19, point 8)."""
+
+import pytest
+from django.urls import reverse
+
+from doorstroom.models import PersonalDataAccess
+from tests.factories_trajectories_import import csv_file, started
+from trajectories.imports import import_batch_apply, import_batch_check
+from trajectories.models import ImportStatus
+
+
+def test_the_worker_admin_list_is_in_the_access_log_without_its_search_term(
+    seed, admin_client_, staff_user
+):
+    started()
+    url = reverse("admin:trajectories_worker_changelist")
+    assert admin_client_.get(url, {"q": "Wouters", "erased_at__isnull": "True"}).status_code == 200
+    entry = PersonalDataAccess.objects.get(user=staff_user)
+    assert entry.action == PersonalDataAccess.Action.VIEW
+    assert entry.subject == f"{url}?erased_at__isnull=True (zoekopdracht)"
+    assert "Wouters" not in entry.subject  # a name searched for is personal data itself
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        lambda t: reverse("trajectories:list"),
+        lambda t: reverse("trajectories:detail", args=[t.pk]),
+        lambda t: reverse("trajectories:deadlines"),
+        lambda t: reverse("admin:trajectories_worker_changelist"),
+        lambda t: reverse("admin:trajectories_worker_change", args=[t.worker.pk]),
+        lambda t: reverse("export-download", args=["trajectories"]) + "?format=csv",
+        lambda t: reverse("export-download", args=["trajectory-phases"]) + "?format=xlsx",
+    ],
+    ids=["list", "detail", "deadlines", "admin list", "admin worker", "CSV", "XLSX"],
+)
+def test_pages_and_files_showing_workers_are_not_stored_by_the_browser(seed, admin_client_, page):
+    trajectory = started()
+    response = admin_client_.get(page(trajectory))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_import_preview_is_not_stored_by_the_browser(seed, admin_client_, staff_user):
+    trajectory = started()
+    rows = [[trajectory.worker.reference, trajectory.mandate.project_number, "Voortraject"]]
+    batch = import_batch_check(user=staff_user, data=csv_file(rows), file_name="f.csv")
+    response = admin_client_.get(batch.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_applying_a_rejected_batch_leaves_its_report(seed, editor, client):
+    batch = import_batch_check(user=editor, data=b"geen;kolommen\r\n", file_name="f.csv")
+    assert batch.status == ImportStatus.REJECTED
+    report = batch.report
+    assert "Kolom(men) ontbreken" in report["file_errors"][0]
+    batch = import_batch_apply(batch=batch, user=editor)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.REJECTED
+    assert batch.report == report  # not "Het bestand is leeg." (its file is not kept)
+    # And through the page's button.
+    client.force_login(editor)
+    client.post(batch.get_absolute_url())
+    batch.refresh_from_db()
+    assert batch.report == report
