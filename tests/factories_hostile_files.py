@@ -205,3 +205,14 @@ def lying_sizes(megabytes: int = 50) -> bytes:
                 struct.pack_into("<I", data, position + size_at, 100)
             position = data.find(signature, position + 1)
     return bytes(data)
+
+
+def rich_text_runs(elements: int, *, cells: int = 1) -> bytes:
+    """Cells of rich-text runs (<r><t>), five to a row: `elements` elements in all."""
+    per_cell = elements // cells
+    runs = "<r><t>x</t></r>" * max((per_cell - 3) // 2, 0)
+    cell = f'<c t="inlineStr"><is>{runs}</is></c>'
+    rows = (cells + 4) // 5
+    return workbook(
+        HEADER_ROW + "".join(row(n, cell * min(5, cells - 5 * (n - 2))) for n in range(2, rows + 2))
+    )

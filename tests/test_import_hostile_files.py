@@ -20,7 +20,7 @@ from tests import factories_hostile_files as hostile
 from tests.factories_hostile_files import HEADER_ROW, row, text_cell, workbook
 from trajectories.imports import ImportFileError, read_table
 from trajectories.models import ImportBatch, ImportStatus
-from trajectories.upload_checks import MAX_MEMBERS, MAX_OTHER_ELEMENTS
+from trajectories.upload_checks import ELEMENTS_PER_CELL, MAX_MEMBERS, MAX_OTHER_ELEMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +48,10 @@ def cells_in_rows(rows: int, columns: int) -> str:
     return "".join(
         row(n, "".join(f"<c><v>{c}</v></c>" for c in range(columns))) for n in range(1, rows + 1)
     )
+
+
+def element_budget() -> int:
+    return ELEMENTS_PER_CELL * settings.IMPORT_MAX_CELLS + MAX_OTHER_ELEMENTS
 
 
 ATTACKS = {
@@ -79,8 +83,16 @@ ATTACKS = {
         "kan niet gelezen worden",
     ),
     "more cells than the limit in allowed rows and columns": (
-        lambda: workbook(cells_in_rows(12_001, 10)),
+        lambda: workbook(cells_in_rows(10_001, 10)),
         "Het bestand is te groot: verdeel het over meerdere bestanden van hoogstens 20.000 rijen",
+    ),
+    "rich text runs past the element budget": (
+        lambda: hostile.rich_text_runs(element_budget() + 30_000, cells=10_000),
+        "Het bestand is te groot",
+    ),
+    "one cell of 200,000 rich text runs": (
+        lambda: hostile.rich_text_runs(200_000),
+        "ongewoon veel opmaak",
     ),
     "styles bloated beyond any workbook": (
         lambda: workbook(
@@ -137,6 +149,11 @@ def at_the_limits() -> dict:
             lambda: hostile.largest_shared_strings_workbook(
                 rows=rows, columns=columns, strings=settings.IMPORT_MAX_SHARED_STRINGS
             ),
+        ),
+        "rich text runs filling the element budget": (
+            "f.xlsx",
+            # near the budget (the rows and parts aside)
+            lambda: hostile.rich_text_runs(element_budget() - 10_000, cells=10_000),
         ),
         "CSV at the cell limit, 5 MB": (
             "f.csv",

@@ -29,11 +29,16 @@ from django.conf import settings
 CHUNK = 64 * 1024
 # A workbook has a dozen parts; more than this is no spreadsheet anyone saved.
 MAX_MEMBERS = 1000
-# Styles, theme, workbook and relations together: a few thousand elements in real workbooks.
-# openpyxl turns each into Python objects one by one, so they are bounded like the cells.
+# Time goes by the element: openpyxl spends some 10 microseconds on each one it reads (a cell,
+# a run of rich text, a shared string, a style), so their number is what bounds the reading.
+# A cell is <c><v> (a number, a shared string), <c><is><t> (an inline string) or <c><f><v>.
+ELEMENTS_PER_CELL = 3
+# Within one cell: a rich text of a few runs. openpyxl holds all of a cell's runs as objects
+# at once (a cell of 200,000 runs took 93 MB).
+MAX_ELEMENTS_IN_A_CELL = 64
+# Styles, theme, workbook, relations and the shared strings' own elements: a few thousand in
+# real workbooks, and each shared string's <si><t>.
 MAX_OTHER_ELEMENTS = 50_000
-# A cell is <c> with <v>, or <c><is><t> for an inline string, <si><t> for a shared one.
-ELEMENTS_PER_CELL = 4
 CELL_REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?[0-9]+$")
 EXCEL_MAX_ROW, EXCEL_MAX_COLUMN = 1_048_576, 16_384
 
@@ -125,6 +130,13 @@ def _bomb(limits: Limits) -> ImportFileError:
     )
 
 
+def _bloated() -> ImportFileError:
+    return ImportFileError(
+        "Het Excel-bestand heeft ongewoon veel opmaak of onderdelen buiten de gegevens. Sla het "
+        "op als een nieuwe werkmap met enkel de gegevens, of als CSV."
+    )
+
+
 def _row_number(value: str) -> int:
     # As openpyxl reads it: an integer, or a float that is one ("1e6").
     try:
@@ -154,17 +166,23 @@ class _Scan:
         self.row_depth: int | None = None
         self.row = 0
         self.column = 0
+        self.in_cell = 0
 
     def start(self, name: str, attributes: dict) -> None:
         # Called for every element of the file: the common case (inside a row) goes first.
         self.depth += 1
         totals = self.totals
+        totals.elements += 1
+        if totals.elements > totals.max_elements:
+            raise _too_big(totals.limits)
         if self.row_depth is not None:
-            totals.cell_elements += 1
-            if totals.cell_elements > totals.max_cell_elements:
-                raise _too_big(totals.limits)
             if self.depth == self.row_depth + 1:
                 self._cell(attributes)
+                self.in_cell = 0
+            elif (in_cell := self.in_cell + 1) > MAX_ELEMENTS_IN_A_CELL:
+                raise _bloated()
+            else:
+                self.in_cell = in_cell
             if name == "row" or name.endswith(" row"):
                 raise _damaged()  # openpyxl would read a row within a row as one more row
             return
@@ -182,11 +200,8 @@ class _Scan:
                     "of verdeel het."
                 )
         totals.other_elements += 1
-        if totals.other_elements > MAX_OTHER_ELEMENTS + ELEMENTS_PER_CELL * totals.strings:
-            raise ImportFileError(
-                "Het Excel-bestand heeft ongewoon veel opmaak of onderdelen buiten de cellen. "
-                "Sla het op als een nieuwe werkmap met enkel de gegevens, of als CSV."
-            )
+        if totals.other_elements > MAX_OTHER_ELEMENTS + 2 * totals.strings:
+            raise _bloated()
 
     def _row(self, attributes: dict) -> None:
         self.row_depth = self.depth
@@ -233,13 +248,14 @@ class _Totals:
     limits: Limits
     uncompressed: int = 0
     cells: int = 0
-    cell_elements: int = 0
+    elements: int = 0
     other_elements: int = 0
     strings: int = 0
 
     @property
-    def max_cell_elements(self) -> int:
-        return ELEMENTS_PER_CELL * self.limits.cells
+    def max_elements(self) -> int:
+        # All of them, in the cells or not: a file at the limits is read in under 5 s.
+        return ELEMENTS_PER_CELL * self.limits.cells + MAX_OTHER_ELEMENTS
 
 
 def _no_declarations(*args) -> None:
