@@ -10,6 +10,7 @@ leave the record outside the user's scope (rolled back with the admin's transact
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,18 @@ def in_scope(request, obj, *, fresh: bool = False) -> bool:
     return known[key]
 
 
+class KnownRowsFormSetMixin:
+    """An inline row's id must be one of the rows the formset holds (its parent's, in scope).
+    Django accepts any id of the table there and then silently skips the row it does not
+    know: the user's edit is lost without a word."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self.model._meta.pk.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = self.get_queryset()
+
+
 class ScopedAdminMixin:
     """For ModelAdmin and InlineModelAdmin alike (an inline's `obj` is its parent)."""
 
@@ -55,6 +68,11 @@ class ScopedAdminMixin:
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(db).all()
         return scoped(queryset, request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Only inlines have get_formset (a ModelAdmin builds its formsets through them).
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (KnownRowsFormSetMixin, formset), {})
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and in_scope(request, obj)
