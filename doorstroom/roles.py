@@ -86,7 +86,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         ),
         "trajectories": (
             "view",
-            "worker.add",
+            # No worker.add: a worker is in a scope only through a trajectory there, so a new
+            # one would be out of sight at once (the admin refuses that save anyway).
             "worker.change",
             "trajectory.add",
             "trajectory.change",
