@@ -83,10 +83,10 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and in_scope(request, obj)
 
-    def has_add_permission(self, request, *obj):
+    def has_add_permission(self, request, *args, **kwargs):
         # ModelAdmin asks without an object, an inline with its parent.
-        parent = obj[0] if obj else None
-        return super().has_add_permission(request, *obj) and in_scope(request, parent)
+        parent = args[0] if args else kwargs.get("obj")
+        return super().has_add_permission(request, *args, **kwargs) and in_scope(request, parent)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
