@@ -83,7 +83,7 @@ def roles_table() -> str:
             ]
             label = f"{model._meta.verbose_name} (`{model._meta.label}`)"
             rows.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join([*lines, *sorted(rows)])
+    return "\n".join([*lines, *sorted(rows, key=str.lower)])
 
 
 def readme_with_table(text: str) -> str:
