@@ -8,17 +8,15 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
+from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.audit import history_for
 from doorstroom.models import PersonalDataAccess, UserScope
 from doorstroom.pagination import AFTER, BEFORE, EstimatedCountPaginator
 
 
-class ScopedPersonalDataAdminMixin:
+class ScopedPersonalDataAdminMixin(ScopedAdminMixin):
     """The admin of records about individual workers: only roles that may see personal data,
     and only the records in the user's scope (the model's `visible_to`), in every admin view."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def changelist_view(self, request, extra_context=None):
         require_personal_data_access(request.user)
@@ -126,7 +124,7 @@ class AuditHistoryMixin:
 admin.site.empty_value_display = "—"
 
 
-class UserScopeInline(admin.StackedInline):
+class UserScopeInline(ScopedAdminMixin, admin.StackedInline):
     model = UserScope
     can_delete = True
     extra = 0
@@ -140,7 +138,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class DoorstroomUserAdmin(UserAdmin):
+class DoorstroomUserAdmin(ScopedAdminMixin, UserAdmin):
     """Users with their role (group) and scope in one place."""
 
     inlines = [UserScopeInline]
@@ -156,7 +154,7 @@ class DoorstroomUserAdmin(UserAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the record of who viewed or exported data about individual workers."""
 
     list_display = ["at", "user", "action", "subject"]

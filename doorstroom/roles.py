@@ -62,6 +62,9 @@ def scope_organisation_id(user) -> int | None:
 
 # Model permissions per role, for the admin (app label -> actions, or "model.action" codes).
 # Analysts and provider users work in the application's own pages, not in the admin.
+# The health index, fee schedules, calls, provinces and organisations are national reference
+# data: every province's fees and every answer to parliament rest on them, so only
+# administrators and VDAB editors write them; provincial staff view them.
 ALL_ACTIONS = ("add", "change", "delete", "view")
 ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.ADMINISTRATOR: {
@@ -73,34 +76,50 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.PROVINCIAL: {
         "mandates": (
             "view",
-            "change",
             "mandate.add",
+            "mandate.change",
             "mandateprovince.add",
+            "mandateprovince.change",
             "consortiumpartner.add",
+            "consortiumpartner.change",
             "consortiumpartner.delete",
         ),
-        "trajectories": ("view", "add", "change"),
+        "trajectories": (
+            "view",
+            # No worker.add: a worker is in a scope only through a trajectory there, so a new
+            # one would be out of sight at once (the admin refuses that save anyway).
+            "worker.change",
+            "trajectory.add",
+            "trajectory.change",
+            "phaserecord.add",
+            "phaserecord.change",
+        ),
     },
     Role.PROVIDER: {"trajectories": ("view",)},
 }
 
 
+def granted(role: Role, app_label: str, model_name: str, action: str) -> bool:
+    """Whether the role's group holds the permission `action` on this model."""
+    actions = ROLE_PERMISSIONS[role].get(app_label, ())
+    return action in actions or f"{model_name}.{action}" in actions
+
+
 def roles_sync(**kwargs) -> None:
-    """Create the role groups and give them their permissions (runs after every migrate)."""
+    """Create the role groups and give them exactly their permissions (runs after every
+    migrate, so a database migrated before a change of ROLE_PERMISSIONS loses what a role no
+    longer holds at its next migrate)."""
     from django.contrib.auth.models import Group, Permission
 
     # Every permission once, with its app and model (not a content type query per permission).
-    by_app: dict[str, list[tuple[int, str, str]]] = {}
-    for pk, codename, app_label, model in Permission.objects.values_list(
-        "pk", "codename", "content_type__app_label", "content_type__model"
-    ):
-        by_app.setdefault(app_label, []).append((pk, model, codename.split("_", 1)[0]))
-    for role, grants in ROLE_PERMISSIONS.items():
+    permissions = [
+        (pk, app_label, model, codename.split("_", 1)[0])
+        for pk, codename, app_label, model in Permission.objects.values_list(
+            "pk", "codename", "content_type__app_label", "content_type__model"
+        )
+    ]
+    for role in ROLE_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = [
-            pk
-            for app_label, actions in grants.items()
-            for pk, model, action in by_app.get(app_label, ())
-            if action in actions or f"{model}.{action}" in actions
-        ]
-        group.permissions.set(wanted)
+        group.permissions.set(
+            [pk for pk, app, model, action in permissions if granted(role, app, model, action)]
+        )

@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom import roles
 from doorstroom.admin import AuditHistoryMixin
+from doorstroom.admin_scope import ScopedAdminMixin
 from mandates.models import (
     UNKNOWN_PROVINCE_LABEL,
     Call,
@@ -15,25 +19,25 @@ from mandates.models import (
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "nis_code", "iso_code"]
     search_fields = ["name", "nis_code", "iso_code"]
 
 
 @admin.register(Call)
-class CallAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class CallAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["number", "title", "target", "display_order"]
     list_filter = ["target"]
     search_fields = ["number", "title"]
 
 
-class OrganisationAliasInline(admin.TabularInline):
+class OrganisationAliasInline(ScopedAdminMixin, admin.TabularInline):
     model = OrganisationAlias
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "kbo_number", "province", "municipality"]
     list_filter = ["kind", "province"]
     list_select_related = ["province"]
@@ -41,20 +45,47 @@ class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     inlines = [OrganisationAliasInline]
 
 
-class MandateProvinceInline(admin.TabularInline):
+class WorkingAreaFormSet(BaseInlineFormSet):
+    """Provincial staff see a mandate through their province in its working area
+    (Mandate.visible_to): a mandate they add or change keeps it, or they would lose it."""
+
+    kept_province_id: int | None = None
+
+    def clean(self):
+        super().clean()
+        if self.kept_province_id is None:
+            return
+        kept = {
+            form.cleaned_data["province"].pk
+            for form in self.forms
+            if form.cleaned_data.get("province") and not self._should_delete_form(form)
+        }
+        if self.kept_province_id not in kept:
+            raise ValidationError(
+                _("Your own province must stay in the working area."), code="province_kept"
+            )
+
+
+class MandateProvinceInline(ScopedAdminMixin, admin.TabularInline):
     model = MandateProvince
+    formset = WorkingAreaFormSet
     extra = 0
     verbose_name_plural = _("working area (leave empty while unknown)")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.kept_province_id = roles.scope_province_id(request.user)
+        return formset
 
-class ConsortiumPartnerInline(admin.TabularInline):
+
+class ConsortiumPartnerInline(ScopedAdminMixin, admin.TabularInline):
     model = ConsortiumPartner
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Mandate)
-class MandateAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class MandateAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     audit_related_event_models = (
         "mandates.MandateProvinceEvent",
         "mandates.ConsortiumPartnerEvent",
@@ -77,7 +108,7 @@ class MandateAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # One query for every row's working area, not one per row.
-        return super().get_queryset(request).visible_to(request.user).prefetch_related("provinces")
+        return super().get_queryset(request).prefetch_related("provinces")
 
     @admin.display(description=_("working area"))
     def working_area(self, obj) -> str:

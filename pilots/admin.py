@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.admin_scope import ScopedAdminMixin
 from pilots.models import (
     Assignment,
     CareEngagement,
@@ -12,13 +13,13 @@ from pilots.models import (
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "position"]
     search_fields = ["name"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "provider", "start_date", "end_date", "is_care_follow_up"]
     list_filter = ["is_care_follow_up"]
     list_select_related = ["provider"]
@@ -26,7 +27,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["provider"]
 
 
-class PilotParticipantInline(admin.TabularInline):
+class PilotParticipantInline(ScopedAdminMixin, admin.TabularInline):
     model = PilotParticipant
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -35,7 +36,7 @@ class PilotParticipantInline(admin.TabularInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "source_order",
         "sector",
@@ -62,7 +63,7 @@ class PilotAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedResult)
-class ReportedResultAdmin(admin.ModelAdmin):
+class ReportedResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "assignment", "sector", "outcome", "host_organisation", "workers"]
     list_filter = ["assignment", "sector", "outcome"]
     list_select_related = ["assignment", "sector", "host_organisation"]
@@ -71,7 +72,7 @@ class ReportedResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareEngagement)
-class CareEngagementAdmin(admin.ModelAdmin):
+class CareEngagementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name_as_written", "assignment", "organisation", "role", "phase", "care_homes"]
     list_filter = ["role", "phase"]
     list_select_related = ["assignment", "organisation"]

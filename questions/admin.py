@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.exports import all_exports
 from questions.models import (
     AnswerPack,
@@ -12,13 +13,13 @@ from questions.models import (
 )
 
 
-class SubQuestionInline(admin.StackedInline):
+class SubQuestionInline(ScopedAdminMixin, admin.StackedInline):
     model = SubQuestion
     extra = 0
 
 
 @admin.register(ParliamentaryQuestion)
-class ParliamentaryQuestionAdmin(admin.ModelAdmin):
+class ParliamentaryQuestionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "date", "asked_by", "subject", "status", "deadline"]
     list_filter = ["status", "date"]
     search_fields = ["=number", "subject", "asked_by"]
@@ -39,14 +40,14 @@ class AnswerTableForm(forms.ModelForm):
         fields = ["subquestion", "export_name", "filters", "title", "answers", "position"]
 
 
-class AnswerTableInline(admin.TabularInline):
+class AnswerTableInline(ScopedAdminMixin, admin.TabularInline):
     model = AnswerTable
     form = AnswerTableForm
     extra = 0
 
 
 @admin.register(SubQuestion)
-class SubQuestionAdmin(admin.ModelAdmin):
+class SubQuestionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["question", "label", "text"]
     list_select_related = ["question"]
     search_fields = ["text", "question__subject"]
@@ -54,7 +55,7 @@ class SubQuestionAdmin(admin.ModelAdmin):
     inlines = [AnswerTableInline]
 
 
-class AnswerPackTableInline(admin.TabularInline):
+class AnswerPackTableInline(ScopedAdminMixin, admin.TabularInline):
     model = AnswerPackTable
     extra = 0
     fields = ["position", "subquestion_label", "export_name", "filters", "sha256"]
@@ -63,7 +64,7 @@ class AnswerPackTableInline(admin.TabularInline):
 
 
 @admin.register(AnswerPack)
-class AnswerPackAdmin(admin.ModelAdmin):
+class AnswerPackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: a pack is a record of what was sent."""
 
     list_display = ["question", "generated_at", "generated_by", "checksum"]

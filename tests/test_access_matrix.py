@@ -266,15 +266,14 @@ def test_application_urls_for_every_role_and_method(world):
 def allowed(role: str, model_admin, action: str) -> bool:
     """What the roles' permissions grant, within what the ModelAdmin allows anyone at all
     (a read-only admin, such as the answer packs, allows no one to add or change)."""
-    from doorstroom.roles import ROLE_PERMISSIONS
+    from doorstroom.roles import granted
 
     anyone = getattr(model_admin, f"has_{action}_permission")(ADMIN_REQUEST)
     if role == ADMIN or not anyone:
         return anyone
-    grants = ROLE_PERMISSIONS[{PROVINCIAL: Role.PROVINCIAL, EDITOR: Role.EDITOR}[role]]
-    model = model_admin.model
-    actions = grants.get(model._meta.app_label, ())
-    return action in actions or f"{model._meta.model_name}.{action}" in actions
+    opts = model_admin.model._meta
+    group = {PROVINCIAL: Role.PROVINCIAL, EDITOR: Role.EDITOR}[role]
+    return granted(group, opts.app_label, opts.model_name, action)
 
 
 def test_admin_urls_for_every_role(world):

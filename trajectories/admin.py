@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.admin import AuditHistoryMixin, BigTableAdminMixin, ScopedPersonalDataAdminMixin
+from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
 from trajectories.models import (
@@ -19,13 +20,13 @@ from trajectories.models import (
 from trajectories.services import worker_erase
 
 
-class FeeSchedulePhaseInline(admin.TabularInline):
+class FeeSchedulePhaseInline(ScopedAdminMixin, admin.TabularInline):
     model = FeeSchedulePhase
     extra = 0
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class FeeScheduleAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "valid_from",
@@ -41,7 +42,7 @@ class FeeScheduleAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(HealthIndexMonth)
-class HealthIndexMonthAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class HealthIndexMonthAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["month", "value", "verified", "source"]
     list_filter = ["verified"]
     search_fields = ["source"]
@@ -113,7 +114,7 @@ class TrajectoryForm(OptimisticLockForm):
         fields = "__all__"
 
 
-class PhaseRecordInline(admin.TabularInline):
+class PhaseRecordInline(ScopedAdminMixin, admin.TabularInline):
     model = PhaseRecord
     form = PhaseRecordForm
     extra = 0
