@@ -8,9 +8,13 @@ the admin's transaction, locks the row and compares before saving.
 
 from __future__ import annotations
 
+import functools
+
 import pgtrigger
 from django import forms
 from django.core.exceptions import ValidationError
+
+SEEN_VERSION = "seen_version"
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit record gewijzigd sinds u het opende. Uw wijzigingen zijn niet "
@@ -49,3 +53,23 @@ class OptimisticLockForm(forms.ModelForm):
         if cleaned.get("seen_version") != current:
             raise ValidationError(STALE_MESSAGE, code="stale")
         return cleaned
+
+
+def is_versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+def with_lock(form_class: type[forms.ModelForm], model) -> type[forms.ModelForm]:
+    """`form_class` with the lock, for a versioned model (a class made once per form class)."""
+    if not is_versioned(model) or issubclass(form_class, OptimisticLockForm):
+        return form_class
+    if form_class is forms.ModelForm:
+        return OptimisticLockForm
+    return _locked(form_class)
+
+
+@functools.cache
+def _locked(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    return type(
+        form_class.__name__, (OptimisticLockForm, form_class), {"__module__": form_class.__module__}
+    )
