@@ -13,6 +13,8 @@ import functools
 import pgtrigger
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SEEN_VERSION = "seen_version"
 
@@ -20,6 +22,12 @@ STALE_MESSAGE = (
     "Iemand anders heeft dit record gewijzigd sinds u het opende. Uw wijzigingen zijn niet "
     "bewaard: open het record opnieuw en breng ze daarna aan."
 )
+
+
+def version_field() -> models.PositiveIntegerField:
+    """Raised by `version_bump_trigger` on every update, so a form opened before someone else's
+    change (or a service's, or a bulk update) cannot silently overwrite it."""
+    return models.PositiveIntegerField(_("version"), db_default=1, editable=False)
 
 
 def version_bump_trigger() -> pgtrigger.Trigger:
@@ -41,18 +49,26 @@ class OptimisticLockForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        current = (
-            type(self.instance)
-            .objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if cleaned.get("seen_version") != current:
-            raise ValidationError(STALE_MESSAGE, code="stale")
+        if self.instance.pk is not None:
+            refuse_stale(
+                model=type(self.instance),
+                pk=self.instance.pk,
+                seen_version=cleaned.get(SEEN_VERSION),
+            )
         return cleaned
+
+
+def refuse_stale(*, model, pk, seen_version: int | None) -> None:
+    """Lock the row until the caller's transaction ends and refuse a copy of another version
+    (no version seen is refused too: a form always carries the one it was opened with)."""
+    current = (
+        model._default_manager.select_for_update()
+        .filter(pk=pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if seen_version != current:
+        raise ValidationError(STALE_MESSAGE, code="stale")
 
 
 def is_versioned(model) -> bool:

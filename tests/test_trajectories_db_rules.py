@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from mandates.models import Mandate
+from tests.admin_forms import change_form_data
 from tests.factories import OrganisationFactory
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus
@@ -253,22 +254,6 @@ def test_the_demo_generator_keeps_every_rule(seed):
     demo_generate(count=300, seed=11)
     check_deferred_now()  # its completed trajectories are checked at commit
     assert Trajectory.objects.filter(status=TrajectoryStatus.COMPLETED).exists()
-
-
-def change_form_data(response) -> dict:
-    """What the browser would send back from an admin change page, unchanged."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is True:
-                data[form.add_prefix(name)] = "on"
-            elif value is not None and value is not False:
-                data[form.add_prefix(name)] = value
-    return data
 
 
 def test_the_admin_shows_the_database_refusal_on_its_form(admin_client_, seed):
