@@ -5,7 +5,8 @@
   STALE_MESSAGE, whichever admin class shows it; the form carries the hidden `seen_version`.
 * A rule only the database knows (a trigger or constraint, e.g. a phase outside its
   trajectory's dates) refuses the save on the form, with the database's message, instead of a
-  server error: the save is rolled back and the same POST shown again with that error.
+  server error: the save is rolled back and the same POST shown again with that error. A
+  refused deletion returns to its confirmation page with the message.
 
 Done here, at registration, so that no admin class can forget either (settings.INSTALLED_APPS
 names DoorstroomAdminConfig, whose default site this is).
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import functools
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, router, transaction
+from django.shortcuts import redirect
 
 from doorstroom.concurrency import SEEN_VERSION, is_versioned, with_lock
 
@@ -30,6 +32,13 @@ REFUSAL = "_database_refusal"
 def database_message(error: IntegrityError) -> str:
     diag = getattr(error.__cause__, "diag", None)
     return (diag and diag.message_primary) or str(error).splitlines()[0]
+
+
+def check_deferred_now() -> None:
+    """Run the checks deferred to the commit (see trajectories migration 0007) now, before the
+    admin reports success, while a refusal can still be shown."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class LockedFieldsetsMixin:
@@ -55,17 +64,13 @@ class LockedFieldsetsMixin:
         return [*fieldsets, (None, {"fields": [SEEN_VERSION]})]
 
 
-class LockedInlineMixin(LockedFieldsetsMixin):
-    pass
-
-
 @functools.cache
 def locked_inline(inline_class: type) -> type:
-    if issubclass(inline_class, LockedInlineMixin):
+    if issubclass(inline_class, LockedFieldsetsMixin):
         return inline_class
     return type(
         inline_class.__name__,
-        (LockedInlineMixin, inline_class),
+        (LockedFieldsetsMixin, inline_class),
         {"__module__": inline_class.__module__},
     )
 
@@ -89,10 +94,25 @@ class LockedAdminMixin(LockedFieldsetsMixin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Checks deferred to the commit (see trajectories migration 0007) run now, while the
-        # refusal can still be shown on the form.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        check_deferred_now()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        check_deferred_now()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        check_deferred_now()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().delete_view(request, object_id, extra_context)
+        except IntegrityError as error:
+            self.message_user(request, database_message(error), messages.ERROR)
+        return redirect(request.path)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":

@@ -272,3 +272,13 @@ def test_the_admin_shows_the_database_refusal_on_its_form(admin_client_, seed):
     assert response.status_code == 200
     assert "kan niet eindigen (2019-03-19) voor fase 1" in response.content.decode()
     assert Trajectory.objects.get(pk=trajectory.pk).end_date == dt.date(2019, 3, 20)
+
+
+def test_the_admin_refuses_deleting_the_nazorg_of_a_completed_trajectory(admin_client_, seed):
+    done = completed()
+    nazorg = done.phases.get(phase=4)
+    url = reverse("admin:trajectories_phaserecord_delete", args=[nazorg.pk])
+    response = admin_client_.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert "Een afgerond traject heeft een afgeronde nazorg" in response.content.decode()
+    assert PhaseRecord.objects.filter(pk=nazorg.pk).exists()
