@@ -8,14 +8,26 @@ the admin's transaction, locks the row and compares before saving.
 
 from __future__ import annotations
 
+import functools
+
 import pgtrigger
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SEEN_VERSION = "seen_version"
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit record gewijzigd sinds u het opende. Uw wijzigingen zijn niet "
     "bewaard: open het record opnieuw en breng ze daarna aan."
 )
+
+
+def version_field() -> models.PositiveIntegerField:
+    """Raised by `version_bump_trigger` on every update, so a form opened before someone else's
+    change (or a service's, or a bulk update) cannot silently overwrite it."""
+    return models.PositiveIntegerField(_("version"), db_default=1, editable=False)
 
 
 def version_bump_trigger() -> pgtrigger.Trigger:
@@ -33,19 +45,49 @@ class OptimisticLockForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["seen_version"].initial = self.instance.version
+            # In the form's initial data, like the model's fields, so whatever sends a form's
+            # initial data back (a test, a script) sends the version too.
+            self.initial[SEEN_VERSION] = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        current = (
-            type(self.instance)
-            .objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if cleaned.get("seen_version") != current:
-            raise ValidationError(STALE_MESSAGE, code="stale")
+        if self.instance.pk is not None:
+            refuse_stale(
+                model=type(self.instance),
+                pk=self.instance.pk,
+                seen_version=cleaned.get(SEEN_VERSION),
+            )
         return cleaned
+
+
+def refuse_stale(*, model, pk, seen_version: int | None) -> None:
+    """Lock the row until the caller's transaction ends and refuse a copy of another version
+    (no version seen is refused too: a form always carries the one it was opened with)."""
+    current = (
+        model._default_manager.select_for_update()
+        .filter(pk=pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if seen_version != current:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+
+
+def is_versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+def with_lock(form_class: type[forms.ModelForm], model) -> type[forms.ModelForm]:
+    """`form_class` with the lock, for a versioned model (a class made once per form class)."""
+    if not is_versioned(model) or issubclass(form_class, OptimisticLockForm):
+        return form_class
+    if form_class is forms.ModelForm:
+        return OptimisticLockForm
+    return _locked(form_class)
+
+
+@functools.cache
+def _locked(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    return type(
+        form_class.__name__, (OptimisticLockForm, form_class), {"__module__": form_class.__module__}
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat as be_vat
 
 from doorstroom.audit import audited
+from doorstroom.concurrency import version_bump_trigger, version_field
 
 UNKNOWN_PROVINCE_LABEL = _("unknown")
 
@@ -24,8 +25,10 @@ class Province(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
         ordering = ["name"]
@@ -61,8 +64,10 @@ class Call(models.Model):
     # Answers to parliament list the calls in an order of their own (366, 390, 380, 432),
     # not by number; exports follow it.
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("ESF call")
         verbose_name_plural = _("ESF calls")
         ordering = ["display_order", "number"]
@@ -121,8 +126,10 @@ class Organisation(models.Model):
         related_name="organisations",
     )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
@@ -289,8 +296,10 @@ class Mandate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MandateQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("mandate")
         verbose_name_plural = _("mandates")
         ordering = ["project_number"]

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Min, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.concurrency import version_bump_trigger, version_field
 from mandates.models import Organisation
 
 UNKNOWN_LABEL = _("unknown")
@@ -16,8 +17,10 @@ class Sector(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     # The order in which answer 2b lists the sectors (Zorg, Retail, Logistiek, ...).
     position = models.PositiveSmallIntegerField(_("position"), unique=True)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         ordering = ["position"]
@@ -62,8 +65,10 @@ class Assignment(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = AssignmentQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["position", "title"]
@@ -221,8 +226,10 @@ class Pilot(models.Model):
     outcome_notes = models.TextField(_("notes on the outcome"), blank=True)
 
     objects = PilotQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("pilot")
         verbose_name_plural = _("pilots")
         ordering = ["source_order"]
@@ -369,8 +376,10 @@ class CareEngagement(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = CareEngagementQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("care engagement")
         verbose_name_plural = _("care engagements")
         ordering = ["assignment", "position"]
@@ -473,8 +482,10 @@ class ReportedResult(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), unique=True)
 
     objects = ReportedResultQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("reported result")
         verbose_name_plural = _("reported results")
         ordering = ["position"]

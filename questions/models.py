@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.concurrency import version_bump_trigger, version_field
 from doorstroom.exports import ExportError, get_export
 
 
@@ -39,8 +40,10 @@ class ParliamentaryQuestion(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
     objects = QuestionQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("parliamentary question")
         verbose_name_plural = _("parliamentary questions")
         ordering = ["-date", "-number"]
@@ -71,8 +74,10 @@ class SubQuestion(models.Model):
     label = models.CharField(_("label"), max_length=10, help_text=_("e.g. 1a, 2b"))
     text = models.TextField(_("text"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("sub-question")
         verbose_name_plural = _("sub-questions")
         ordering = ["question", "position", "label"]

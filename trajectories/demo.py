@@ -229,6 +229,10 @@ def demo_delete() -> int:
     return deleted
 
 
+# A completed trajectory needs its Nazorg (migration 0007): checked at commit here, since the
+# trajectories are written before their phases.
+COMPLETED_WITH_NAZORG_AT_COMMIT = "SET CONSTRAINTS trajectory_completed_with_nazorg DEFERRED"
+
 CURRENT_PHASE_TRIGGERS = (
     "trajectories.Trajectory:current_phase_derive",
     "trajectories.PhaseRecord:current_phase_sync",
@@ -262,6 +266,7 @@ def demo_generate(
         pgtrigger.ignore(*DEMO_UNAUDITED_TRIGGERS),
         connection.cursor() as cursor,
     ):
+        cursor.execute(COMPLETED_WITH_NAZORG_AT_COMMIT)
         for offset in range(0, count, CHUNK):
             size = min(CHUNK, count - offset)
             worker_ids = _reserve_ids(cursor, Worker, size)

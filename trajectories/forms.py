@@ -27,9 +27,11 @@ class BelgianDateField(forms.DateField):
 
 
 class ActionForm(forms.Form):
-    """Each form gets its own id prefix, so four of them fit on one page with unique ids."""
+    """Each form gets its own id prefix, so four of them fit on one page with unique ids. Each
+    carries the trajectory's version it was shown with (doorstroom.concurrency)."""
 
     prefix: str
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def add_service_error(self, error: ValidationError) -> None:
         # A service error names a field ("hours") or none; both show on this form.

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as be_nn
 
 from doorstroom.audit import audited
-from doorstroom.concurrency import version_bump_trigger
+from doorstroom.concurrency import version_bump_trigger, version_field
 from mandates.models import Mandate, Organisation
 
 NORM_HOURS_PER_TRAJECTORY = 140
@@ -108,8 +108,10 @@ class FeeSchedule(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = FeeScheduleQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("fee schedule")
         verbose_name_plural = _("fee schedules")
         ordering = ["valid_from"]
@@ -184,8 +186,10 @@ class HealthIndexMonth(models.Model):
         help_text=_("Unticked: taken from a single secondary source, not yet confirmed."),
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("health index month")
         verbose_name_plural = _("health index")
         ordering = ["month"]
@@ -274,8 +278,10 @@ class Worker(models.Model):
     )
 
     objects = WorkerQuerySet.as_manager()
+    version = version_field()
 
     class Meta:
+        triggers = [version_bump_trigger()]
         verbose_name = _("target-group worker")
         verbose_name_plural = _("target-group workers")
         ordering = ["reference"]
@@ -445,9 +451,7 @@ class Trajectory(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Raised by a database trigger on every update, so a form opened before someone else's
-    # change (or a service's, or a bulk update) cannot silently overwrite it.
-    version = models.PositiveIntegerField(_("version"), db_default=1, editable=False)
+    version = version_field()
 
     # The latest phase reached, derived from the phases by the database itself (the triggers
     # `current_phase_derive` here and `current_phase_sync` on PhaseRecord), whatever writes
@@ -610,9 +614,7 @@ class PhaseRecord(models.Model):
         _("exception approved at"), null=True, blank=True
     )
 
-    # Raised by a database trigger on every update, so a form opened before someone else's
-    # change (or a service's, or a bulk update) cannot silently overwrite it.
-    version = models.PositiveIntegerField(_("version"), db_default=1, editable=False)
+    version = version_field()
 
     objects = PhaseRecordQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
+from doorstroom.concurrency import SEEN_VERSION, refuse_stale
 from doorstroom.formatting import format_amount
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
 from trajectories import imports
@@ -168,7 +170,9 @@ class TrajectoryActionView(TrajectoryDetailView):
         form = self.form_class(request.POST, prefix=self.form_class.prefix)
         if form.is_valid():
             try:
-                message = self.perform(form.cleaned_data)
+                with transaction.atomic():
+                    self.refuse_stale(form.cleaned_data[SEEN_VERSION])
+                    message = self.perform(form.cleaned_data)
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -176,6 +180,12 @@ class TrajectoryActionView(TrajectoryDetailView):
                 return redirect(self.object)
         context = self.get_context_data(object=self.object, action_forms={form.prefix: form})
         return self.render_to_response(context, status=400)
+
+    def refuse_stale(self, seen_version: int | None) -> None:
+        # A form on the page carries the trajectory's version it was shown with; a request
+        # without one (a script) is held to the services' rules alone.
+        if seen_version is not None:
+            refuse_stale(model=Trajectory, pk=self.object.pk, seen_version=seen_version)
 
     def perform(self, data: dict) -> str:
         raise NotImplementedError

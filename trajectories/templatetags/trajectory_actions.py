@@ -1,5 +1,6 @@
 from django import template
 
+from doorstroom.concurrency import SEEN_VERSION
 from doorstroom.roles import may_edit
 from trajectories.forms import OutcomeForm, PhaseCompleteForm, PhaseStartForm, TrajectoryStopForm
 from trajectories.models import Phase, TrajectoryStatus
@@ -29,7 +30,9 @@ def trajectory_actions(context, trajectory, phases) -> dict:
         forms.setdefault(prefix, type(bound[prefix]))
     result = {}
     for prefix, form_class in forms.items():
-        initial = {"outcome": trajectory.outcome} if prefix == "outcome" else None
+        initial = {SEEN_VERSION: trajectory.version}
+        if prefix == "outcome":
+            initial["outcome"] = trajectory.outcome
         result[prefix] = bound.get(prefix) or form_class(prefix=prefix, initial=initial)
     if last is not None and "start" in result and last.phase < Phase.NAZORG:
         result["next_phase"] = Phase(last.phase + 1).label

@@ -1,0 +1,141 @@
+"""The admin site: every model admin and inline is registered with the same two safeguards.
+
+* One optimistic lock (doorstroom.concurrency): a model with a `version` gets the
+  OptimisticLockForm, so a change form opened before someone else saved is refused with
+  STALE_MESSAGE, whichever admin class shows it; the form carries the hidden `seen_version`.
+* A rule only the database knows (a trigger or constraint, e.g. a phase outside its
+  trajectory's dates) refuses the save on the form, with the database's message, instead of a
+  server error: the save is rolled back and the same POST shown again with that error. A
+  refused deletion returns to its confirmation page with the message.
+
+Done here, at registration, so that no admin class can forget either (settings.INSTALLED_APPS
+names DoorstroomAdminConfig, whose default site this is).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import admin, messages
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, router, transaction
+from django.shortcuts import redirect
+
+from doorstroom.concurrency import SEEN_VERSION, is_versioned, with_lock
+
+# Set on the request when the database refused its save, for the form shown again.
+REFUSAL = "_database_refusal"
+
+
+def database_message(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return (diag and diag.message_primary) or str(error).splitlines()[0]
+
+
+def check_deferred_now() -> None:
+    """Run the checks deferred to the commit (see trajectories migration 0007) now, before the
+    admin reports success, while a refusal can still be shown."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+class LockedFieldsetsMixin:
+    """The hidden `seen_version` is on every form that may save a versioned row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form = with_lock(self.form, self.model)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_versioned(self.model):
+            return fieldsets
+        shown = SEEN_VERSION in flatten_fieldsets(fieldsets)
+        if not self.has_change_permission(request, obj):
+            # A view-only page saves nothing; the field would show as an empty read-only row.
+            return [
+                (name, {**options, "fields": [f for f in options["fields"] if f != SEEN_VERSION]})
+                for name, options in fieldsets
+            ]
+        if shown:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": [SEEN_VERSION]})]
+
+
+@functools.cache
+def locked_inline(inline_class: type) -> type:
+    if issubclass(inline_class, LockedFieldsetsMixin):
+        return inline_class
+    return type(
+        inline_class.__name__,
+        (LockedFieldsetsMixin, inline_class),
+        {"__module__": inline_class.__module__},
+    )
+
+
+class LockedAdminMixin(LockedFieldsetsMixin):
+    def get_inlines(self, request, obj):
+        return [locked_inline(inline) for inline in super().get_inlines(request, obj)]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, REFUSAL, None)
+        if refusal is None:
+            return form
+
+        def clean(self):
+            super(refused, self).clean()
+            raise ValidationError(refusal, code="database")
+
+        refused = type(form.__name__, (form,), {"clean": clean, "__module__": form.__module__})
+        return refused
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        check_deferred_now()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        check_deferred_now()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        check_deferred_now()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().delete_view(request, object_id, extra_context)
+        except IntegrityError as error:
+            self.message_user(request, database_message(error), messages.ERROR)
+        return redirect(request.path)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            setattr(request, REFUSAL, database_message(error))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class DoorstroomAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, LockedAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (LockedAdminMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class DoorstroomAdminConfig(AdminConfig):
+    default_site = "doorstroom.admin_site.DoorstroomAdminSite"
