@@ -213,12 +213,19 @@ class HoursTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No trajectories yet.")
 
+    # A disclosure mark ("<5", "x") passes through the number cells as it is.
     def render_hours_total(self, value):
+        if isinstance(value, str):
+            return value
         return number_format(value, 1, force_grouping=True)
 
     def render_hours_per_completed(self, value):
+        if isinstance(value, str):
+            return value
         return number_format(value, 1)
 
     def render_difference(self, value):
+        if isinstance(value, str):
+            return value
         diff = value - NORM_HOURS_PER_TRAJECTORY
         return f"{'+' if diff > 0 else ''}{number_format(diff, 1)}"
