@@ -168,3 +168,27 @@ def test_the_hours_page_hides_a_single_trajectory_and_its_hours(logged_in_client
     assert row["hours_total"] == PROTECTED and row["hours_per_completed"] == PROTECTED
     body = response.content.decode()
     assert "120,0" not in body and "een aantal van 1 tot 4" in body
+
+
+def test_the_hours_page_sorts_by_what_it_shows(logged_in_client, seed):
+    mandate = Mandate.objects.get(project_number=7887)
+    make_trajectory(mandate=mandate, start=dt.date(2019, 1, 7), complete_phases=4)
+    for column in ("trajectory_count", "-completed_count", "hours_total", "hours_per_completed"):
+        response = logged_in_client.get(reverse("trajectories:hours"), {"sort": column})
+        assert response.status_code == 200, column
+
+
+def test_the_marks_are_explained_under_the_xlsx_and_the_dashboard(logged_in_client, seed):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from doorstroom.exports import export_bytes
+
+    mandate = Mandate.objects.get(project_number=7887)
+    make_trajectory(mandate=mandate, start=dt.date(2019, 1, 7), complete_phases=1)
+    sheet = load_workbook(BytesIO(export_bytes(get_export("dashboard-calls")({}), "xlsx"))).active
+    texts = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert any(str(t).startswith("<5: een aantal van 1 tot 4") for t in texts)
+    body = logged_in_client.get(reverse("home")).content.decode()
+    assert "een aantal van 1 tot 4" in body or "a count of 1 to 4" in body

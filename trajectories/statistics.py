@@ -231,14 +231,17 @@ def hours_rows_published(rows: list[dict], filters: dict[str, Any]) -> list[dict
     published = []
     for row in rows:
         every, completed, _others = cells(row)
-        published.append(
-            {
-                **row,
-                "trajectory_count": protection.shown(every),
-                "completed_count": protection.shown(completed),
-                "hours_total": derived(protection, every, row["hours_total"]),
-                "completed_hours": derived(protection, completed, row["completed_hours"]),
-                "hours_per_completed": derived(protection, completed, row["hours_per_completed"]),
-            }
-        )
+        shown = {
+            "trajectory_count": protection.shown(every),
+            "completed_count": protection.shown(completed),
+            "hours_total": derived(protection, every, row["hours_total"]),
+            "completed_hours": derived(protection, completed, row["completed_hours"]),
+            "hours_per_completed": derived(protection, completed, row["hours_per_completed"]),
+        }
+        # The table sorts by what is shown: a hidden figure before every number, unknown first.
+        order = {
+            name: -2 if value is None else -1 if isinstance(value, str) else value
+            for name, value in shown.items()
+        }
+        published.append({**row, **shown, "order": order})
     return published

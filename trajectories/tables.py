@@ -193,13 +193,25 @@ class HoursTable(tables.Table):
     project_number = tables.Column(verbose_name=_("Project no."))
     name = tables.Column(verbose_name=_("Project name"))
     promoter_as_written = tables.Column(verbose_name=_("Promoter"))
-    trajectory_count = tables.Column(verbose_name=_("Trajectories"), attrs={"td": {"class": "num"}})
-    completed_count = tables.Column(verbose_name=_("Completed"), attrs={"td": {"class": "num"}})
-    hours_total = tables.Column(verbose_name=_("Hours"), attrs={"td": {"class": "num"}})
+    # Sorted by what is shown: a hidden figure ("<5", "x") sorts first, never by its value.
+    trajectory_count = tables.Column(
+        verbose_name=_("Trajectories"),
+        attrs={"td": {"class": "num"}},
+        order_by="order__trajectory_count",
+    )
+    completed_count = tables.Column(
+        verbose_name=_("Completed"),
+        attrs={"td": {"class": "num"}},
+        order_by="order__completed_count",
+    )
+    hours_total = tables.Column(
+        verbose_name=_("Hours"), attrs={"td": {"class": "num"}}, order_by="order__hours_total"
+    )
     hours_per_completed = tables.Column(
         verbose_name=_("Hours per completed trajectory"),
         default=_("unknown"),
         attrs={"td": {"class": "num"}},
+        order_by="order__hours_per_completed",
     )
     difference = tables.Column(
         verbose_name=_("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY},
