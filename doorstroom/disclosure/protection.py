@@ -231,9 +231,12 @@ def complement(weak: Key, system: System, cost, zeros: set[Key]) -> Key:
     widening = None
     for candidate in candidates:
         system.hide(candidate, PROTECTED)
-        weak_count, own_count = system.count(weak), system.count(candidate)
+        weak_count = system.count(weak)
+        enough = weak_count >= MIN_POSSIBLE_VALUES
+        # Its own interval only matters when it would do: half the programmes of a search.
+        enough = enough and system.count(candidate) >= MIN_POSSIBLE_VALUES
         system.hide(candidate, None)
-        if weak_count >= MIN_POSSIBLE_VALUES and own_count >= MIN_POSSIBLE_VALUES:
+        if enough:
             return candidate
         if widening is None and weak_count > width:
             widening = candidate
