@@ -11,7 +11,7 @@ published together (one dashboard view, one answer pack) are protected together.
 * A cell hidden only so that no "<5" can be worked out from the others is shown as "x"
   (complementary suppression), whatever its value; `NOTES` explain both marks under a table.
 * Cells are hidden until every hidden cell can take at least three values given everything
-  published (`protection.audit`, by linear programming); the cells that lose least are chosen
+  published (`protection.System`, by linear programming); the cells that lose least are chosen
   (interior cells before totals, small counts before large ones), so totals are published
   unless nothing else can protect the cells.
 * A figure computed from a hidden count (an amount, hours, an average) is hidden with it

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
-from doorstroom.disclosure.model import NOTES, Key, Protection, Table, marks_note
+from doorstroom.disclosure.model import NOTES, Protection, Table, marks_note
 from doorstroom.disclosure.protection import protect
 
 
@@ -63,6 +63,3 @@ def marks_in(rows: Iterable[Sequence[Any]]) -> list[str]:
 def notes_for(rows: Iterable[Sequence[Any]]) -> list[str]:
     """The notes to print under a table with these rows."""
     return marks_note(marks_in(rows))
-
-
-__all__ = ["Key", "ProtectedExport", "marks_in", "notes_for", "publish_together"]
