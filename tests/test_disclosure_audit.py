@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from doorstroom.disclosure import PROTECTED, SUPPRESSED, Table, key, protect
 from doorstroom.disclosure.publishing import publish_together
-from doorstroom.exports import ExportError, get_export
+from doorstroom.exports import ExportError, get_export, iter_csv_rows
 from mandates.models import Mandate
 from tests.disclosure_auditor import Published, audit_protection, findings
 from tests.test_trajectories_exports import make_trajectory
@@ -192,3 +192,30 @@ def test_the_marks_are_explained_under_the_xlsx_and_the_dashboard(logged_in_clie
     assert any(str(t).startswith("<5: een aantal van 1 tot 4") for t in texts)
     body = logged_in_client.get(reverse("home")).content.decode()
     assert "een aantal van 1 tot 4" in body or "a count of 1 to 4" in body
+
+
+def test_an_answer_packs_linked_tables_are_protected_together(seed, user):
+    """trajectory-stats and dashboard-phases of the same filters share their margins: the pack
+    protects them as one system, and its HTML explains the marks."""
+    from questions.models import AnswerTable, ParliamentaryQuestion, SubQuestion
+    from questions.services import answer_pack_generate, answer_pack_html
+
+    question = ParliamentaryQuestion.objects.get(number=35)
+    sub = SubQuestion.objects.get(question=question, label="1b")
+    for name in ("trajectory-stats", "dashboard-phases"):
+        AnswerTable.objects.create(subquestion=sub, export_name=name, filters={})
+    limburg, unknown = (Mandate.objects.get(project_number=n) for n in (7887, 6441))
+    for day in range(6):
+        make_trajectory(mandate=limburg, start=dt.date(2019, 1, 7 + day), complete_phases=1)
+    for day in range(3):
+        make_trajectory(mandate=unknown, start=dt.date(2019, 2, 4 + day))
+    pack = answer_pack_generate(question=question, user=user)
+    exports = [get_export(n)({}) for n in ("trajectory-stats", "dashboard-phases")]
+    joint = publish_together(exports)
+    audit_protection([t for e in exports for t in e.disclosure_tables()], joint)
+    stored = {t.export_name: t.content for t in pack.tables.all()}
+    for export in exports:  # the pack holds the jointly protected rows
+        csv = "".join(iter_csv_rows(export.header(), export.rows(), "rfc4180"))
+        assert stored[export.name] == csv
+    html = answer_pack_html(pack=pack)
+    assert "een aantal van 1 tot 4" in html and "x: niet getoond" in html
