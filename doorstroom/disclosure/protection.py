@@ -81,8 +81,9 @@ class System:
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(self.cells), len(relations)
         lp.col_cost_ = np.zeros(len(self.cells))
-        lower, upper = zip(*(self.bounds(c) for c in self.cells), strict=True) or ((), ())
-        lp.col_lower_, lp.col_upper_ = np.array(lower, float), np.array(upper, float)
+        bounds = [self.bounds(c) for c in self.cells]  # may be none: a table with no rows
+        lp.col_lower_ = np.array([low for low, _ in bounds], float)
+        lp.col_upper_ = np.array([high for _, high in bounds], float)
         # An exact relation is total - parts = 0, the others total - parts <= 0.
         lp.row_lower_ = np.array([0.0 if r.exact else -INFINITY for r in relations])
         lp.row_upper_ = np.zeros(len(relations))
