@@ -196,6 +196,7 @@ def protect(tables: Iterable[Table]) -> Protection:
     zeros = system.forced_zeros()
     # Hiding more cells only widens what a reader must allow for: a protected cell stays so.
     safe: set[Key] = set()
+    added: list[tuple[Key, str | None]] = []  # what the search hid, with its mark before
     while True:
         weak = None
         for cell in system.cells:
@@ -206,8 +207,25 @@ def protect(tables: Iterable[Table]) -> Protection:
                 break
             safe.add(cell)
         if weak is None:
+            prune(system, added)
             return Protection(values=system.values, hidden=dict(system.hidden))
-        system.hide(complement(weak, system, cost, zeros), PROTECTED)
+        cell = complement(weak, system, cost, zeros)
+        added.append((cell, system.hidden.get(cell)))
+        system.hide(cell, PROTECTED)
+
+
+def prune(system: System, added: list[tuple[Key, str | None]]) -> None:
+    """Show again what the greedy search hid on the way but no longer needs (a cell hidden
+    before the one that settled it), the last hidden first: each is shown again when every
+    hidden cell stays protected without it."""
+    for cell, before in reversed(added):
+        system.hide(cell, before)
+        if not all(
+            system.count(c) >= MIN_POSSIBLE_VALUES
+            for c in system.cells
+            if system.needs_protection(c)
+        ):
+            system.hide(cell, PROTECTED)
 
 
 def complement(weak: Key, system: System, cost, zeros: set[Key]) -> Key:
