@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from doorstroom.charts import Bar, bar_chart
+from doorstroom.disclosure.publishing import notes_for, publish_together
 from doorstroom.exports import Cell, Export, get_export
 
 # The export whose filter form is the dashboard's filter form (all filtered sections share it).
@@ -68,6 +69,11 @@ class Section:
         return [row for row in self.rows if row[0] != TOTAL]
 
     @property
+    def notes(self) -> list[str]:
+        """What the marks in the table mean, in the user's language."""
+        return notes_for(self.rows)
+
+    @property
     def is_empty(self) -> bool:
         """Nothing to draw: no rows, or only zeros and unknowns (a "<5" is something)."""
         return all(
@@ -101,14 +107,19 @@ def cell_kind(spec: SectionSpec, column: int, value: Cell) -> str:
 def dashboard_sections(params: dict[str, str], user, cleaned: dict | None = None) -> list[Section]:
     """Every section, computed by its export for these filters and this user; `cleaned` is the
     filter form's data when the caller has validated it (the same form for every section)."""
-    sections = []
+    exports = []
     for spec in SECTIONS:
         export_class = get_export(spec.export_name)
         own = params if spec.filtered else {}
         same_form = export_class.filter_form_class is get_export(FILTER_SOURCE).filter_form_class
-        export = export_class(
-            own, user=user, cleaned=cleaned if spec.filtered and same_form else None
+        exports.append(
+            export_class(own, user=user, cleaned=cleaned if spec.filtered and same_form else None)
         )
+    # The view's tables are read together: a hidden count must hold against all of them.
+    publish_together(exports)
+    sections = []
+    for spec, export in zip(SECTIONS, exports, strict=True):
+        own = params if spec.filtered else {}
         section = Section(
             spec=spec,
             export=export,

@@ -31,8 +31,12 @@ from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
+from doorstroom.disclosure import PROTECTED, SUPPRESSED, marks_note
+
 Cell = str | int | Decimal | float | dt.date | None
 
+# The marks of hidden counts (doorstroom.disclosure), explained under a sheet that shows them.
+MARKS = (SUPPRESSED, PROTECTED)
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -398,11 +402,13 @@ def xlsx_append_sheet(
     rows: Iterable[Sequence[Cell]],
     caption_rows: Sequence[str] = (),
 ) -> None:
-    """Add a sheet to a write-only openpyxl workbook: optional caption lines, header, rows.
+    """Add a sheet to a write-only openpyxl workbook: optional caption lines, header, rows, and
+    under them what each disclosure mark in the rows means.
 
     Text is always written as a string cell (never as a formula, whatever it starts with);
     numbers and dates are written as numbers and dates.
     """
+    from django.utils import translation
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
@@ -419,7 +425,9 @@ def xlsx_append_sheet(
     for caption in caption_rows:
         sheet.append([text_cell(caption, bold)])
     sheet.append([text_cell(str(h), bold) for h in header])
+    marks: set[str] = set()
     for row in rows:
+        marks.update(value for value in row if isinstance(value, str) and value in MARKS)
         cells = []
         for value in row:
             if isinstance(value, str):
@@ -431,6 +439,12 @@ def xlsx_append_sheet(
             else:
                 cells.append(value)
         sheet.append(cells)
+    with translation.override("nl-be"):  # the files are in Dutch, as their headers
+        notes = marks_note(marks)
+    if notes:
+        sheet.append([])
+    for note in notes:
+        sheet.append([text_cell(note)])
 
 
 def new_workbook():

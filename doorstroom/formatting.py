@@ -28,8 +28,10 @@ def format_count(value: int | float | Decimal | str | None, decimals: int = 0) -
     return format_number(value, decimals)
 
 
-def format_amount(value: int | float | Decimal | None) -> str:
-    """Decimal("1260") -> "EUR 1.260,00"; None -> "—"."""
+def format_amount(value: int | float | Decimal | str | None) -> str:
+    """Decimal("1260") -> "EUR 1.260,00"; None -> "—"; a disclosure mark ("x") passes through."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     return f"EUR {format_number(value, 2)}"

@@ -18,8 +18,9 @@ from functools import cached_property
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from doorstroom.disclosure.publishing import notes_for, publish_together
 from doorstroom.exports import (
     Cell,
     ExportError,
@@ -73,14 +74,13 @@ class TableResult:
 
 
 def _table_result(
-    export_class, *, filters: dict[str, str], position: int, label: str, title: str
+    export, *, filters: dict[str, str], position: int, label: str, title: str
 ) -> TableResult:
-    """Run an export with the given filters: its header and rows as a table of an answer."""
-    export = export_class(filters)
+    """An export's header and rows as a table of an answer."""
     return TableResult(
         position=position,
         label=label,
-        export_name=export_class.name,
+        export_name=export.name,
         filters=filters,
         title=title,
         header=[str(h) for h in export.header()],
@@ -88,24 +88,25 @@ def _table_result(
     )
 
 
-def _run_table(table: AnswerTable, position: int) -> TableResult:
-    export_class = get_export(table.export_name)
-    if not export_class.may_be_published():
-        raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
-    return _table_result(
-        export_class,
-        filters={key: str(value) for key, value in (table.filters or {}).items()},
-        position=position,
-        label=table.answers or table.subquestion.label,
-        title=table.title or str(export_class.title),
-    )
-
-
 def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
     tables = AnswerTable.objects.filter(subquestion__question=question).select_related(
         "subquestion"
     )
-    return [_run_table(table, position) for position, table in enumerate(tables, start=1)]
+    runs = []
+    for position, table in enumerate(tables, start=1):
+        export_class = get_export(table.export_name)
+        if not export_class.may_be_published():
+            raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
+        filters = {key: str(value) for key, value in (table.filters or {}).items()}
+        label = table.answers or table.subquestion.label
+        title = table.title or str(export_class.title)
+        runs.append((export_class(filters), filters, position, label, title))
+    # The tables of one answer are read together: their counts are protected together.
+    publish_together(export for export, *_ in runs)
+    return [
+        _table_result(export, filters=filters, position=position, label=label, title=title)
+        for export, filters, position, label, title in runs
+    ]
 
 
 def _pack_checksum(results: Sequence[TableResult]) -> str:
@@ -190,7 +191,11 @@ def answer_pack_html(*, pack: AnswerPack) -> str:
             parts.append("<tr>")
             parts.extend(f"<td style='{cell}'>{html.escape(value)}</td>" for value in row)
             parts.append("</tr>")
-        parts.append(f"</tbody></table><p style='font-size:8pt'>SHA-256: {table.sha256}</p>")
+        parts.append("</tbody></table>")
+        with translation.override("nl-be"):
+            notes = notes_for(rows)
+        parts.extend(f"<p style='font-size:9pt'>{html.escape(note)}</p>" for note in notes)
+        parts.append(f"<p style='font-size:8pt'>SHA-256: {table.sha256}</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -305,23 +310,31 @@ class TableComparison:
 def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
     """Regenerate each stored table with its stored parameters and compare with what was sent."""
     comparisons = []
-    for table in pack.tables.all():
+    tables, exports = list(pack.tables.all()), {}
+    for table in tables:
         try:
-            export_class = get_export(table.export_name)
-            now = _table_result(
-                export_class,
-                filters=table.filters,
-                position=table.position,
-                label=table.subquestion_label,
-                title=table.title,
-            )
+            exports[table.position] = get_export(table.export_name)(table.filters)
         except ExportError as error:
+            exports[table.position] = error
+    # Protected together again, as when the pack was made.
+    publish_together(e for e in exports.values() if not isinstance(e, ExportError))
+    for table in tables:
+        export = exports[table.position]
+        if isinstance(export, ExportError):
             comparisons.append(
                 TableComparison(
-                    table.position, table.subquestion_label, table.title, False, error=str(error)
+                    table.position, table.subquestion_label, table.title, False, error=str(export)
                 )
             )
             continue
+        export_class = type(export)
+        now = _table_result(
+            export,
+            filters=table.filters,
+            position=table.position,
+            label=table.subquestion_label,
+            title=table.title,
+        )
         if now.sha256 == table.sha256:
             comparisons.append(
                 TableComparison(table.position, table.subquestion_label, table.title, True)

@@ -7,26 +7,19 @@ others are aggregates and carry no one's data at all.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django import forms
-from django.db import connections
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.disclosure import (
-    SUPPRESSED,
-    is_small,
-    suppress_count,
-    suppress_grid,
-    suppress_line,
-    total_reveals,
-)
+from doorstroom.disclosure import PROTECTED, Table, derived, key
+from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
+from doorstroom.disclosure.publishing import ProtectedExport
 from doorstroom.exports import (
     Cell,
     Dialect,
@@ -41,7 +34,7 @@ from doorstroom.exports import (
     sql_text,
 )
 from doorstroom.pagination import is_unfiltered
-from mandates.models import Call, Mandate, MandateProvince, Province
+from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
 from trajectories.forms import BELGIAN_DATE
 from trajectories.indexation import HealthIndex, MissingIndexError
@@ -53,8 +46,8 @@ from trajectories.models import (
     Trajectory,
     TrajectoryStatus,
 )
+from trajectories.statistics import PHASES, UNKNOWN, StartedCounts, cell, conditions
 
-UNKNOWN = "onbekend"
 ISO_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -158,10 +151,14 @@ class FeesExport(Export):
 
 class PeriodFilterForm(forms.Form):
     date_from = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="Gestart vanaf (JJJJ-MM-DD)."
+        required=False,
+        input_formats=ISO_DATE,
+        help_text="Gestart vanaf (JJJJ-MM-DD), de eerste dag van een maand.",
     )
     date_to = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="Gestart tot en met (JJJJ-MM-DD)."
+        required=False,
+        input_formats=ISO_DATE,
+        help_text="Gestart tot en met (JJJJ-MM-DD), de laatste dag van een maand.",
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
@@ -180,69 +177,13 @@ class PeriodFilterForm(forms.Form):
             raise forms.ValidationError(f"Onbekende provincie '{name}'. Kies uit: {known}.")
         return name
 
-
-# The four breakdowns of trajectory-stats in one statement, with the calls and provinces that
-# label them (also those with no trajectory): one compiled queryset (the visible trajectories)
-# and one round trip, where the ORM would compile and send six queries. Plain counts are exact:
-# a trajectory has one call, one phase and one status, and meets each province of its mandate
-# once (mandate_province_once) or none; COUNT(DISTINCT) would sort a million rows for nothing.
-# A row is (breakdown, position, key as JSON, title, count); the position is the reference
-# table's own order, so calls and provinces come out as everywhere else.
-STATS_SQL = """
-WITH visible (id, mandate_id, current_phase, status) AS NOT MATERIALIZED ({visible})
-SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(c.number),
-       c.title, COUNT(v.id)
-  FROM {call} c
-  LEFT JOIN {mandate} m ON m.call_id = c.id
-  LEFT JOIN visible v ON v.mandate_id = m.id
- GROUP BY c.id
-UNION ALL
-SELECT 'province', row_number() OVER (ORDER BY p.name), to_jsonb(p.name), NULL,
-       COALESCE(per.n, 0)
-  FROM (SELECT mp.province_id, COUNT(*) AS n
-          FROM visible v LEFT JOIN {mandate_province} mp ON mp.mandate_id = v.mandate_id
-         GROUP BY mp.province_id) AS per
-  FULL JOIN {province} p ON p.id = per.province_id
-UNION ALL
-SELECT 'phase', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT current_phase AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
-UNION ALL
-SELECT 'status', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT status AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
-ORDER BY 1, 2
-"""
-
-# What a user without a scope sees: no trajectory (the calls and provinces still list, at 0).
-NOTHING_VISIBLE = (
-    "SELECT NULL::bigint, NULL::bigint, NULL::smallint, NULL::varchar WHERE false",
-    [],
-)
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_whole_months(cleaned)
+        return cleaned
 
 
-def trajectory_counts(visible: QuerySet) -> dict[str, list[tuple]]:
-    """Breakdown -> [(key, title, count)] of the trajectories in `visible`: every call and every
-    province in their own order (the province None: a mandate without one), phase and status
-    where there are any."""
-    compiled = select_sql(visible.values("id", "mandate_id", "current_phase", "status"))
-    sql, params = compiled or NOTHING_VISIBLE
-    statement = STATS_SQL.format(
-        visible=sql,
-        call=Call._meta.db_table,
-        mandate=Mandate._meta.db_table,
-        mandate_province=MandateProvince._meta.db_table,
-        province=Province._meta.db_table,
-    )
-    with connections[visible.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    counts: dict[str, list[tuple]] = {"call": [], "province": [], "phase": [], "status": []}
-    for breakdown, _position, key, title, count in rows:
-        # Django reads jsonb as text (JSONField decodes it itself).
-        counts[breakdown].append((None if key is None else json.loads(key), title, count))
-    return counts
-
-
-class TrajectoryCountExport(Export):
+class TrajectoryCountExport(ProtectedExport, Export):
     """Counts of the trajectories the user may see, of a call and province, in a period."""
 
     def trajectories(self) -> QuerySet:
@@ -283,6 +224,16 @@ class TrajectoryCountExport(Export):
     def started(self) -> QuerySet:
         return self.in_period(self.trajectories(), "start_date")
 
+    def started_counts(self) -> StartedCounts:
+        """The family of started trajectories for these filters, read once for all its tables."""
+        base = conditions("started", self.filters)
+        return self.computed(
+            ("started", key(**base)), lambda: StartedCounts.load(self.started(), self.filters)
+        )
+
+    def started_tables(self) -> list[Table]:
+        return self.started_counts().tables()
+
 
 @register
 class TrajectoryStatsExport(TrajectoryCountExport):
@@ -299,36 +250,21 @@ class TrajectoryStatsExport(TrajectoryCountExport):
     def header(self) -> Sequence[str]:
         return ["Indeling", "Waarde", "Aantal trajecten"]
 
+    def disclosure_tables(self) -> list[Table]:
+        return self.started_tables()
+
     def rows(self) -> Iterator[Sequence[Cell]]:
-        counts = trajectory_counts(self.started())
-        calls = [(f"{number} {title}", count) for number, title, count in counts["call"]]
-        per_province = {name: count for name, _, count in counts["province"]}
-        provinces = [(name, count) for name, count in per_province.items() if name is not None]
-        provinces.append((UNKNOWN, per_province.get(None, 0)))
-
-        per_phase = {phase: count for phase, _, count in counts["phase"]}
-        per_status = {status: count for status, _, count in counts["status"]}
-        phases = [(dutch(phase.label), per_phase.get(phase.value, 0)) for phase in Phase]
-        # With "no phase yet" the phases add up to the total, like calls and statuses do.
-        phases.append(("nog geen fase gestart", per_phase.get(None, 0)))
-
-        statuses = [(dutch(s.label), per_status.get(s.value, 0)) for s in TrajectoryStatus]
-        # Every trajectory has exactly one status.
-        total = sum(per_status.values())
-
-        groups = [("ESF-oproep", calls), ("Provincie", provinces), ("Fase", phases)]
-        groups.append(("Status", statuses))
-        total_hidden = is_small(total)
-        for label, parts in groups:
-            numbers = [count for _, count in parts]
-            for value, count in parts:
-                yield [label, value, suppress_count(count)]
-            # A total that, with this breakdown's published counts, gives a small one away is
-            # suppressed too (a breakdown where a trajectory can count twice does not add up
-            # to the total and cannot be used that way).
-            if sum(numbers) == total and total_reveals(numbers, [is_small(c) for c in numbers]):
-                total_hidden = True
-        yield ["Totaal", "alle trajecten", SUPPRESSED if total_hidden else total]
+        started, shown = self.started_counts(), self.protection.shown
+        for number, title, call, _count in started.calls:
+            yield ["ESF-oproep", f"{number} {title}", shown(call)]
+        for name, province, _count in started.provinces:
+            yield ["Provincie", name, shown(province)]
+        for phase in PHASES:
+            label = dutch(Phase(phase).label) if phase else "nog geen fase gestart"
+            yield ["Fase", label, shown(started.phase(phase)[0])]
+        for status in TrajectoryStatus:
+            yield ["Status", dutch(status.label), shown(started.status(status.value)[0])]
+        yield ["Totaal", "alle trajecten", shown(started.total)]
 
 
 # --- what is owed -------------------------------------------------------------------------------
@@ -653,14 +589,14 @@ class DashboardFilterForm(forms.Form):
         required=False,
         input_formats=BELGIAN_DATE,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
-        help_text=_("Day/month/year (or YYYY-MM-DD)."),
+        help_text=FROM_HELP,
     )
     date_to = forms.DateField(
         label=_("Until"),
         required=False,
         input_formats=BELGIAN_DATE,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
-        help_text=_("Day/month/year (or YYYY-MM-DD)."),
+        help_text=TO_HELP,
     )
     call = forms.ModelChoiceField(
         label=_("ESF call"),
@@ -677,6 +613,12 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Province of the mandate, or 'onbekend'."),
     )
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Published: whole months only, or two views a day apart would give that day away.
+        check_whole_months(cleaned)
+        return cleaned
+
 
 class DashboardExport(TrajectoryCountExport):
     """A dashboard figure set: the dashboard's filters, scoped by the user."""
@@ -687,38 +629,42 @@ class DashboardExport(TrajectoryCountExport):
 STATUSES = list(TrajectoryStatus)
 
 
+class StartedExport(DashboardExport):
+    """A dashboard table of the trajectories started in the period: protected with the others
+    of the same filters (and with trajectory-stats), which break down the same total."""
+
+    def disclosure_tables(self) -> list[Table]:
+        return self.started_tables()
+
+
 @register
-class PhaseFunnelExport(DashboardExport):
+class PhaseFunnelExport(StartedExport):
     name = "dashboard-phases"
     title = "Trajecten per fase en status"
     description = (
         "Trajecten gestart in de periode, per laatst bereikte fase en status (de trechter), met "
-        "totalen. Aantallen van 1 tot 4 staan als <5, ook totalen die ze zouden verraden."
+        "totalen. Aantallen van 1 tot 4 staan als <5; x is een cijfer dat verborgen is zodat "
+        "geen <5 uit de andere af te leiden is."
     )
 
     def header(self) -> Sequence[str]:
         return ["Fase", *(dutch(s.label).capitalize() for s in STATUSES), "Totaal"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        counts = {
-            (row["current_phase"], row["status"]): row["n"]
-            for row in self.started().values("current_phase", "status").annotate(n=Count("id"))
-        }
-        phases = [phase.value for phase in Phase]
-        statuses = [status.value for status in STATUSES]
-        grid = suppress_grid(counts, phases, statuses)
-        for phase in Phase:
-            cells = [grid.cells[phase.value, s] for s in statuses]
-            yield [dutch(phase.label), *cells, grid.row_totals[phase.value]]
+        started, shown = self.started_counts(), self.protection.shown
+        for phase in PHASES:
+            label = dutch(Phase(phase).label) if phase else "nog geen fase gestart"
+            cells = [shown(started.pair(phase, s.value)[0]) for s in STATUSES]
+            yield [label, *cells, shown(started.phase(phase)[0])]
         yield [
             "Totaal",
-            *(grid.column_totals[s] for s in statuses),
-            grid.grand_total,
+            *(shown(started.status(s.value)[0]) for s in STATUSES),
+            shown(started.total),
         ]
 
 
 @register
-class TrajectoriesPerCallExport(DashboardExport):
+class TrajectoriesPerCallExport(StartedExport):
     name = "dashboard-calls"
     title = "Trajecten per ESF-oproep"
     description = "Trajecten gestart in de periode, per ESF-oproep, met het totaal (<5 voor 1-4)."
@@ -727,18 +673,16 @@ class TrajectoriesPerCallExport(DashboardExport):
         return ["ESF-oproep", "Titel", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        counts = dict(self.started().values_list("mandate__call__number").annotate(n=Count("id")))
-        calls = list(Call.objects.order_by("number"))
-        if self.filters.get("call"):
-            calls = [self.filters["call"]]
-        shown, total = suppress_line([counts.get(call.number, 0) for call in calls])
-        for call, count in zip(calls, shown, strict=True):
-            yield [call.number, call.title, count]
-        yield ["Totaal", None, total]
+        started, shown = self.started_counts(), self.protection.shown
+        chosen = self.filters.get("call")
+        for number, title, call, _count in sorted(started.calls):
+            if chosen is None or chosen.number == number:
+                yield [number, title, shown(call)]
+        yield ["Totaal", None, shown(started.total)]
 
 
 @register
-class TrajectoriesPerProvinceExport(DashboardExport):
+class TrajectoriesPerProvinceExport(StartedExport):
     name = "dashboard-provinces"
     title = "Trajecten per provincie"
     description = (
@@ -750,16 +694,11 @@ class TrajectoriesPerProvinceExport(DashboardExport):
         return ["Provincie", "Aantal trajecten"]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        # Exact without DISTINCT: a trajectory meets each province of its mandate once
-        # (mandate_province_once), or NULL once.
-        counts = dict(
-            self.started().values_list("mandate__provinces__name").annotate(n=Count("id"))
-        )
-        names = [name for name, _label in province_choices()[1:]]
-        if self.filters.get("province"):
-            names = [self.filters["province"]]
-        for name in names:
-            yield [name, suppress_count(counts.get(None if name == UNKNOWN else name, 0))]
+        started, shown = self.started_counts(), self.protection.shown
+        chosen = self.filters.get("province")
+        for name, province, _count in started.provinces:
+            if not chosen or chosen == name:
+                yield [name, shown(province)]
 
 
 OUTCOMES = [JobOutcome.REGULAR_JOB, JobOutcome.NO_JOB, JobOutcome.UNKNOWN]
@@ -777,7 +716,7 @@ class OutcomesExport(DashboardExport):
     def header(self) -> Sequence[str]:
         return ["ESF-oproep", "Jaar", *(dutch(o.label).capitalize() for o in OUTCOMES), "Totaal"]
 
-    def rows(self) -> Iterator[Sequence[Cell]]:
+    def counts(self) -> dict[tuple[int, int], dict[str, int]]:
         ended = self.in_period(
             self.trajectories().exclude(status=TrajectoryStatus.RUNNING), "end_date"
         )
@@ -788,9 +727,29 @@ class OutcomesExport(DashboardExport):
             .order_by()
         ):
             counts[row["call"], row["year"]][row["outcome"]] = row["n"]
-        for call, year in sorted(counts):
-            shown, total = suppress_line([counts[call, year].get(o.value, 0) for o in OUTCOMES])
-            yield [call, year, *shown, total]
+        return dict(sorted(counts.items()))
+
+    def line(self, call: int, year: int, outcome: str | None = None):
+        base = conditions("ended", self.filters)
+        if outcome is None:
+            return cell(base, call=call, year=year)
+        return cell(base, call=call, year=year, outcome=outcome)
+
+    def disclosure_tables(self) -> list[Table]:
+        counts = self.computed(("ended", self.line(0, 0)), self.counts)
+        table = Table(cells={})
+        for (call, year), per in counts.items():
+            table.cells[self.line(call, year)] = sum(per.get(o.value, 0) for o in OUTCOMES)
+            parts = {self.line(call, year, o.value): per.get(o.value, 0) for o in OUTCOMES}
+            table.breakdown(self.line(call, year), parts)
+        return [table]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        counts = self.computed(("ended", self.line(0, 0)), self.counts)
+        shown = self.protection.shown
+        for call, year in counts:
+            outcomes = [shown(self.line(call, year, o.value)) for o in OUTCOMES]
+            yield [call, year, *outcomes, shown(self.line(call, year))]
 
 
 @register
@@ -799,13 +758,14 @@ class FeesOwedExport(DashboardExport):
     title = "Verschuldigde vergoedingen per kwartaal"
     description = (
         "Vergoedingen van fasen afgerond in de periode, per kwartaal van afronding: wat aan de "
-        "dienstverleners verschuldigd is. Betalingen worden niet in de toepassing bijgehouden."
+        "dienstverleners verschuldigd is. Betalingen worden niet in de toepassing bijgehouden. "
+        "Een bedrag naast een verborgen aantal is ook verborgen (x)."
     )
 
     def header(self) -> Sequence[str]:
         return ["Kwartaal", "Aantal afgeronde fasen", "Verschuldigd (EUR)"]
 
-    def rows(self) -> Iterator[Sequence[Cell]]:
+    def quarters(self) -> dict[tuple[int, int], list]:
         phases = self.in_period(self.phases().completed(), "end_date")
         # Summed per day by PostgreSQL and per quarter here: EXTRACT(YEAR/QUARTER) of three
         # million dates costs more than the sums themselves (1.6 s against 0.9 at a million
@@ -816,11 +776,31 @@ class FeesOwedExport(DashboardExport):
             quarter = quarters.setdefault((day.year, (day.month - 1) // 3 + 1), [0, Decimal("0")])
             quarter[0] += count
             quarter[1] += owed
-        keys = sorted(quarters)
-        shown, total = suppress_line([quarters[key][0] for key in keys])
-        for (year, quarter), count in zip(keys, shown, strict=True):
-            yield [f"{year} K{quarter}", count, quarters[year, quarter][1]]
-        yield ["Totaal", total, sum((owed for _, owed in quarters.values()), Decimal("0.00"))]
+        return dict(sorted(quarters.items()))
+
+    def cell(self, quarter: tuple[int, int] | None = None):
+        base = conditions("completed phases", self.filters)
+        return cell(base) if quarter is None else cell(base, quarter=quarter)
+
+    def disclosure_tables(self) -> list[Table]:
+        quarters = self.computed(("completed", self.cell()), self.quarters)
+        table = Table(cells={self.cell(): sum(count for count, _owed in quarters.values())})
+        table.breakdown(self.cell(), {self.cell(q): count for q, (count, _) in quarters.items()})
+        return [table]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        quarters = self.computed(("completed", self.cell()), self.quarters)
+        protection = self.protection
+        # An amount is a count of phases times their fees: it is hidden with its count. The
+        # total amount is hidden when any is: it would give the sum of the hidden amounts, and
+        # a sum of known fees can be split into phases (EUR 420,00 is one Voortraject).
+        for (year, quarter), (_count, owed) in quarters.items():
+            shown_owed = derived(protection, self.cell((year, quarter)), owed)
+            yield [f"{year} K{quarter}", protection.shown(self.cell((year, quarter))), shown_owed]
+        total_owed = sum((owed for _, owed in quarters.values()), Decimal("0.00"))
+        if any(self.cell(q) in protection.hidden for q in quarters):
+            total_owed = PROTECTED
+        yield ["Totaal", protection.shown(self.cell()), total_owed]
 
 
 @register
@@ -835,14 +815,27 @@ class OverduePhasesExport(DashboardExport):
     def header(self) -> Sequence[str]:
         return ["Fase", "Aantal fasen over de maximale duur"]
 
+    def counts(self) -> dict[str, int]:
+        overdue = self.phases().overdue(timezone.localdate())
+        return dict(overdue.values_list("phase").annotate(n=Count("id")))
+
+    def cell(self, phase: str | None = None):
+        # Today's overdue phases: the period plays no part.
+        base = conditions("overdue phases", {**self.filters, "date_from": None, "date_to": None})
+        base["day"] = str(timezone.localdate())
+        return cell(base) if phase is None else cell(base, phase=phase)
+
+    def disclosure_tables(self) -> list[Table]:
+        counts = self.computed(("overdue", self.cell()), self.counts)
+        table = Table(cells={self.cell(): sum(counts.values())})
+        table.breakdown(self.cell(), {self.cell(p.value): counts.get(p.value, 0) for p in Phase})
+        return [table]
+
     def rows(self) -> Iterator[Sequence[Cell]]:
-        counts = dict(
-            self.phases().overdue(timezone.localdate()).values_list("phase").annotate(n=Count("id"))
-        )
-        shown, total = suppress_line([counts.get(phase.value, 0) for phase in Phase])
-        for phase, count in zip(Phase, shown, strict=True):
-            yield [dutch(phase.label), count]
-        yield ["Totaal", total]
+        shown = self.protection.shown
+        for phase in Phase:
+            yield [dutch(phase.label), shown(self.cell(phase.value))]
+        yield ["Totaal", shown(self.cell())]
 
 
 # --- the import's template ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
 from doorstroom.filters import ModelChoiceFilter
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
@@ -146,6 +147,15 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return queryset.overdue(timezone.localdate()) if value else queryset
 
 
+class HoursFilterForm(forms.Form):
+    """The hours page counts trajectories for analysts: whole months, as every published figure."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_whole_months(cleaned, start="started_from", end="started_to")
+        return cleaned
+
+
 class HoursFilter(django_filters.FilterSet):
     call = ModelChoiceFilter(
         label=_("ESF call"),
@@ -154,12 +164,19 @@ class HoursFilter(django_filters.FilterSet):
         to_field_name="number",
     )
     started_from = django_filters.DateFilter(
-        label=_("Trajectories started from"), field_name="start_date", lookup_expr="gte"
+        label=_("Trajectories started from"),
+        field_name="start_date",
+        lookup_expr="gte",
+        help_text=FROM_HELP,
     )
     started_to = django_filters.DateFilter(
-        label=_("Trajectories started until"), field_name="start_date", lookup_expr="lte"
+        label=_("Trajectories started until"),
+        field_name="start_date",
+        lookup_expr="lte",
+        help_text=TO_HELP,
     )
 
     class Meta:
         model = Trajectory
         fields = ["call", "started_from", "started_to"]
+        form = HoursFilterForm

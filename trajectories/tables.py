@@ -193,13 +193,25 @@ class HoursTable(tables.Table):
     project_number = tables.Column(verbose_name=_("Project no."))
     name = tables.Column(verbose_name=_("Project name"))
     promoter_as_written = tables.Column(verbose_name=_("Promoter"))
-    trajectory_count = tables.Column(verbose_name=_("Trajectories"), attrs={"td": {"class": "num"}})
-    completed_count = tables.Column(verbose_name=_("Completed"), attrs={"td": {"class": "num"}})
-    hours_total = tables.Column(verbose_name=_("Hours"), attrs={"td": {"class": "num"}})
+    # Sorted by what is shown: a hidden figure ("<5", "x") sorts first, never by its value.
+    trajectory_count = tables.Column(
+        verbose_name=_("Trajectories"),
+        attrs={"td": {"class": "num"}},
+        order_by="order__trajectory_count",
+    )
+    completed_count = tables.Column(
+        verbose_name=_("Completed"),
+        attrs={"td": {"class": "num"}},
+        order_by="order__completed_count",
+    )
+    hours_total = tables.Column(
+        verbose_name=_("Hours"), attrs={"td": {"class": "num"}}, order_by="order__hours_total"
+    )
     hours_per_completed = tables.Column(
         verbose_name=_("Hours per completed trajectory"),
         default=_("unknown"),
         attrs={"td": {"class": "num"}},
+        order_by="order__hours_per_completed",
     )
     difference = tables.Column(
         verbose_name=_("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY},
@@ -213,12 +225,19 @@ class HoursTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("No trajectories yet.")
 
+    # A disclosure mark ("<5", "x") passes through the number cells as it is.
     def render_hours_total(self, value):
+        if isinstance(value, str):
+            return value
         return number_format(value, 1, force_grouping=True)
 
     def render_hours_per_completed(self, value):
+        if isinstance(value, str):
+            return value
         return number_format(value, 1)
 
     def render_difference(self, value):
+        if isinstance(value, str):
+            return value
         diff = value - NORM_HOURS_PER_TRAJECTORY
         return f"{'+' if diff > 0 else ''}{number_format(diff, 1)}"

@@ -15,6 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
 from doorstroom.concurrency import SEEN_VERSION, refuse_stale
+from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
 from trajectories import imports
@@ -45,6 +46,7 @@ from trajectories.services import (
     trajectory_outcome_record,
     trajectory_stop,
 )
+from trajectories.statistics import hours_rows_published
 from trajectories.tables import DeadlineTable, HoursTable, TrajectoryTable
 
 
@@ -122,11 +124,19 @@ class HoursView(SingleTableMixin, FilterView):
         return Trajectory.objects.visible_to(self.request.user)
 
     def get_table_data(self):
-        return self.object_list.hours_per_mandate()
+        # Counts of trajectories, and hours summed over them: through disclosure control.
+        filters = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        filters = {
+            "call": filters.get("call"),
+            "date_from": filters.get("started_from"),
+            "date_to": filters.get("started_to"),
+        }
+        return hours_rows_published(self.object_list.hours_per_mandate(), filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["norm_hours"] = NORM_HOURS_PER_TRAJECTORY
+        context["disclosure_notes"] = notes_for(row.values() for row in context["table"].data)
         return context
 
 
