@@ -40,6 +40,7 @@ from doorstroom.exports import (
     sql_number,
     sql_text,
 )
+from doorstroom.filters import ALL_LABEL
 from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, MandateProvince, Province
 from trajectories.filters import TrajectoryFilter
@@ -644,7 +645,7 @@ class TrajectoriesExport(Export):
 
 def province_choices() -> list[tuple[str, str]]:
     names = list(Province.objects.values_list("name", flat=True))
-    return [("", "—"), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
+    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
 
 
 class DashboardFilterForm(forms.Form):
@@ -667,7 +668,7 @@ class DashboardFilterForm(forms.Form):
         queryset=Call.objects.all(),
         to_field_name="number",
         required=False,
-        empty_label="—",
+        empty_label=ALL_LABEL,
         help_text=_("Call number, e.g. 380."),
     )
     province = forms.ChoiceField(

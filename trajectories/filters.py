@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.filters import ModelChoiceFilter
+from doorstroom.filters import ModelChoiceFilter, TypedChoiceFilter, YesNoFilter
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
 
@@ -52,7 +52,7 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         null_value="onbekend",
         help_text=_("Province of the mandate, or 'onbekend'."),
     )
-    phase = django_filters.TypedChoiceFilter(
+    phase = TypedChoiceFilter(
         label=_("Current phase"),
         choices=Phase.choices,
         coerce=int,
@@ -64,10 +64,9 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         choices=TrajectoryStatus.choices,
         help_text=_("lopend, afgerond or stopgezet."),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = YesNoFilter(
         label=_("Past a maximum duration"),
         method="filter_overdue",
-        widget=forms.NullBooleanSelect,
         help_text=_("true: a running phase is past its maximum duration."),
     )
     started_from = django_filters.DateFilter(
@@ -133,7 +132,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
         queryset=Mandate.objects.all(),
         to_field_name="project_number",
     )
-    phase = django_filters.TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
+    phase = TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
     only_overdue = django_filters.BooleanFilter(
         label=_("Only past the maximum"), method="filter_only_overdue", widget=forms.CheckboxInput
     )
