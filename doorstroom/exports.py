@@ -31,6 +31,8 @@ from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
+from doorstroom.xlsx import new_workbook, xlsx_append_sheet
+
 Cell = str | int | Decimal | float | dt.date | None
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
@@ -388,56 +390,6 @@ def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIAL
     """The CSV into a binary file, through COPY when the export offers it."""
     for chunk in iter_csv_bytes(export, dialect_name):
         stream.write(chunk)
-
-
-def xlsx_append_sheet(
-    workbook,
-    *,
-    title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Cell]],
-    caption_rows: Sequence[str] = (),
-) -> None:
-    """Add a sheet to a write-only openpyxl workbook: optional caption lines, header, rows.
-
-    Text is always written as a string cell (never as a formula, whatever it starts with);
-    numbers and dates are written as numbers and dates.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-
-    def text_cell(text: str, font=None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula otherwise
-        if font is not None:
-            cell.font = font
-        return cell
-
-    for caption in caption_rows:
-        sheet.append([text_cell(caption, bold)])
-    sheet.append([text_cell(str(h), bold) for h in header])
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cells.append(text_cell(value))
-            elif isinstance(value, bool):
-                cells.append("ja" if value else "nee")
-            elif isinstance(value, dt.datetime):
-                cells.append(value.replace(tzinfo=None))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-
-
-def new_workbook():
-    """A write-only workbook: rows stream to disk instead of building cells in memory."""
-    from openpyxl import Workbook
-
-    return Workbook(write_only=True)
 
 
 def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:

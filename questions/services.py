@@ -25,9 +25,8 @@ from doorstroom.exports import (
     ExportError,
     get_export,
     iter_csv_rows,
-    new_workbook,
-    xlsx_append_sheet,
 )
+from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 from questions.models import (
     AnswerPack,
     AnswerPackTable,
@@ -202,7 +201,6 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
     The CSV files are the stored tables themselves; the workbook is built from the same rows.
     """
     workbook = new_workbook()
-    used_titles: set[str] = set()
     manifest_tables = []
     buffer = io.BytesIO()
     stamp = timezone.localtime(pack.generated_at).timetuple()[:6]
@@ -212,12 +210,9 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
             typed_rows = [[_typed(value) for value in row] for row in rows]
             caption = f"{table.subquestion_label}) {table.title}"
             filters = _filters_text(table.filters)
-            sheet_title = _unique_title(
-                f"{table.subquestion_label} {table.export_name}", used_titles
-            )
             xlsx_append_sheet(
                 workbook,
-                title=sheet_title,
+                title=f"{table.subquestion_label} {table.title}",
                 header=header,
                 rows=typed_rows,
                 caption_rows=[caption, f"Filters: {filters or 'geen'}"],
@@ -268,15 +263,6 @@ def _typed(value: str) -> Cell:
     if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
         return value[1:]
     return value or None
-
-
-def _unique_title(title: str, used: set[str]) -> str:
-    base = title.replace("/", "-")[:28]
-    candidate, n = base, 2
-    while candidate in used:
-        candidate, n = f"{base}~{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _write(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
