@@ -102,7 +102,9 @@ def xlsx_append_sheet(
 
     # Widths and the frozen header belong to the sheet's start: set before the first row.
     for column, name in enumerate(header, start=1):
-        widest = max([len(str(name)), *(_shown_width(r[column - 1]) for r in first_rows)])
+        # A row may be shorter than the header (a workbook written from a user's file).
+        cells = (r[column - 1] for r in first_rows if len(r) >= column)
+        widest = max([len(str(name)), *(_shown_width(value) for value in cells)])
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
     header_row = len(caption_rows) + 1

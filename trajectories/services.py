@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from stdnum.be import nn as be_nn
 
 from mandates.models import Mandate, Organisation
+from trajectories.dates import date_in_future_refuse
 from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
@@ -200,6 +201,14 @@ def _require_running(trajectory: Trajectory) -> None:
         )
 
 
+def _not_in_future(field: str, day: dt.date) -> None:
+    """The one date rule (trajectories.dates), its error on the form field that holds the day."""
+    try:
+        date_in_future_refuse(day)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 def _new_phase(
     *,
     trajectory: Trajectory,
@@ -233,6 +242,7 @@ def trajectory_start(
     host_employer: Organisation | None = None,
 ) -> Trajectory:
     """Start a trajectory and its first phase (Voortraject) on the same day."""
+    _not_in_future("start_date", start_date)
     Worker.objects.select_for_update().get(pk=worker.pk)
     if Trajectory.objects.filter(worker=worker, status=TrajectoryStatus.RUNNING).exists():
         raise ValidationError(_("This worker already has a running trajectory."))
@@ -278,6 +288,7 @@ def phase_start_checked(
     `schedule_for(date)` may answer the fee schedule in force from a cache; with `save=False`
     the new phase is returned unsaved, for the caller to write with many others at once."""
     _require_running(trajectory)
+    _not_in_future("start_date", start_date)
     last = phases[-1]
     if last.is_running:
         raise ValidationError(
@@ -385,6 +396,7 @@ def phase_complete_checked(
         raise ValidationError(_("No phase is running: start the next phase first."))
     if hours < 0:
         raise ValidationError({"hours": _("Hours cannot be negative.")})
+    _not_in_future("end_date", end_date)
     _check_duration(
         record=record, end_date=end_date, exception_reason=exception_reason, approved_by=approved_by
     )
@@ -435,6 +447,7 @@ def trajectory_stop(
     _require_running(trajectory)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the trajectory stops.")})
+    _not_in_future("end_date", end_date)
     record = _phases(trajectory)[-1]
     if record.is_running:
         _check_duration(
