@@ -138,6 +138,24 @@ class Export:
         return {}
 
     @classmethod
+    def filter_form(cls, *, user=None) -> forms.Form:
+        """The export's filters as a form to fill in (its choices scoped by the user, as on the
+        listing page), its ids named after the export so several fit on one page."""
+        if cls.filterset_class is not None:
+            request = SimpleNamespace(user=user) if user is not None else None
+            form = cls.filterset_class(request=request).form
+        elif cls.filter_form_class is not None:
+            form = cls.filter_form_class()
+            for field in form.fields.values():
+                queryset = getattr(field, "queryset", None)
+                if user is not None and hasattr(queryset, "visible_to"):
+                    field.queryset = queryset.visible_to(user)
+        else:
+            form = forms.Form()
+        form.auto_id = f"id_{cls.name}_%s"
+        return form
+
+    @classmethod
     def filter_names(cls) -> list[str]:
         if cls.filterset_class is not None:
             return list(cls.filterset_class.base_filters)

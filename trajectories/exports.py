@@ -166,6 +166,7 @@ class PeriodFilterForm(forms.Form):
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
         help_text="Nummer van de ESF-oproep, bv. 380.",
@@ -344,12 +345,14 @@ class StatementFilterForm(forms.Form):
     )
     mandate = forms.ModelChoiceField(
         queryset=Mandate.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="project_number",
         required=False,
         help_text="Projectnummer van het mandaat (de dienstverlener), bv. 6441.",
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
         help_text="Nummer van de ESF-oproep, bv. 380.",

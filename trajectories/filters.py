@@ -145,12 +145,17 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return queryset.overdue(timezone.localdate()) if value else queryset
 
 
-class HoursFilter(django_filters.FilterSet):
+class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
     call = ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",
         queryset=Call.objects.all(),
         to_field_name="number",
+    )
+    mandate = ModelChoiceFilter(
+        label=_("Mandate"),
+        queryset=Mandate.objects.all(),
+        to_field_name="project_number",
     )
     started_from = django_filters.DateFilter(
         label=_("Trajectories started from"), field_name="start_date", lookup_expr="gte"
@@ -161,4 +166,4 @@ class HoursFilter(django_filters.FilterSet):
 
     class Meta:
         model = Trajectory
-        fields = ["call", "started_from", "started_to"]
+        fields = ["call", "mandate", "started_from", "started_to"]
