@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from doorstroom.exports import (
     Cell,
@@ -26,6 +26,7 @@ from doorstroom.exports import (
     get_export,
     iter_csv_rows,
 )
+from doorstroom.formatting import format_amount, format_number
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 from questions.models import (
     AnswerPack,
@@ -180,6 +181,7 @@ def answer_pack_html(*, pack: AnswerPack) -> str:
     ]
     for table in pack.tables.all():
         header, rows = _stored_rows(table.content)
+        rows = [_shown_row(header, row) for row in rows]
         caption = _caption(table.subquestion_label, table.title, table.filters)
         parts.append(f"<h2>{html.escape(caption)}</h2>")
         parts.append("<table style='border-collapse:collapse'><thead><tr>")
@@ -250,6 +252,22 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
             stamp,
         )
     return buffer.getvalue()
+
+
+def _shown_row(header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """A stored row as the answer's reader sees it, in Dutch like the answer: amounts (a column
+    in EUR) as € 1.260,00, other decimals with their own places, whole numbers (years, project
+    numbers, counts) as they are."""
+    shown = []
+    with translation.override("nl-be"):
+        for name, value in zip(header, row, strict=False):
+            typed = _typed(value)
+            if isinstance(typed, Decimal) and name.endswith("(EUR)"):
+                value = format_amount(typed)
+            elif isinstance(typed, Decimal):
+                value = format_number(typed, max(-typed.as_tuple().exponent, 0))
+            shown.append(value)
+    return shown + list(row[len(shown) :])
 
 
 def _typed(value: str) -> Cell:

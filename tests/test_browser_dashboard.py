@@ -66,7 +66,7 @@ def test_record_a_phase_and_see_the_dashboard_change(page, staff, trajectories):
     assert phase_row(page, "Voortraject")[1:] == ["11", "0", "0", "11"]
     assert phase_row(page, "Job matching")[1:] == ["<5", "0", "0", "<5"]
     fees = table_cells(page, "dashboard-fees-owed-table")
-    assert fees[0][0] == "2024 K1" and fees[0][1] == "<5" and fees[0][2].startswith("EUR ")
+    assert fees[0][0] == "2024 K1" and fees[0][1] == "<5" and fees[0][2].startswith("€ ")
 
 
 def test_a_refused_phase_shows_the_reason_and_keeps_the_input(page, staff, trajectories):

@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum.be import nn as be_nn
 
+from doorstroom.formatting import format_amount
 from mandates.models import Mandate, Organisation
 from trajectories.dates import date_in_future_refuse
 from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
@@ -158,13 +159,13 @@ def fee_within_cap(*, fee: Decimal, cap: Decimal, already_paid: Decimal) -> tupl
     # Stored with the phase, so written in the language of the statements, not the user's.
     with translation.override("nl-be"):
         return remaining, _(
-            "Reduced from EUR %(fee)s to EUR %(remaining)s: the indexed cap of EUR %(cap)s per "
-            "trajectory is reached (EUR %(paid)s already paid for earlier phases)."
+            "Reduced from %(fee)s to %(remaining)s: the indexed cap of %(cap)s per trajectory is "
+            "reached (%(paid)s already paid for earlier phases)."
         ) % {
-            "fee": number_format(fee, 2, force_grouping=True),
-            "remaining": number_format(remaining, 2, force_grouping=True),
-            "cap": number_format(cap, 2, force_grouping=True),
-            "paid": number_format(already_paid, 2, force_grouping=True),
+            "fee": format_amount(fee),
+            "remaining": format_amount(remaining),
+            "cap": format_amount(cap),
+            "paid": format_amount(already_paid),
         }
 
 
