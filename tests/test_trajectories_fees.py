@@ -17,14 +17,13 @@ from trajectories.models import (
     ReferenceMonthRule,
     TrajectoryStatus,
 )
+from trajectories.seeding import health_index_seed_load, trajectories_seed_load
 from trajectories.services import (
     add_months,
     fee_indexed,
     fee_schedule_in_force,
-    health_index_seed_load,
     phase_complete,
     phase_start,
-    trajectories_seed_load,
     trajectory_start,
     worker_create,
 )

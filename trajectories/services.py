@@ -1,4 +1,4 @@
-"""Writes with rules for trajectories: seeds, workers, starting and completing phases, fees.
+"""Writes with rules for trajectories: workers, starting and completing phases, fees.
 
 Every function is all-or-nothing and locks the trajectory it changes, so two members of staff
 completing the same phase at once cannot both be paid for it.
@@ -7,13 +7,9 @@ completing the same phase at once cannot both be paid for it.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import json
-from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -31,7 +27,6 @@ from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexErro
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
-    HealthIndexMonth,
     JobOutcome,
     Phase,
     PhaseRecord,
@@ -43,68 +38,6 @@ from trajectories.models import (
 
 # Answers the fee schedule in force on a date; None means: ask the database each time.
 ScheduleLookup = Callable[[dt.date], FeeSchedule] | None
-
-SOURCE_VERIFIED = "Statbel, bevestigd door twee bronnen"
-SOURCE_SINGLE = "één secundaire bron, nog niet bevestigd"
-
-
-# --- seeds ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def health_index_seed_load(*, path: Path) -> Counter:
-    """Load the monthly health index (CSV: month,value,verified); only missing months are added."""
-    created: Counter = Counter()
-    existing = set(HealthIndexMonth.objects.values_list("month", flat=True))
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            month = dt.date.fromisoformat(row["month"] + "-01")
-            if month in existing:
-                continue
-            verified = row["verified"].strip() == "yes"
-            HealthIndexMonth.objects.create(
-                month=month,
-                value=Decimal(row["value"]),
-                verified=verified,
-                source=SOURCE_VERIFIED if verified else SOURCE_SINGLE,
-            )
-            existing.add(month)
-            created["health index months"] += 1
-    return created
-
-
-@transaction.atomic
-def trajectories_seed_load(*, path: Path) -> Counter:
-    """Load the fee schedules (answer 1c); a schedule whose name exists is left as staff keep it."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    created: Counter = Counter()
-    for row in data["fee_schedules"]:
-        if FeeSchedule.objects.filter(name=row["name"]).exists():
-            continue
-        schedule = FeeSchedule.objects.create(
-            name=row["name"],
-            valid_from=dt.date.fromisoformat(row["valid_from"]),
-            valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
-            cap_amount=Decimal(row["cap_amount"]),
-            index_base_month=dt.date.fromisoformat(row["index_base_month"]),
-            index_kind=row["index_kind"],
-            reference_month_rule=row["reference_month_rule"],
-            rounding=row["rounding"],
-            notes=row.get("notes", ""),
-        )
-        FeeSchedulePhase.objects.bulk_create(
-            FeeSchedulePhase(
-                schedule=schedule,
-                phase=phase["phase"],
-                base_amount=Decimal(phase["base_amount"]),
-                max_months=phase["max_months"],
-                norm_hours=phase["norm_hours"],
-            )
-            for phase in row["phases"]
-        )
-        created["fee schedules"] += 1
-    return created
-
 
 # --- fees -------------------------------------------------------------------------------------
 
