@@ -99,7 +99,9 @@ def cell_kind(spec: SectionSpec, column: int, value: Cell) -> str:
         return "amount"
     if isinstance(value, bool):
         return "bool"
-    if column in spec.value_columns or isinstance(value, int | Decimal):
+    # Only the figures are numbers; an integer that labels a row (a year, a call) is shown as
+    # it is: 2018, not 2.018.
+    if column in spec.value_columns or isinstance(value, Decimal):
         return "number"
     return "text"
 

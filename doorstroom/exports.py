@@ -31,12 +31,10 @@ from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
-from doorstroom.disclosure import PROTECTED, SUPPRESSED, marks_note
+from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 
 Cell = str | int | Decimal | float | dt.date | None
 
-# The marks of hidden counts (doorstroom.disclosure), explained under a sheet that shows them.
-MARKS = (SUPPRESSED, PROTECTED)
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -138,6 +136,24 @@ class Export:
         if cls.filter_form_class is not None:
             return dict(cls.filter_form_class().fields)
         return {}
+
+    @classmethod
+    def filter_form(cls, *, user=None) -> forms.Form:
+        """The export's filters as a form to fill in (its choices scoped by the user, as on the
+        listing page), its ids named after the export so several fit on one page."""
+        if cls.filterset_class is not None:
+            request = SimpleNamespace(user=user) if user is not None else None
+            form = cls.filterset_class(request=request).form
+        elif cls.filter_form_class is not None:
+            form = cls.filter_form_class()
+            for field in form.fields.values():
+                queryset = getattr(field, "queryset", None)
+                if user is not None and hasattr(queryset, "visible_to"):
+                    field.queryset = queryset.visible_to(user)
+        else:
+            form = forms.Form()
+        form.auto_id = f"id_{cls.name}_%s"
+        return form
 
     @classmethod
     def filter_names(cls) -> list[str]:
@@ -392,66 +408,6 @@ def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIAL
     """The CSV into a binary file, through COPY when the export offers it."""
     for chunk in iter_csv_bytes(export, dialect_name):
         stream.write(chunk)
-
-
-def xlsx_append_sheet(
-    workbook,
-    *,
-    title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Cell]],
-    caption_rows: Sequence[str] = (),
-) -> None:
-    """Add a sheet to a write-only openpyxl workbook: optional caption lines, header, rows, and
-    under them what each disclosure mark in the rows means.
-
-    Text is always written as a string cell (never as a formula, whatever it starts with);
-    numbers and dates are written as numbers and dates.
-    """
-    from django.utils import translation
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-
-    def text_cell(text: str, font=None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula otherwise
-        if font is not None:
-            cell.font = font
-        return cell
-
-    for caption in caption_rows:
-        sheet.append([text_cell(caption, bold)])
-    sheet.append([text_cell(str(h), bold) for h in header])
-    marks: set[str] = set()
-    for row in rows:
-        marks.update(value for value in row if isinstance(value, str) and value in MARKS)
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cells.append(text_cell(value))
-            elif isinstance(value, bool):
-                cells.append("ja" if value else "nee")
-            elif isinstance(value, dt.datetime):
-                cells.append(value.replace(tzinfo=None))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    with translation.override("nl-be"):  # the files are in Dutch, as their headers
-        notes = marks_note(marks)
-    if notes:
-        sheet.append([])
-    for note in notes:
-        sheet.append([text_cell(note)])
-
-
-def new_workbook():
-    """A write-only workbook: rows stream to disk instead of building cells in memory."""
-    from openpyxl import Workbook
-
-    return Workbook(write_only=True)
 
 
 def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:

@@ -1,7 +1,14 @@
 """What every filter form of the application shares."""
 
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters import fields
+from django_filters.conf import settings as filter_settings
+
+# The first option of every select of a filter form ("All"), set once in the settings
+# (FILTERS_EMPTY_CHOICE_LABEL) and given to the forms that are not django-filter's.
+ALL_LABEL = filter_settings.EMPTY_CHOICE_LABEL
 
 
 class ListedChoiceIterator(fields.ModelChoiceIterator):
@@ -35,3 +42,38 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """django-filter's ModelChoiceFilter, its choices read in one query."""
 
     field_class = ListedModelChoiceField
+
+
+class TypedChoiceField(fields.ChoiceIteratorMixin, forms.TypedChoiceField):
+    """Django's TypedChoiceField with django-filter's empty first option ("All"): without it a
+    select shows its first real choice when no filter is set, and submitting the form untouched
+    filters on it (a phase forced on every search)."""
+
+    iterator = fields.ChoiceIterator
+
+    def __init__(self, *args, **kwargs):
+        self.empty_label = kwargs.pop("empty_label", ALL_LABEL)
+        super().__init__(*args, **kwargs)
+
+
+class TypedChoiceFilter(django_filters.TypedChoiceFilter):
+    field_class = TypedChoiceField
+
+
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty option says "All" like every other select (Django's says
+    "Unknown", which reads as a third value)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", ALL_LABEL), ("true", _("Yes")), ("false", _("No"))]
+
+    def format_value(self, value):
+        formatted = super().format_value(value)
+        return ["" if formatted == "unknown" else formatted]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AllYesNoSelect)
+        super().__init__(*args, **kwargs)

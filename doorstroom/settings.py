@@ -154,6 +154,8 @@ LOCALE_PATHS = [BASE_DIR / "doorstroom" / "locale"]
 FORMAT_MODULE_PATH = ["doorstroom.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# The first option of every filter select, meaning "no filter": one wording on every form.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_TZ = True
 
 STATIC_URL = "static/"

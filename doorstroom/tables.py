@@ -14,11 +14,11 @@ import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 
-from django.utils import dateformat, numberformat
-from django.utils.formats import get_format, localize
+from django.utils import dateformat
+from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django_tables2.templatetags.django_tables2 import table_page_range
 
 from doorstroom.pagination import AFTER, BEFORE, position_for
@@ -169,25 +169,3 @@ def date_formatter(date_format: str) -> Callable[[dt.date], str]:
         return value.strftime(pattern) if value.year >= 1000 else django(value)
 
     return strftime
-
-
-class NumberFormatter:
-    """django.utils.formats.number_format with the active language's separators looked up once
-    instead of on every call."""
-
-    def __init__(self):
-        language = get_language()
-        self.decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
-        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
-        self.thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
-
-    def __call__(self, value, decimal_pos=None, force_grouping=False) -> str:
-        return numberformat.format(
-            value,
-            self.decimal,
-            decimal_pos,
-            self.grouping,
-            self.thousands,
-            force_grouping=force_grouping,
-            use_l10n=True,
-        )

@@ -38,10 +38,12 @@ set_language = login_not_required(django_set_language)
 
 
 def export_list(request):
+    """Every export with its filters as a form to fill in, and the file formats to choose."""
+    exports = [(export, export.filter_form(user=request.user)) for export in all_exports()]
     return render(
         request,
         "doorstroom/export_list.html",
-        {"exports": all_exports(), "dialects": DIALECTS.values()},
+        {"exports": exports, "dialects": DIALECTS.values()},
     )
 
 

@@ -19,7 +19,6 @@ class MandateFilter(django_filters.FilterSet):
         label=_("ESF call"),
         queryset=Call.objects.all(),
         to_field_name="number",
-        empty_label=_("all"),
         help_text=_("Call number, e.g. 380."),
     )
     province = ModelChoiceFilter(
@@ -27,7 +26,6 @@ class MandateFilter(django_filters.FilterSet):
         field_name="provinces",
         queryset=Province.objects.all(),
         to_field_name="name",
-        empty_label=_("all"),
         null_label=UNKNOWN_PROVINCE_LABEL,
         null_value="onbekend",
         help_text=_("Province name, e.g. Limburg, or 'onbekend' for mandates without one."),
@@ -35,13 +33,11 @@ class MandateFilter(django_filters.FilterSet):
     promoter = ModelChoiceFilter(
         label=_("Promoter"),
         queryset=Organisation.objects.filter(promoted_mandates__isnull=False).distinct(),
-        empty_label=_("all"),
         help_text=_("Organisation id of the promoter."),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=MandateStatus.choices,
-        empty_label=_("all"),
         help_text=_("active, ended or withdrawn."),
     )
     q = django_filters.CharFilter(

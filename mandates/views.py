@@ -3,6 +3,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.roles import may_see_personal_data
 from mandates.filters import MandateFilter
 from mandates.models import ConsortiumPartner, Mandate
 from mandates.tables import MandateTable
@@ -43,6 +44,12 @@ class MandateDetailView(DetailView):
     def get_queryset(self):
         # Out of scope is "not found": the page does not even confirm the mandate exists.
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The trajectory listing names workers (by reference): only for roles that may see them.
+        context["may_see_trajectories"] = may_see_personal_data(self.request.user)
+        return context
 
     queryset = Mandate.objects.for_listing().prefetch_related(
         Prefetch(

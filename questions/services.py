@@ -26,9 +26,9 @@ from doorstroom.exports import (
     ExportError,
     get_export,
     iter_csv_rows,
-    new_workbook,
-    xlsx_append_sheet,
 )
+from doorstroom.formatting import format_amount, format_number
+from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 from questions.models import (
     AnswerPack,
     AnswerPackTable,
@@ -182,6 +182,7 @@ def answer_pack_html(*, pack: AnswerPack) -> str:
     ]
     for table in pack.tables.all():
         header, rows = _stored_rows(table.content)
+        rows = [_shown_row(header, row) for row in rows]
         caption = _caption(table.subquestion_label, table.title, table.filters)
         parts.append(f"<h2>{html.escape(caption)}</h2>")
         parts.append("<table style='border-collapse:collapse'><thead><tr>")
@@ -207,7 +208,6 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
     The CSV files are the stored tables themselves; the workbook is built from the same rows.
     """
     workbook = new_workbook()
-    used_titles: set[str] = set()
     manifest_tables = []
     buffer = io.BytesIO()
     stamp = timezone.localtime(pack.generated_at).timetuple()[:6]
@@ -217,12 +217,9 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
             typed_rows = [[_typed(value) for value in row] for row in rows]
             caption = f"{table.subquestion_label}) {table.title}"
             filters = _filters_text(table.filters)
-            sheet_title = _unique_title(
-                f"{table.subquestion_label} {table.export_name}", used_titles
-            )
             xlsx_append_sheet(
                 workbook,
-                title=sheet_title,
+                title=f"{table.subquestion_label} {table.title}",
                 header=header,
                 rows=typed_rows,
                 caption_rows=[caption, f"Filters: {filters or 'geen'}"],
@@ -262,6 +259,22 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
     return buffer.getvalue()
 
 
+def _shown_row(header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """A stored row as the answer's reader sees it, in Dutch like the answer: amounts (a column
+    in EUR) as € 1.260,00, other decimals with their own places, whole numbers (years, project
+    numbers, counts) as they are."""
+    shown = []
+    with translation.override("nl-be"):
+        for name, value in zip(header, row, strict=False):
+            typed = _typed(value)
+            if isinstance(typed, Decimal) and name.endswith("(EUR)"):
+                value = format_amount(typed)
+            elif isinstance(typed, Decimal):
+                value = format_number(typed, max(-typed.as_tuple().exponent, 0))
+            shown.append(value)
+    return shown + list(row[len(shown) :])
+
+
 def _typed(value: str) -> Cell:
     """Numbers back as numbers for the workbook (the stored CSV is RFC 4180, decimal point)."""
     if value.lstrip("-").isdigit() and not (len(value) > 1 and value.lstrip("-")[0] == "0"):
@@ -273,15 +286,6 @@ def _typed(value: str) -> Cell:
     if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
         return value[1:]
     return value or None
-
-
-def _unique_title(title: str, used: set[str]) -> str:
-    base = title.replace("/", "-")[:28]
-    candidate, n = base, 2
-    while candidate in used:
-        candidate, n = f"{base}~{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _write(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:

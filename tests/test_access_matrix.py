@@ -92,7 +92,7 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
             expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
             expect(400, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
         )
-        for action in ("phase-start", "phase-complete", "stop", "outcome")
+        for action in ("phase-start", "phase-complete", "stop", "outcome", "undo")
     },
     "trajectories:outcome#other": (
         "other_trajectory",

@@ -10,7 +10,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from doorstroom.tables import NumberFormatter, date_formatter, html_of, link_html
+from doorstroom.formatting import NumberFormatter, rounded
+from doorstroom.tables import date_formatter, html_of, link_html
 
 # A year before 1000 too: strftime does not pad it as Django does.
 DATES = [dt.date(2019, 1, 7), dt.date(2024, 12, 31), dt.date(2001, 10, 5), dt.date(202, 3, 4)]
@@ -26,16 +27,19 @@ def test_date_formatter_writes_what_django_writes(date_format):
 
 
 @pytest.mark.parametrize("language", ["nl-be", "en"])
-def test_number_formatter_writes_what_django_writes(language):
+def test_number_formatter_writes_what_django_writes_of_the_rounded_value(language):
     values = [Decimal("0"), Decimal("12.25"), Decimal("-3.5"), Decimal("1234567.891"), 7, 0.5]
     with override(language):
         formatter = NumberFormatter()
         for value in values:
             for decimals in (None, 1, 2):
                 for grouping in (False, True):
+                    shown = value if decimals is None else rounded(value, decimals)
                     assert formatter(value, decimals, force_grouping=grouping) == number_format(
-                        value, decimals, force_grouping=grouping
+                        shown, decimals, force_grouping=grouping
                     )
+        # Rounded, not truncated as Django's number_format does (/trajecten/uren/).
+        assert formatter(Decimal("135.08"), 1) != number_format(Decimal("135.08"), 1)
     # The separators are those of the language active when the formatter was made.
     with override("nl-be"):
         dutch = NumberFormatter()(Decimal("1234.5"), 1, force_grouping=True)

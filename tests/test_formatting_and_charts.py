@@ -23,7 +23,7 @@ def test_belgian_number_format(value, decimals, text):
 
 
 def test_amounts_in_euro():
-    assert format_amount(Decimal("1260")) == "EUR 1.260,00"
+    assert format_amount(Decimal("1260")) == "€ 1.260,00"
     assert format_amount(None) == "—"
 
 

@@ -55,7 +55,7 @@ def test_listing_shows_references_never_names_or_insz(logged_in_client, cases):
     for trajectory in cases.values():
         assert trajectory.worker.reference in body
     assert "Sofie" not in body and "Verbeke" not in body and "85073003328" not in body
-    assert "EUR 5.114,46" in body  # the completed trajectory's fees, capped
+    assert "€ 5.114,46" in body  # the completed trajectory's fees, capped
     assert "/exports/trajectories/?format=csv" in body
 
 
@@ -95,9 +95,9 @@ def test_detail_shows_the_phase_timeline_deadlines_fees_and_index(logged_in_clie
     assert "Sofie" not in body and "85073003328" not in body
     # Job matching from 5 February 2024, three months at most: deadline 5 May 2024.
     assert "05/02/2024" in body and "05/05/2024" in body
-    assert "EUR 1.534,34" in body and "EUR 1.534,33" in body
+    assert "€ 1.534,34" in body and "€ 1.534,33" in body
     assert "01/2024: 129,14 / 106,05" in body
-    assert "Verlaagd van EUR 1.534,34 tot EUR 1.534,33" in body
+    assert "Verlaagd van € 1.534,34 tot € 1.534,33" in body
     assert "norm: gemiddeld 140 uur" in body
 
     overdue = cases["overdue"]
@@ -138,7 +138,7 @@ def test_health_index_page_shows_which_months_are_single_source(logged_in_client
     assert body.count("één bron, niet bevestigd") == 30
     assert body.count("bevestigd door twee bronnen") == 84
     assert "129,14" in body  # smoothed January 2024
-    assert "EUR 4.200,00" in body
+    assert "€ 4.200,00" in body
 
 
 def test_admin_shows_trajectory_with_phase_inline_and_index_list(admin_client_, cases):

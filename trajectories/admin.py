@@ -8,6 +8,7 @@ from doorstroom.admin import AuditHistoryMixin, BigTableAdminMixin, ScopedPerson
 from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
+from trajectories.dates import NoFutureDatesMixin
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
@@ -102,13 +103,13 @@ def sign_exception(record: PhaseRecord, user) -> None:
         record.over_maximum_approved_at = timezone.now()
 
 
-class PhaseRecordForm(OptimisticLockForm):
+class PhaseRecordForm(NoFutureDatesMixin, OptimisticLockForm):
     class Meta:
         model = PhaseRecord
         fields = "__all__"
 
 
-class TrajectoryForm(OptimisticLockForm):
+class TrajectoryForm(NoFutureDatesMixin, OptimisticLockForm):
     class Meta:
         model = Trajectory
         fields = "__all__"

@@ -7,6 +7,6 @@ class TrajectoriesConfig(AppConfig):
     verbose_name = _("Trajectories")
     # The index first: a fee schedule's base month refers to it.
     seeds = [
-        ("trajectories.services.health_index_seed_load", "gezondheidsindex.csv"),
-        ("trajectories.services.trajectories_seed_load", "trajectories.json"),
+        ("trajectories.seeding.health_index_seed_load", "gezondheidsindex.csv"),
+        ("trajectories.seeding.trajectories_seed_load", "trajectories.json"),
     ]

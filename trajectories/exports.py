@@ -33,6 +33,7 @@ from doorstroom.exports import (
     sql_number,
     sql_text,
 )
+from doorstroom.filters import ALL_LABEL
 from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
@@ -162,6 +163,7 @@ class PeriodFilterForm(forms.Form):
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
         help_text="Nummer van de ESF-oproep, bv. 380.",
@@ -279,12 +281,14 @@ class StatementFilterForm(forms.Form):
     )
     mandate = forms.ModelChoiceField(
         queryset=Mandate.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="project_number",
         required=False,
         help_text="Projectnummer van het mandaat (de dienstverlener), bv. 6441.",
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
+        empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
         help_text="Nummer van de ESF-oproep, bv. 380.",
@@ -580,7 +584,7 @@ class TrajectoriesExport(Export):
 
 def province_choices() -> list[tuple[str, str]]:
     names = list(Province.objects.values_list("name", flat=True))
-    return [("", "—"), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
+    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
 
 
 class DashboardFilterForm(forms.Form):
@@ -603,7 +607,7 @@ class DashboardFilterForm(forms.Form):
         queryset=Call.objects.all(),
         to_field_name="number",
         required=False,
-        empty_label="—",
+        empty_label=ALL_LABEL,
         help_text=_("Call number, e.g. 380."),
     )
     province = forms.ChoiceField(

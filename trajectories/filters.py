@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
-from doorstroom.filters import ModelChoiceFilter
+from doorstroom.filters import ModelChoiceFilter, TypedChoiceFilter, YesNoFilter
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
 
@@ -53,7 +53,7 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         null_value="onbekend",
         help_text=_("Province of the mandate, or 'onbekend'."),
     )
-    phase = django_filters.TypedChoiceFilter(
+    phase = TypedChoiceFilter(
         label=_("Current phase"),
         choices=Phase.choices,
         coerce=int,
@@ -65,10 +65,9 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         choices=TrajectoryStatus.choices,
         help_text=_("lopend, afgerond or stopgezet."),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = YesNoFilter(
         label=_("Past a maximum duration"),
         method="filter_overdue",
-        widget=forms.NullBooleanSelect,
         help_text=_("true: a running phase is past its maximum duration."),
     )
     started_from = django_filters.DateFilter(
@@ -134,7 +133,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
         queryset=Mandate.objects.all(),
         to_field_name="project_number",
     )
-    phase = django_filters.TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
+    phase = TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
     only_overdue = django_filters.BooleanFilter(
         label=_("Only past the maximum"), method="filter_only_overdue", widget=forms.CheckboxInput
     )
@@ -156,12 +155,17 @@ class HoursFilterForm(forms.Form):
         return cleaned
 
 
-class HoursFilter(django_filters.FilterSet):
+class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
     call = ModelChoiceFilter(
         label=_("ESF call"),
         field_name="mandate__call",
         queryset=Call.objects.all(),
         to_field_name="number",
+    )
+    mandate = ModelChoiceFilter(
+        label=_("Mandate"),
+        queryset=Mandate.objects.all(),
+        to_field_name="project_number",
     )
     started_from = django_filters.DateFilter(
         label=_("Trajectories started from"),
@@ -178,5 +182,5 @@ class HoursFilter(django_filters.FilterSet):
 
     class Meta:
         model = Trajectory
-        fields = ["call", "started_from", "started_to"]
+        fields = ["call", "mandate", "started_from", "started_to"]
         form = HoursFilterForm

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from trajectories.dates import date_in_future_refuse
 from trajectories.models import JobOutcome
 
 BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -24,6 +25,12 @@ class BelgianDateField(forms.DateField):
             "error_messages", {"invalid": _("Enter a date as day/month/year, e.g. 31/12/2018.")}
         )
         super().__init__(**kwargs)
+
+
+class StepDateField(BelgianDateField):
+    """The day a step happened: never in the future (the services hold to it too)."""
+
+    default_validators = [date_in_future_refuse]
 
 
 class ActionForm(forms.Form):
@@ -44,12 +51,12 @@ class ActionForm(forms.Form):
 
 class PhaseStartForm(ActionForm):
     prefix = "start"
-    start_date = BelgianDateField(label=_("Start date"))
+    start_date = StepDateField(label=_("Start date"))
 
 
 class PhaseCompleteForm(ActionForm):
     prefix = "complete"
-    end_date = BelgianDateField(label=_("End date"))
+    end_date = StepDateField(label=_("End date"))
     hours = forms.DecimalField(
         label=_("Hours"),
         min_value=0,
@@ -73,7 +80,7 @@ class PhaseCompleteForm(ActionForm):
 
 class TrajectoryStopForm(ActionForm):
     prefix = "stop"
-    end_date = BelgianDateField(label=_("Stop date"))
+    end_date = StepDateField(label=_("Stop date"))
     reason = forms.CharField(
         label=_("Reason for stopping"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -91,6 +98,15 @@ class TrajectoryStopForm(ActionForm):
 class OutcomeForm(ActionForm):
     prefix = "outcome"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=JobOutcome.choices)
+
+
+class LastStepUndoForm(ActionForm):
+    prefix = "undo"
+    reason = forms.CharField(
+        label=_("Why is it undone?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. recorded on the wrong trajectory, or with the wrong date."),
+    )
 
 
 class ImportForm(forms.Form):

@@ -36,6 +36,7 @@ from doorstroom import roles
 from doorstroom.exports import DIALECTS, FORMULA_TRIGGERS
 from mandates.models import Mandate
 from trajectories import services, upload_checks
+from trajectories.dates import date_in_future_refuse
 from trajectories.exports import dutch
 from trajectories.indexation import HealthIndex
 from trajectories.models import (
@@ -309,8 +310,10 @@ def parse_date(value, *, today: dt.date) -> dt.date:
                 f"'{text}' is geen datum. Schrijf de datum als dd/mm/jjjj (bv. 31/01/2026) of "
                 "jjjj-mm-dd."
             )
-    if day > today:
-        raise ValueError(f"{day:%d/%m/%Y} ligt in de toekomst; alleen voorbije data kunnen.")
+    try:
+        date_in_future_refuse(day, today=today)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
     return day
 
 

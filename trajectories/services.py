@@ -1,4 +1,4 @@
-"""Writes with rules for trajectories: seeds, workers, starting and completing phases, fees.
+"""Writes with rules for trajectories: workers, starting and completing phases, fees.
 
 Every function is all-or-nothing and locks the trajectory it changes, so two members of staff
 completing the same phase at once cannot both be paid for it.
@@ -7,29 +7,26 @@ completing the same phase at once cannot both be paid for it.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import json
-from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum.be import nn as be_nn
 
+from doorstroom.formatting import format_amount
 from mandates.models import Mandate, Organisation
+from trajectories.dates import date_in_future_refuse
 from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,
-    HealthIndexMonth,
     JobOutcome,
     Phase,
     PhaseRecord,
@@ -41,68 +38,6 @@ from trajectories.models import (
 
 # Answers the fee schedule in force on a date; None means: ask the database each time.
 ScheduleLookup = Callable[[dt.date], FeeSchedule] | None
-
-SOURCE_VERIFIED = "Statbel, bevestigd door twee bronnen"
-SOURCE_SINGLE = "één secundaire bron, nog niet bevestigd"
-
-
-# --- seeds ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def health_index_seed_load(*, path: Path) -> Counter:
-    """Load the monthly health index (CSV: month,value,verified); only missing months are added."""
-    created: Counter = Counter()
-    existing = set(HealthIndexMonth.objects.values_list("month", flat=True))
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            month = dt.date.fromisoformat(row["month"] + "-01")
-            if month in existing:
-                continue
-            verified = row["verified"].strip() == "yes"
-            HealthIndexMonth.objects.create(
-                month=month,
-                value=Decimal(row["value"]),
-                verified=verified,
-                source=SOURCE_VERIFIED if verified else SOURCE_SINGLE,
-            )
-            existing.add(month)
-            created["health index months"] += 1
-    return created
-
-
-@transaction.atomic
-def trajectories_seed_load(*, path: Path) -> Counter:
-    """Load the fee schedules (answer 1c); a schedule whose name exists is left as staff keep it."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    created: Counter = Counter()
-    for row in data["fee_schedules"]:
-        if FeeSchedule.objects.filter(name=row["name"]).exists():
-            continue
-        schedule = FeeSchedule.objects.create(
-            name=row["name"],
-            valid_from=dt.date.fromisoformat(row["valid_from"]),
-            valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
-            cap_amount=Decimal(row["cap_amount"]),
-            index_base_month=dt.date.fromisoformat(row["index_base_month"]),
-            index_kind=row["index_kind"],
-            reference_month_rule=row["reference_month_rule"],
-            rounding=row["rounding"],
-            notes=row.get("notes", ""),
-        )
-        FeeSchedulePhase.objects.bulk_create(
-            FeeSchedulePhase(
-                schedule=schedule,
-                phase=phase["phase"],
-                base_amount=Decimal(phase["base_amount"]),
-                max_months=phase["max_months"],
-                norm_hours=phase["norm_hours"],
-            )
-            for phase in row["phases"]
-        )
-        created["fee schedules"] += 1
-    return created
-
 
 # --- fees -------------------------------------------------------------------------------------
 
@@ -157,13 +92,13 @@ def fee_within_cap(*, fee: Decimal, cap: Decimal, already_paid: Decimal) -> tupl
     # Stored with the phase, so written in the language of the statements, not the user's.
     with translation.override("nl-be"):
         return remaining, _(
-            "Reduced from EUR %(fee)s to EUR %(remaining)s: the indexed cap of EUR %(cap)s per "
-            "trajectory is reached (EUR %(paid)s already paid for earlier phases)."
+            "Reduced from %(fee)s to %(remaining)s: the indexed cap of %(cap)s per trajectory is "
+            "reached (%(paid)s already paid for earlier phases)."
         ) % {
-            "fee": number_format(fee, 2, force_grouping=True),
-            "remaining": number_format(remaining, 2, force_grouping=True),
-            "cap": number_format(cap, 2, force_grouping=True),
-            "paid": number_format(already_paid, 2, force_grouping=True),
+            "fee": format_amount(fee),
+            "remaining": format_amount(remaining),
+            "cap": format_amount(cap),
+            "paid": format_amount(already_paid),
         }
 
 
@@ -200,6 +135,14 @@ def _require_running(trajectory: Trajectory) -> None:
         )
 
 
+def _not_in_future(field: str, day: dt.date) -> None:
+    """The one date rule (trajectories.dates), its error on the form field that holds the day."""
+    try:
+        date_in_future_refuse(day)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 def _new_phase(
     *,
     trajectory: Trajectory,
@@ -233,6 +176,7 @@ def trajectory_start(
     host_employer: Organisation | None = None,
 ) -> Trajectory:
     """Start a trajectory and its first phase (Voortraject) on the same day."""
+    _not_in_future("start_date", start_date)
     Worker.objects.select_for_update().get(pk=worker.pk)
     if Trajectory.objects.filter(worker=worker, status=TrajectoryStatus.RUNNING).exists():
         raise ValidationError(_("This worker already has a running trajectory."))
@@ -278,6 +222,7 @@ def phase_start_checked(
     `schedule_for(date)` may answer the fee schedule in force from a cache; with `save=False`
     the new phase is returned unsaved, for the caller to write with many others at once."""
     _require_running(trajectory)
+    _not_in_future("start_date", start_date)
     last = phases[-1]
     if last.is_running:
         raise ValidationError(
@@ -385,6 +330,7 @@ def phase_complete_checked(
         raise ValidationError(_("No phase is running: start the next phase first."))
     if hours < 0:
         raise ValidationError({"hours": _("Hours cannot be negative.")})
+    _not_in_future("end_date", end_date)
     _check_duration(
         record=record, end_date=end_date, exception_reason=exception_reason, approved_by=approved_by
     )
@@ -435,6 +381,7 @@ def trajectory_stop(
     _require_running(trajectory)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the trajectory stops.")})
+    _not_in_future("end_date", end_date)
     record = _phases(trajectory)[-1]
     if record.is_running:
         _check_duration(

@@ -3,26 +3,21 @@ from types import SimpleNamespace
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from doorstroom.formatting import NumberFormatter, format_amount, format_count, format_number
 from doorstroom.tables import (
     PLAIN_TABLE_TEMPLATE,
-    NumberFormatter,
     PlainTableMixin,
     date_formatter,
     link_html,
 )
 from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
-
-
-def euro(value, number=number_format) -> str:
-    """An amount as the listing shows it; `number` is number_format or a NumberFormatter."""
-    return f"EUR {number(value, 2, force_grouping=True)}"
-
 
 # The "past maximum" cell as BooleanColumn(yesno="⚠,") renders it.
 OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
@@ -139,15 +134,15 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
             plain.phases.get(record.current_phase, record.current_phase),
             plain.statuses.get(record.status, record.status),
             OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
-            plain.number(record.hours_total, 1),
-            None if fees is None else euro(fees, plain.number),
+            plain.number(record.hours_total, 1, force_grouping=True),
+            None if fees is None else plain.number.amount(fees),
         )
 
     def render_hours_total(self, value):
-        return number_format(value, 1)
+        return format_number(value, 1)
 
     def render_fees_total(self, value):
-        return euro(value)
+        return format_amount(value)
 
 
 class DeadlineTable(tables.Table):
@@ -183,7 +178,7 @@ class DeadlineTable(tables.Table):
     def render_days_left(self, record):
         days = (record.deadline - timezone.localdate()).days
         if days < 0:
-            return _("%(days)s days past") % {"days": -days}
+            return ngettext("%(days)s day past", "%(days)s days past", -days) % {"days": -days}
         return days
 
 
@@ -227,17 +222,13 @@ class HoursTable(tables.Table):
 
     # A disclosure mark ("<5", "x") passes through the number cells as it is.
     def render_hours_total(self, value):
-        if isinstance(value, str):
-            return value
-        return number_format(value, 1, force_grouping=True)
+        return format_count(value, 1)
 
     def render_hours_per_completed(self, value):
-        if isinstance(value, str):
-            return value
-        return number_format(value, 1)
+        return format_count(value, 1)
 
     def render_difference(self, value):
         if isinstance(value, str):
             return value
         diff = value - NORM_HOURS_PER_TRAJECTORY
-        return f"{'+' if diff > 0 else ''}{number_format(diff, 1)}"
+        return f"{'+' if diff > 0 else ''}{format_number(diff, 1)}"

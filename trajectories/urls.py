@@ -19,4 +19,5 @@ urlpatterns += [
     path("<int:pk>/fase-afronden/", views.PhaseCompleteView.as_view(), name="phase-complete"),
     path("<int:pk>/stopzetten/", views.TrajectoryStopView.as_view(), name="stop"),
     path("<int:pk>/uitkomst/", views.OutcomeRecordView.as_view(), name="outcome"),
+    path("<int:pk>/stap-ongedaan/", views.LastStepUndoView.as_view(), name="undo"),
 ]

@@ -19,10 +19,12 @@ from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
 from trajectories import imports
+from trajectories.corrections import Step, trajectory_last_step_undo
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
     ActionForm,
     ImportForm,
+    LastStepUndoForm,
     OutcomeForm,
     PhaseCompleteForm,
     PhaseStartForm,
@@ -258,6 +260,21 @@ class OutcomeRecordView(TrajectoryActionView):
     def perform(self, data: dict) -> str:
         trajectory = trajectory_outcome_record(trajectory=self.object, outcome=data["outcome"])
         return _("Outcome recorded: %(outcome)s.") % {"outcome": trajectory.get_outcome_display()}
+
+
+class LastStepUndoView(TrajectoryActionView):
+    form_class = LastStepUndoForm
+
+    def perform(self, data: dict) -> str:
+        undone = trajectory_last_step_undo(
+            trajectory=self.object, reason=data["reason"], user=self.request.user
+        )
+        message = {
+            Step.START: _("The start of phase %(phase)s is undone."),
+            Step.COMPLETE: _("The completion of phase %(phase)s is undone; it runs again."),
+            Step.STOP: _("The stop is undone; the trajectory runs again."),
+        }[undone.step]
+        return message % {"phase": Phase(undone.phase).label}
 
 
 # --- import of phase progress (issue 9) ---------------------------------------------------------

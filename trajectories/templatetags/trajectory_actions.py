@@ -1,8 +1,16 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from doorstroom.concurrency import SEEN_VERSION
 from doorstroom.roles import may_edit
-from trajectories.forms import OutcomeForm, PhaseCompleteForm, PhaseStartForm, TrajectoryStopForm
+from trajectories.corrections import Step, last_step
+from trajectories.forms import (
+    LastStepUndoForm,
+    OutcomeForm,
+    PhaseCompleteForm,
+    PhaseStartForm,
+    TrajectoryStopForm,
+)
 from trajectories.models import Phase, TrajectoryStatus
 
 register = template.Library()
@@ -25,6 +33,9 @@ def trajectory_actions(context, trajectory, phases) -> dict:
     if running:
         forms["stop"] = TrajectoryStopForm
     forms["outcome"] = OutcomeForm
+    undoable = last_step(trajectory, list(phases))
+    if undoable is not None:
+        forms["undo"] = LastStepUndoForm
     # A refused form is shown with its error even if the page would not offer it now.
     for prefix in bound:
         forms.setdefault(prefix, type(bound[prefix]))
@@ -38,4 +49,10 @@ def trajectory_actions(context, trajectory, phases) -> dict:
         result["next_phase"] = Phase(last.phase + 1).label
     if last is not None and "complete" in result:
         result["running_phase"] = last.get_phase_display()
+    if undoable is not None:
+        result["undo_step"] = {
+            Step.START: _("the start of %(phase)s"),
+            Step.COMPLETE: _("the completion of %(phase)s"),
+            Step.STOP: _("the stop of the trajectory"),
+        }[undoable] % {"phase": last.get_phase_display()}
     return result
