@@ -17,8 +17,9 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from doorstroom.exports import (
     Cell,
@@ -97,8 +98,14 @@ def _run_table(table: AnswerTable, position: int) -> TableResult:
         filters={key: str(value) for key, value in (table.filters or {}).items()},
         position=position,
         label=table.answers or table.subquestion.label,
-        title=table.title or str(export_class.title),
+        # The answer goes to the Flemish Parliament in Dutch, whatever the staff member's language.
+        title=table.title or _dutch(export_class.title),
     )
+
+
+def _dutch(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:

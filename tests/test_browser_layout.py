@@ -102,9 +102,7 @@ def page_paths() -> list[str]:
 def test_every_page_fits_the_screen(page, staff, demo_data, width, language):
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page)
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": page.base_url}]
-    )
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
     folder = SCREENSHOTS / "layout"
     folder.mkdir(parents=True, exist_ok=True)
     problems = {}

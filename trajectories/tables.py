@@ -4,8 +4,9 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format, number_format
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.tables import (
@@ -17,6 +18,10 @@ from doorstroom.tables import (
 )
 from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
+
+
+def _against_the_norm() -> str:
+    return gettext("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY}
 
 
 def euro(value, number=number_format) -> str:
@@ -202,7 +207,8 @@ class HoursTable(tables.Table):
         attrs={"td": {"class": "num"}},
     )
     difference = tables.Column(
-        verbose_name=_("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY},
+        # Translated when the page is shown: `%` on a lazy string would fix the language at import.
+        verbose_name=lazy(_against_the_norm, str)(),
         accessor="hours_per_completed",
         default=_("unknown"),
         attrs={"td": {"class": "num"}},
