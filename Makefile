@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run with DEBUG off, as in production; they need a key, not a secret one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-secret}
 
-.PHONY: install run test lint format migrations-check deploy-check pytest messages clean-db bench
+.PHONY: install run serve test lint format migrations-check deploy-check pytest messages clean-db bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -22,7 +22,13 @@ run: install
 	DEBUG=1 $(PY) manage.py load_seed
 	DEBUG=1 $(PY) manage.py generate_demo_trajectories --count 300 --seed 1
 	DEBUG=1 $(PY) manage.py ensure_demo_user
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@$(MAKE) --no-print-directory serve
+
+# Only the server. `exec`, so that the SIGTERM make passes on reaches runserver itself (not a
+# shell that would die and leave it running); runserver then stops the embedded PostgreSQL.
+ADDRESS ?= 127.0.0.1:8000
+serve: install
+	DEBUG=1 exec $(PY) manage.py runserver $(ADDRESS)
 
 test: install lint migrations-check deploy-check pytest
 

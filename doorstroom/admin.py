@@ -6,10 +6,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.admin_scope import ScopedAdminMixin
-from doorstroom.audit import history_for
+from doorstroom.audit_display import readable_history
 from doorstroom.models import PersonalDataAccess, UserScope
 from doorstroom.pagination import AFTER, BEFORE, EstimatedCountPaginator
 
@@ -100,22 +101,13 @@ class AuditHistoryMixin:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        events = history_for(obj, related_event_models=self.audit_related_event_models)
-        user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
-        users = {
-            str(u.pk): u.get_username()
-            for u in get_user_model().objects.filter(pk__in=[i for i in user_ids if i])
-        }
-        for event in events:
-            context = event.pgh_context or {}
-            event.user_display = users.get(str(context.get("user")), "")
-            event.where = context.get("url") or context.get("command") or context.get("import")
+        entries = readable_history(obj, related_event_models=self.audit_related_event_models)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Geschiedenis: {obj}",
+            "title": _("History: %(record)s") % {"record": obj},
             "opts": self.model._meta,
             "object": obj,
-            "events": events,
+            "entries": entries,
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/audit_history.html", context)

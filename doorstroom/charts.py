@@ -41,7 +41,8 @@ def bar_chart(
 ) -> SafeString:
     """A horizontal bar chart; longest bar = largest value."""
     gap = 6
-    top = 8 + (22 if legend else 0)
+    legend_line = 20
+    top = 8 + legend_line * len(legend)
     height = top + len(bars) * (bar_height + gap) + 8
     largest = max((_numeric(b.value) for b in bars), default=0) or 1
     room = width - label_width - 80
@@ -50,11 +51,13 @@ def bar_chart(
         f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
+    # One line per series, from the bars' left edge: side by side, a third series' name ran
+    # past the picture's right edge and was cut off ("St").
     for index, name in enumerate(legend):
-        x = label_width + index * 150
+        x, y = label_width, 6 + index * legend_line
         parts.append(
-            f'<rect x="{x}" y="6" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
-            f'<text x="{x + 18}" y="17" font-size="12">{escape(name)}</text>'
+            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
+            f'<text x="{x + 18}" y="{y + 11}" font-size="12">{escape(name)}</text>'
         )
     for index, bar in enumerate(bars):
         y = top + index * (bar_height + gap)

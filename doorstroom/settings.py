@@ -111,7 +111,12 @@ if env.str("DATABASE_URL", default=""):
 else:
     from doorstroom.embedded_db import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(BASE_DIR / "var" / "pgdata")}
+    # EMBEDDED_PGDATA only moves it elsewhere (a test starts its own server in a temporary folder).
+    DATABASES = {
+        "default": embedded_database_settings(
+            Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / "var" / "pgdata")))
+        )
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -1,6 +1,7 @@
 from collections.abc import Iterator, Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom.exports import Cell, Export, register
 from mandates.filters import MandateFilter
@@ -10,10 +11,10 @@ from mandates.models import Mandate
 @register
 class MandatesExport(Export):
     name = "mandates"
-    title = "Mandaten"
-    description = (
-        "Gemandateerde projecten per ESF-oproep (antwoord 1a-b): oproep, projectnummer, "
-        "projectnaam, promotor zoals geschreven, provincie."
+    title = _("Mandates")
+    description = _(
+        "Mandated projects per ESF call (answer 1a-b): call, project number, project name, "
+        "promoter as written, province."
     )
     filterset_class = MandateFilter
     key_columns = ("Projectnummer",)

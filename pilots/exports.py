@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure import suppress_count
 from doorstroom.exports import Cell, Export, register
@@ -20,10 +21,10 @@ def table_2b_row(pilot: Pilot) -> tuple[str, str, str]:
 @register
 class PilotsExport(Export):
     name = "pilots"
-    title = "Proeftuinen"
-    description = (
-        "De proeftuinen 2017-2018 (antwoord 2b): sector, dienstverlener en deelnemende "
-        "organisaties zoals de bron ze schrijft, in de volgorde van de bron."
+    title = _("Pilots")
+    description = _(
+        "The pilots 2017-2018 (answer 2b): sector, provider and participating organisations as "
+        "the source writes them, in the source's order."
     )
     filterset_class = PilotFilter
 
@@ -44,10 +45,10 @@ class PilotOutcomesExport(PilotsExport):
     """The 2b table with what came of each pilot; kept apart so `pilots` stays the 2b table."""
 
     name = "pilot-outcomes"
-    title = "Proeftuinen en resultaat"
-    description = (
-        "De proeftuinen (antwoord 2b) met aantallen en resultaat (antwoord 2c): aantal "
-        "organisaties, betrokken bedrijven en werknemers (leeg = onbekend), uitkomst, toelichting."
+    title = _("Pilots and result")
+    description = _(
+        "The pilots (answer 2b) with counts and result (answer 2c): number of organisations, "
+        "companies and workers involved (empty = unknown), outcome, note."
     )
 
     def header(self) -> Sequence[str]:
@@ -76,10 +77,10 @@ class PilotOutcomesExport(PilotsExport):
 @register
 class PilotResultsExport(Export):
     name = "pilot-results"
-    title = "Resultaten proeftuinen"
-    description = (
-        "De resultaten zoals antwoord 2c ze meldt, per dienstverlener en sector: uitkomst, "
-        "organisatie, functie, aantal doelgroepmedewerkers (leeg = onbekend)."
+    title = _("Pilot results")
+    description = _(
+        "The results as answer 2c reports them, per provider and sector: outcome, organisation, "
+        "position, number of target-group workers (empty = unknown)."
     )
 
     def header(self) -> Sequence[str]:
@@ -110,10 +111,10 @@ class PilotResultsExport(Export):
 @register
 class CareEngagementsExport(Export):
     name = "care-engagements"
-    title = "Doorstroom met Zorg"
-    description = (
-        "Engagementen in het vervolgproject Doorstroom met Zorg (antwoord 3): groepen, "
-        "woonzorgcentra, federaties, met het aantal woonzorgcentra en wat dat getal betekent."
+    title = _("Doorstroom met Zorg")
+    description = _(
+        "Engagements in the follow-up project Doorstroom met Zorg (answer 3): groups, residential"
+        " care centres, federations, with the number of care centres and what that number means."
     )
 
     def header(self) -> Sequence[str]:
@@ -147,10 +148,10 @@ class PilotsPerSectorExport(Export):
     """The dashboard's pilot figures: `Pilot.objects.overview()`, as the overview page has them."""
 
     name = "dashboard-pilots"
-    title = "Proeftuinen per sector en dienstverlener"
-    description = (
-        "Aantal proeftuinen (2017-2018) per sector en dienstverlener, de genoemde organisaties "
-        "en de betrokken werknemers (leeg = onbekend, <5 voor 1-4)."
+    title = _("Pilots per sector and provider")
+    description = _(
+        "Number of pilots (2017-2018) per sector and provider, the organisations named and the "
+        "workers involved (empty = unknown, <5 for 1-4)."
     )
 
     def header(self) -> Sequence[str]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -88,6 +89,11 @@ def _table_result(
     )
 
 
+def _dutch(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
     tables = AnswerTable.objects.filter(subquestion__question=question).select_related(
         "subquestion"
@@ -99,7 +105,8 @@ def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
             raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
         filters = {key: str(value) for key, value in (table.filters or {}).items()}
         label = table.answers or table.subquestion.label
-        title = table.title or str(export_class.title)
+        # The answer goes to the Flemish Parliament in Dutch, whatever the staff member's language.
+        title = table.title or _dutch(export_class.title)
         runs.append((export_class(filters), filters, position, label, title))
     # The tables of one answer are read together: their counts are protected together.
     publish_together(export for export, *_ in runs)
@@ -167,14 +174,27 @@ def _stored_rows(content: str) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def answer_pack_html(*, pack: AnswerPack) -> str:
-    """An HTML page whose tables paste cleanly into a word processor (plain, inline styles)."""
+ANSWER_PACK_CSS = Path(__file__).parent / "static" / "questions" / "answer_pack.css"
+
+
+def answer_pack_html(*, pack: AnswerPack, stylesheet_url: str | None = None) -> str:
+    """An HTML page whose tables paste cleanly into a word processor.
+
+    Served by the application it links the stylesheet `stylesheet_url` (its CSP refuses inline
+    styles). Without it, for the ZIP, the same stylesheet is written into the page's <style>: no
+    CSP applies to a file opened from disk, and the page stays styled on its own, opened from the
+    archive without unpacking it or sent on by itself.
+    """
     question = pack.question
-    cell = "border:1px solid #000;padding:2pt 4pt;vertical-align:top;"
+    if stylesheet_url is None:
+        style = f"<style>\n{ANSWER_PACK_CSS.read_text(encoding='utf-8')}</style>"
+    else:
+        style = f"<link rel='stylesheet' href='{html.escape(stylesheet_url)}'>"
     parts = [
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>",
-        f"<title>Antwoord op vraag nr. {question.number}</title></head>",
-        "<body style='font-family:Arial,sans-serif;font-size:10pt'>",
+        f"<title>Antwoord op vraag nr. {question.number}</title>",
+        style,
+        "</head><body>",
         f"<h1>Antwoord op schriftelijke vraag nr. {question.number} van "
         f"{question.date:%d/%m/%Y}</h1>",
         f"<p>{html.escape(question.subject)}. Gegenereerd op "
@@ -185,18 +205,18 @@ def answer_pack_html(*, pack: AnswerPack) -> str:
         rows = [_shown_row(header, row) for row in rows]
         caption = _caption(table.subquestion_label, table.title, table.filters)
         parts.append(f"<h2>{html.escape(caption)}</h2>")
-        parts.append("<table style='border-collapse:collapse'><thead><tr>")
-        parts.extend(f"<th style='{cell}text-align:left'>{html.escape(h)}</th>" for h in header)
+        parts.append("<table><thead><tr>")
+        parts.extend(f"<th>{html.escape(h)}</th>" for h in header)
         parts.append("</tr></thead><tbody>")
         for row in rows:
             parts.append("<tr>")
-            parts.extend(f"<td style='{cell}'>{html.escape(value)}</td>" for value in row)
+            parts.extend(f"<td>{html.escape(value)}</td>" for value in row)
             parts.append("</tr>")
         parts.append("</tbody></table>")
         with translation.override("nl-be"):
             notes = notes_for(rows)
-        parts.extend(f"<p style='font-size:9pt'>{html.escape(note)}</p>" for note in notes)
-        parts.append(f"<p style='font-size:8pt'>SHA-256: {table.sha256}</p>")
+        parts.extend(f"<p class='disclosure-note'>{html.escape(note)}</p>" for note in notes)
+        parts.append(f"<p class='checksum'>SHA-256: {table.sha256}</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -74,7 +75,11 @@ def pack_download(request, pk: int):
 
 
 def pack_html(request, pk: int):
-    return HttpResponse(answer_pack_html(pack=_pack(request, pk)))
+    return HttpResponse(
+        answer_pack_html(
+            pack=_pack(request, pk), stylesheet_url=static("questions/answer_pack.css")
+        )
+    )
 
 
 def pack_detail(request, pk: int):

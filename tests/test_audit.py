@@ -1,12 +1,16 @@
 """The audit trail records every change, including bulk ones, with who and before/after."""
 
+import datetime as dt
+
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from pghistory.models import Events
 
 from doorstroom.audit import history_for
-from mandates.models import Mandate, MandateEvent, Province
+from mandates.models import Call, Mandate, MandateEvent, MandateProvince, Province
+from tests.factories_trajectories import PhaseRecordFactory, TrajectoryFactory
 
 
 def diffs(obj) -> list[dict]:
@@ -90,3 +94,70 @@ def test_recorded_events_cannot_be_altered(seed):
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         MandateEvent.objects.filter(pk=event.pk).delete()
     assert Events.objects.tracks(Mandate.objects.get(project_number=6441)).exists()
+
+
+def history_page(client, admin_name: str, obj) -> str:
+    response = client.get(reverse(f"admin:{admin_name}_history", args=[obj.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_history_shows_field_labels_and_values_as_users_know_them(admin_client_, seed):
+    mandate = Mandate.objects.get(project_number=6441)
+    other_call = Call.objects.exclude(pk=mandate.call_id).get(number=390)
+    Mandate.objects.filter(pk=mandate.pk).update(
+        province_basis="projectnaam", call=other_call, status="ended", end_date="2020-06-30"
+    )
+    body = history_page(admin_client_, "mandates_mandate", mandate)
+    # Labels, not column names.
+    assert "province_basis" not in body and "call_id" not in body and "end_date" not in body
+    assert "Grond voor de provincie: — → projectnaam" in body
+    # The call by its name, the status by its label, the date in Belgian format.
+    assert f"ESF-oproep: {mandate.call} → {other_call}" in body
+    assert "Status: actief → beëindigd" in body
+    assert "Einddatum: — → 30/06/2020" in body
+    # The time stamps the application keeps are no change a reader made.
+    assert "updated_at" not in body and "Bijgewerkt" not in body
+
+
+def test_history_time_is_local_in_belgian_format(admin_client_, seed):
+    mandate = Mandate.objects.get(project_number=6441)
+    Mandate.objects.filter(pk=mandate.pk).update(name="Nieuwe naam")
+    event = MandateEvent.objects.filter(pgh_obj=mandate).latest("pgh_id")
+    local = timezone.localtime(event.pgh_created_at)
+    body = history_page(admin_client_, "mandates_mandate", mandate)
+    assert f"{local:%d/%m/%Y %H:%M:%S}" in body
+    assert event.pgh_created_at.isoformat()[:16] not in body
+
+
+def test_history_says_which_province_was_added_to_or_removed_from_the_working_area(
+    admin_client_, seed
+):
+    mandate = Mandate.objects.get(project_number=6441)
+    added = MandateProvince.objects.create(
+        mandate=mandate, province=Province.objects.get(name="Limburg")
+    )
+    added.delete()
+    body = history_page(admin_client_, "mandates_mandate", mandate)
+    assert body.count("Provincie: Limburg") == 2
+    assert "Provincie van het werkgebied toegevoegd" in body
+    assert "Provincie van het werkgebied verwijderd" in body
+
+
+def test_trajectory_history_includes_its_phases(admin_client_):
+    trajectory = TrajectoryFactory()
+    PhaseRecordFactory(trajectory=trajectory, start_date=dt.date(2019, 3, 4), max_months=1)
+    body = history_page(admin_client_, "trajectories_trajectory", trajectory)
+    assert "Fase toegevoegd" in body
+    assert "Fase: Voortraject" in body and "Begindatum: 04/03/2019" in body
+
+
+def test_history_in_english(admin_client_, seed):
+    mandate = Mandate.objects.get(project_number=6441)
+    Mandate.objects.filter(pk=mandate.pk).update(status="ended")
+    response = admin_client_.get(
+        reverse("admin:mandates_mandate_history", args=[mandate.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode()
+    assert "History: " in body and "Geschiedenis" not in body
+    assert "Status: active → ended" in body and "Changed" in body

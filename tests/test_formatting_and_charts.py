@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -45,3 +46,16 @@ def test_bar_chart_scales_bars_and_labels_suppressed_and_unknown():
 def test_chart_text_is_escaped():
     svg = bar_chart("<script>", [Bar("<b>", 1)])
     assert "<script>" not in svg and "&lt;b&gt;" in svg
+
+
+def test_every_legend_entry_fits_inside_the_chart():
+    # The dashboard's funnel has three series; side by side the third ran past the right edge
+    # and showed as "St". A 12 px text is at most about 7.5 px per character wide.
+    legend = ["Lopend", "Afgerond", "Stopgezet"]
+    svg = str(
+        bar_chart("t", [Bar("a", 3, series=s) for s in range(3)], legend=legend, label_width=230)
+    )
+    width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    for name in legend:
+        x = int(re.search(rf'<text x="(\d+)"[^>]*>{name}</text>', svg).group(1))
+        assert x + 7.5 * len(name) <= width, name

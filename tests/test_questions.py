@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -14,7 +15,12 @@ from doorstroom import exports as export_registry
 from doorstroom.exports import Export, ExportError, register
 from mandates.models import Mandate
 from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
-from questions.services import answer_pack_archive, answer_pack_compare, answer_pack_generate
+from questions.services import (
+    ANSWER_PACK_CSS,
+    answer_pack_archive,
+    answer_pack_compare,
+    answer_pack_generate,
+)
 from tests.factories import MandateFactory
 from tests.queries import count_queries
 
@@ -257,3 +263,30 @@ def test_the_excel_copy_of_a_table_writes_negative_numbers_as_numbers(question, 
     files = read_zip(answer_pack_archive(pack=pack))
     excel = next(v for k, v in files.items() if k.startswith("csv-excel/")).decode("utf-8-sig")
     assert excel.splitlines()[1] == "-5;-1,5;'=1+1"
+
+
+def test_pack_html_in_the_application_is_styled_by_a_stylesheet_the_csp_allows(
+    logged_in_client, question, user, settings
+):
+    settings.WHITENOISE_USE_FINDERS = True  # the test run has no collectstatic
+    pack = answer_pack_generate(question=question, user=user)
+    response = logged_in_client.get(reverse("questions:pack-html", args=[pack.pk]))
+    page = response.content.decode()
+    assert "style-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "style=" not in page and "<style" not in page
+    (href,) = re.findall(r"<link rel='stylesheet' href='([^']+)'>", page)
+    stylesheet = logged_in_client.get(href)
+    assert stylesheet.status_code == 200 and stylesheet["Content-Type"].startswith("text/css")
+    css = b"".join(stylesheet.streaming_content).decode()
+    assert "border: 1px solid #000" in css and "border-collapse: collapse" in css
+
+
+def test_pack_html_in_the_zip_carries_the_same_stylesheet(logged_in_client, question, user):
+    pack = answer_pack_generate(question=question, user=user)
+    files = read_zip(
+        logged_in_client.get(reverse("questions:pack-download", args=[pack.pk])).content
+    )
+    page = files["antwoord.html"].decode()
+    css = ANSWER_PACK_CSS.read_text(encoding="utf-8")
+    assert f"<style>\n{css}</style>" in page
+    assert "style=" not in page

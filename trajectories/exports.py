@@ -81,11 +81,11 @@ class FeesFilterForm(forms.Form):
 @register
 class FeesExport(Export):
     name = "fees"
-    title = "Vergoedingen per fase"
-    description = (
-        "De vergoeding per fase en de maximale duur (antwoord 1c): Voortraject, Job matching, "
-        "Stage, Nazorg en het totaal (plafond per traject). Met een datum ook de geïndexeerde "
-        "bedragen van het dan geldende tarief en de gezondheidsindex die daarvoor gebruikt wordt."
+    title = _("Fees per phase")
+    description = _(
+        "The fee per phase and the maximum duration (answer 1c): Voortraject, Job matching, "
+        "Stage, Nazorg and the total (cap per trajectory). With a date, also the indexed amounts "
+        "of the schedule then in force and the health index used for them."
     )
     filter_form_class = FeesFilterForm
 
@@ -240,11 +240,11 @@ class TrajectoryCountExport(ProtectedExport, Export):
 @register
 class TrajectoryStatsExport(TrajectoryCountExport):
     name = "trajectory-stats"
-    title = "Trajecten: aantallen"
-    description = (
-        "Aantal trajecten gestart in een periode, per ESF-oproep, provincie van het mandaat, "
-        "laatst bereikte fase en status. Een mandaat in twee provincies telt in beide. Aantallen "
-        "van 1 tot 4 staan als <5; geen gegevens van personen."
+    title = _("Trajectories: counts")
+    description = _(
+        "Number of trajectories started in a period, per ESF call, province of the mandate, last "
+        "phase reached and status. A mandate in two provinces counts in both. Counts of 1 to 4 "
+        "are shown as <5; no personal data."
     )
     filter_form_class = PeriodFilterForm
     counts_workers = True
@@ -298,11 +298,11 @@ class StatementFilterForm(forms.Form):
 @register
 class ProviderStatementExport(Export):
     name = "provider-statement"
-    title = "Verschuldigde vergoedingen per dienstverlener"
-    description = (
-        "Per mandaat (gemandateerde dienstverlener) en periode van afronding: de afgeronde "
-        "fasen, hun aantal en vergoeding, de gebruikte gezondheidsindex, een totaal per mandaat "
-        "en een eindtotaal. Alleen aantallen en bedragen, geen gegevens van personen."
+    title = _("Fees owed per provider")
+    description = _(
+        "Per mandate (mandated provider) and period of completion: the completed phases, their "
+        "number and fee, the health index used, a total per mandate and a grand total. Only "
+        "counts and amounts, no personal data."
     )
     filter_form_class = StatementFilterForm
     # A payment statement needs exact counts and amounts: for staff, not for publication.
@@ -444,12 +444,12 @@ PHASE_FIGURES = ("is_overdue", "hours_total", "fees_total")
 @register
 class TrajectoriesExport(Export):
     name = "trajectories"
-    title = "Trajecten"
-    description = (
-        "De lijst van trajecten met dezelfde filters als de pagina Trajecten: referentie van de "
-        "werknemer (pseudoniem, nooit naam of rijksregisternummer), mandaat, werkgevers, data, "
-        "fase, status, uren en vergoedingen, in de volgorde waarin de trajecten werden "
-        "geregistreerd. Alleen voor intern gebruik."
+    title = _("Trajectories")
+    description = _(
+        "The list of trajectories with the same filters as the Trajectories page: the worker's "
+        "reference (a pseudonym, never a name or national register number), mandate, employers, "
+        "dates, phase, status, hours and fees, in the order the trajectories were registered. For"
+        " internal use only."
     )
     filterset_class = TrajectoryFilter
     contains_personal_data = True
@@ -644,11 +644,11 @@ class StartedExport(DashboardExport):
 @register
 class PhaseFunnelExport(StartedExport):
     name = "dashboard-phases"
-    title = "Trajecten per fase en status"
-    description = (
-        "Trajecten gestart in de periode, per laatst bereikte fase en status (de trechter), met "
-        "totalen. Aantallen van 1 tot 4 staan als <5; x is een cijfer dat verborgen is zodat "
-        "geen <5 uit de andere af te leiden is."
+    title = _("Trajectories per phase and status")
+    description = _(
+        "Trajectories started in the period, per last phase reached and status (the funnel), with"
+        " totals. Counts of 1 to 4 are shown as <5; x is a figure hidden so that no <5 can be"
+        " worked out from the others."
     )
 
     def header(self) -> Sequence[str]:
@@ -670,8 +670,10 @@ class PhaseFunnelExport(StartedExport):
 @register
 class TrajectoriesPerCallExport(StartedExport):
     name = "dashboard-calls"
-    title = "Trajecten per ESF-oproep"
-    description = "Trajecten gestart in de periode, per ESF-oproep, met het totaal (<5 voor 1-4)."
+    title = _("Trajectories per ESF call")
+    description = _(
+        "Trajectories started in the period, per ESF call, with the total (<5 for 1-4)."
+    )
 
     def header(self) -> Sequence[str]:
         return ["ESF-oproep", "Titel", "Aantal trajecten"]
@@ -688,10 +690,10 @@ class TrajectoriesPerCallExport(StartedExport):
 @register
 class TrajectoriesPerProvinceExport(StartedExport):
     name = "dashboard-provinces"
-    title = "Trajecten per provincie"
-    description = (
-        "Trajecten gestart in de periode, per provincie van het mandaat. Een mandaat in twee "
-        "provincies telt in beide, dus er is geen totaal (<5 voor 1-4)."
+    title = _("Trajectories per province")
+    description = _(
+        "Trajectories started in the period, per province of the mandate. A mandate in two "
+        "provinces counts in both, so there is no total (<5 for 1-4)."
     )
 
     def header(self) -> Sequence[str]:
@@ -711,10 +713,10 @@ OUTCOMES = [JobOutcome.REGULAR_JOB, JobOutcome.NO_JOB, JobOutcome.UNKNOWN]
 @register
 class OutcomesExport(DashboardExport):
     name = "dashboard-outcomes"
-    title = "Uitkomst per ESF-oproep en jaar"
-    description = (
-        "Beëindigde trajecten (afgerond of stopgezet) met einddatum in de periode, per ESF-oproep "
-        "en jaar van beëindiging: doorstroom naar een reguliere job of niet (<5 voor 1-4)."
+    title = _("Outcome per ESF call and year")
+    description = _(
+        "Trajectories ended (completed or stopped) with an end date in the period, per ESF call "
+        "and year of ending: moved on to a regular job or not (<5 for 1-4)."
     )
 
     def header(self) -> Sequence[str]:
@@ -759,11 +761,11 @@ class OutcomesExport(DashboardExport):
 @register
 class FeesOwedExport(DashboardExport):
     name = "dashboard-fees-owed"
-    title = "Verschuldigde vergoedingen per kwartaal"
-    description = (
-        "Vergoedingen van fasen afgerond in de periode, per kwartaal van afronding: wat aan de "
-        "dienstverleners verschuldigd is. Betalingen worden niet in de toepassing bijgehouden. "
-        "Een bedrag naast een verborgen aantal is ook verborgen (x)."
+    title = _("Fees owed per quarter")
+    description = _(
+        "Fees of phases completed in the period, per quarter of completion: what is owed to the "
+        "providers. Payments are not recorded in the application. An amount beside a hidden "
+        "count is hidden too (x)."
     )
 
     def header(self) -> Sequence[str]:
@@ -810,10 +812,10 @@ class FeesOwedExport(DashboardExport):
 @register
 class OverduePhasesExport(DashboardExport):
     name = "dashboard-overdue"
-    title = "Lopende fasen over hun maximale duur"
-    description = (
-        "Lopende fasen waarvan de maximale duur vandaag verstreken is, per fase (voor de gekozen "
-        "oproep en provincie; de periode speelt niet mee). <5 voor 1-4."
+    title = _("Running phases past their maximum duration")
+    description = _(
+        "Running phases whose maximum duration has passed today, per phase (for the chosen call "
+        "and province; the period does not apply). <5 for 1-4."
     )
 
     def header(self) -> Sequence[str]:
@@ -848,11 +850,11 @@ class OverduePhasesExport(DashboardExport):
 @register
 class ImportTemplateExport(Export):
     name = "trajectory-import-template"
-    title = "Sjabloon import fasen"
-    description = (
-        "Leeg sjabloon om de voortgang van trajecten te importeren: één rij per fase met "
-        "referentie van de werknemer, projectnummer, fase, start- en einddatum en uren. "
-        "Oproep en projectnaam zijn ter informatie; een kolom INSZ mag erbij."
+    title = _("Phase import template")
+    description = _(
+        "Empty template to import the progress of trajectories: one row per phase with the "
+        "worker's reference, project number, phase, start and end date and hours. Call and "
+        "project name are for information; an INSZ column may be added."
     )
     contains_personal_data = True
 
@@ -868,11 +870,12 @@ class ImportTemplateExport(Export):
 @register
 class TrajectoryPhasesExport(ImportTemplateExport):
     name = "trajectory-phases"
-    title = "Fasen van trajecten"
-    description = (
-        "De fasen van de trajecten die u mag zien, met dezelfde filters als de pagina Trajecten, "
-        "in de kolommen van het importsjabloon: aanvullen en terug importeren. Referentie van de "
-        "werknemer (pseudoniem), nooit naam of rijksregisternummer. Alleen voor intern gebruik."
+    title = _("Phases of trajectories")
+    description = _(
+        "The phases of the trajectories you may see, with the same filters as the Trajectories "
+        "page, in the columns of the import template: complete them and import them back. The "
+        "worker's reference (a pseudonym), never a name or national register number. For internal"
+        " use only."
     )
     filterset_class = TrajectoryFilter
 

@@ -4,10 +4,10 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from doorstroom.formatting import NumberFormatter, format_amount, format_count, format_number
 from doorstroom.tables import (
@@ -18,6 +18,11 @@ from doorstroom.tables import (
 )
 from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
+
+
+def _against_the_norm() -> str:
+    return gettext("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY}
+
 
 # The "past maximum" cell as BooleanColumn(yesno="⚠,") renders it.
 OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
@@ -209,7 +214,8 @@ class HoursTable(tables.Table):
         order_by="order__hours_per_completed",
     )
     difference = tables.Column(
-        verbose_name=_("Against the norm of %(hours)s h") % {"hours": NORM_HOURS_PER_TRAJECTORY},
+        # Translated when the page is shown: `%` on a lazy string would fix the language at import.
+        verbose_name=lazy(_against_the_norm, str)(),
         accessor="hours_per_completed",
         default=_("unknown"),
         attrs={"td": {"class": "num"}},
