@@ -357,6 +357,18 @@ def verify(*, using: str = "default") -> Verification:
     )
 
 
+def link_hash(seq: int, *, using: str = "default") -> str | None:
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT encode(hash, 'hex') FROM {} WHERE seq = %s")
+            .format(sql.Identifier(LINK_TABLE))
+            .as_string(cursor.cursor.connection),
+            [seq],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _run(cursor, statement: sql.Composable) -> None:
     # As a string: Django's execute wrappers (pghistory's, pgtrigger's) expect one.
     cursor.execute(statement.as_string(cursor.cursor.connection))

@@ -44,9 +44,9 @@ def problems() -> list[tuple[str, str, str | None]]:
     return [(p.what, p.event_table, p.event_key) for p in auditdb.verify().problems]
 
 
-def audit_verify() -> str:
+def audit_verify(*args) -> str:
     out = StringIO()
-    call_command("audit_verify", stdout=out)
+    call_command("audit_verify", *args, stdout=out)
     return out.getvalue()
 
 
@@ -125,6 +125,27 @@ def test_a_link_forged_into_the_chain_is_reported(changed_mandates, owner):
         [str(last_event.pk)],
     )
     assert (auditdb.CHANGED, "mandates_mandateevent", str(last_event.pk)) in problems()
+
+
+def test_a_chain_rewritten_from_a_noted_link_on_is_reported(changed_mandates, owner):
+    """Whoever rewrites the chain consistently from some place on differs from a noted hash."""
+    result = auditdb.verify()
+    noted = f"{result.links}:{result.head}"
+    assert noted in audit_verify("--expect", noted)
+    last_event = changed_mandates[-1]
+    owner.execute("SELECT set_config('pgtrigger.ignore', %s, false)", [APPEND_ONLY])
+    owner.execute(
+        "UPDATE mandates_mandateevent SET name = 'vervalst' WHERE pgh_id = %s", [last_event.pk]
+    )
+    owner.execute(
+        "UPDATE doorstroom_auditlink l SET hash = audit_link_hash("
+        "(SELECT hash FROM doorstroom_auditlink WHERE seq = l.seq - 1), l.seq, l.event_table, e) "
+        "FROM mandates_mandateevent e WHERE l.seq = %s AND e.pgh_id = %s",
+        [result.links, last_event.pk],
+    )
+    assert problems() == []
+    with pytest.raises(CommandError, match="1 problems"):
+        audit_verify("--expect", noted)
 
 
 def test_the_owner_too_is_refused_by_the_append_only_trigger(changed_mandates, owner):

@@ -13,11 +13,25 @@ class Command(BaseCommand):
         "it shows later that no one rewrote the chain from some point on."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--expect",
+            action="append",
+            default=[],
+            metavar="PLACE:HASH",
+            help="A link's place and hash as printed by an earlier run: it must be unchanged.",
+        )
+
     def handle(self, *args, **options) -> None:
         result = auditdb.verify()
         for problem in result.problems:
             self.stdout.write(str(problem))
-        self.stdout.write(f"{result.links} links, last {result.head or '-'}")
+        for expected in options["expect"]:
+            place, _, noted = expected.partition(":")
+            if not place.isdigit() or auditdb.link_hash(int(place)) != noted:
+                result.problems.append(auditdb.Problem("link not as noted", "-", expected))
+                self.stdout.write(f"link {place} is not {noted}")
+        self.stdout.write(f"{result.links} links, last {result.links}:{result.head or '-'}")
         if result.problems:
             raise CommandError(f"The audit trail does not hold: {len(result.problems)} problems.")
         self.stdout.write("The audit trail holds.")
