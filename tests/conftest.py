@@ -1,5 +1,6 @@
 import secrets
 
+import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,6 +34,26 @@ def django_db_setup(django_db_setup):
     """The tests themselves run as the application role."""
     with dbroles.as_application():
         yield
+
+
+@pytest.fixture
+def owner_sql(transactional_db):
+    """A connection of the owner role to the test database, in autocommit.
+
+    For what only the owner may do (ANALYZE; tampering with the audit trail as a superuser
+    would): it sees only what the test committed, hence the transactional database.
+    """
+    settings_dict = connection.settings_dict
+    credentials = dbroles.owner_credentials()
+    with psycopg.connect(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        dbname=settings_dict["NAME"],
+        user=credentials["USER"],
+        password=credentials["PASSWORD"] or None,
+        autocommit=True,
+    ) as conn:
+        yield conn
 
 
 def _give_the_application_a_role_of_its_own() -> None:

@@ -35,9 +35,8 @@ def connect(credentials: dict) -> psycopg.Connection:
 
 
 @pytest.fixture
-def owner():
-    with connect(dbroles.owner_credentials()) as conn:
-        yield conn
+def owner(owner_sql):
+    return owner_sql
 
 
 def problems() -> list[tuple[str, str, str | None]]:
