@@ -12,8 +12,10 @@ tables would otherwise lock several chain heads, in any order, and deadlock with
 the same; and one order over all tables is what a reader of the trail wants. The link is made
 by a deferred constraint trigger, at commit: the lock that keeps links in one line is held only
 while a transaction commits (not while an import runs for seconds, and never by a preview that
-is rolled back), after its row locks, so it cannot deadlock with them. The trigger function runs
-as its owner (SECURITY DEFINER): the application may read links, never write one.
+is rolled back). Taken that late, it meets another transaction's row locks only through a
+deferred foreign-key check committing at the same moment; such a deadlock PostgreSQL detects
+and ends by rolling one back. The trigger function runs as its owner (SECURITY DEFINER): the
+application may read links, never write one.
 
 **Contexts.** pghistory records who and where in `pghistory_context`, upserting the row of the
 request's context id from a trigger, so the application role would need UPDATE on it. Here the
@@ -45,8 +47,6 @@ class AuditTable:
     name: str
     key: str
     key_type: str
-    # Only pghistory's context table is not an event table.
-    is_event_table: bool = True
 
 
 def audit_tables() -> list[AuditTable]:
@@ -56,16 +56,15 @@ def audit_tables() -> list[AuditTable]:
         if issubclass(model, Event) and model._meta.managed and not model._meta.proxy:
             tables.append(_table(model))
     tables.sort(key=lambda table: table.name)
-    return [*tables, _table(Context, is_event_table=False)]
+    return [*tables, _table(Context)]
 
 
-def _table(model, *, is_event_table: bool = True) -> AuditTable:
+def _table(model) -> AuditTable:
     connection = connections["default"]
     return AuditTable(
         name=model._meta.db_table,
         key=model._meta.pk.column,
         key_type=model._meta.pk.rel_db_type(connection),
-        is_event_table=is_event_table,
     )
 
 
