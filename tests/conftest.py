@@ -36,23 +36,27 @@ def django_db_setup(django_db_setup):
         yield
 
 
-@pytest.fixture
-def owner_sql(transactional_db):
-    """A connection of the owner role to the test database, in autocommit.
-
-    For what only the owner may do (ANALYZE; tampering with the audit trail as a superuser
-    would): it sees only what the test committed, hence the transactional database.
-    """
+def connect_as(credentials: dict) -> psycopg.Connection:
+    """A connection of its own to the test database with these credentials, in autocommit."""
     settings_dict = connection.settings_dict
-    credentials = dbroles.owner_credentials()
-    with psycopg.connect(
+    return psycopg.connect(
         host=settings_dict["HOST"] or None,
         port=settings_dict["PORT"] or None,
         dbname=settings_dict["NAME"],
         user=credentials["USER"],
         password=credentials["PASSWORD"] or None,
         autocommit=True,
-    ) as conn:
+    )
+
+
+@pytest.fixture
+def owner_sql(transactional_db):
+    """A connection of the owner role, for what only the owner may do.
+
+    ANALYZE, or tampering with the audit trail as a superuser would: it sees only what the test
+    committed, hence the transactional database.
+    """
+    with connect_as(dbroles.owner_credentials()) as conn:
         yield conn
 
 

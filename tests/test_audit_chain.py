@@ -15,23 +15,12 @@ from django.db import connection
 
 from doorstroom import auditdb, dbroles
 from mandates.models import Mandate, MandateEvent
+from tests.conftest import connect_as
 from trajectories.models import Worker, WorkerEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 APPEND_ONLY = "{pgtrigger_append_only_655c0}"
-
-
-def connect(credentials: dict) -> psycopg.Connection:
-    settings_dict = connection.settings_dict
-    return psycopg.connect(
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        dbname=settings_dict["NAME"],
-        user=credentials["USER"],
-        password=credentials["PASSWORD"] or None,
-        autocommit=True,
-    )
 
 
 @pytest.fixture
@@ -163,7 +152,7 @@ def test_concurrent_writers_extend_one_unbroken_chain(seed):
 
     def write(pk: int) -> None:
         try:
-            with connect(dbroles.application_credentials()) as conn:
+            with connect_as(dbroles.application_credentials()) as conn:
                 start.wait()
                 for round_ in range(10):
                     with conn.transaction():
