@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Two database roles (README, "Database roles"): `migrate` runs as the owner (DATABASE_OWNER_URL,
+# or the embedded server's postgres), everything else as the application (DATABASE_URL, or the
+# embedded doorstroom_app, made when the server starts). Nothing to set up for the embedded one.
 # Tests run with DEBUG off, as in production; they need a key, not a secret one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-secret}
 
-.PHONY: install run serve test lint format migrations-check deploy-check pytest messages clean-db bench
+.PHONY: install run serve test lint format migrations-check deploy-check pytest messages clean-db bench \
+	audit-verify
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -65,6 +69,10 @@ messages: install
 # ten minutes; BENCH_ARGS="--sizes 10000,100000" for a shorter run.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Recomputes the audit trail's hash chain; non-zero exit on any change behind its back.
+audit-verify: install
+	DEBUG=1 $(PY) manage.py audit_verify
 
 clean-db:
 	rm -rf var/pgdata

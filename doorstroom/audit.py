@@ -8,20 +8,47 @@ with `pghistory.context(...)`.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator, Sequence
+
 import pghistory
+import pgtrigger
 
 
-def audited(**kwargs):
+def audited(*, named_only: Sequence[str] = (), **kwargs):
     """Track every insert, update (row after the change) and delete (row before it).
 
-    Pass `exclude=[...]` for fields that must never be copied into history (an INSZ, a name).
+    `named_only` fields (an INSZ, a name) are never copied into history, so erasing them (GDPR)
+    leaves no copy behind; a change of them leaves an event whose label names the fields that
+    changed ("changed: first_name, insz"), never their values.
     """
     return pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+        *_naming_events(named_only),
+        exclude=[*kwargs.pop("exclude", ()), *named_only],
         **kwargs,
     )
+
+
+def _naming_events(fields: Sequence[str]) -> Iterator[pghistory.UpdateEvent]:
+    # A trigger's label is fixed, so there is one per set of fields that changed together
+    # (each fires only when exactly its fields changed): one event per update, naming them all.
+    for size in range(1, len(fields) + 1):
+        for changed in itertools.combinations(fields, size):
+            condition = pgtrigger.Q()
+            for field in fields:
+                # "ndf" rather than a negated "df": Django would add "IS NOT NULL" to the negation.
+                lookup = "df" if field in changed else "ndf"
+                condition &= pgtrigger.Q(
+                    **{f"old__{field}__{lookup}": pgtrigger.F(f"new__{field}")}
+                )
+            yield pghistory.UpdateEvent(
+                label=f"changed: {', '.join(changed)}",
+                trigger_name=f"changed_{'_'.join(changed)}",
+                condition=condition,
+            )
 
 
 def history_for(obj, *, related_event_models: tuple[str, ...] = ()) -> list:

@@ -9,6 +9,10 @@ and the server stops when the last process using it exits.
 Python skips on SIGTERM, and it counts the processes that use the server in a list of pids that a
 killed process never leaves (runserver's reloader kills its child when it is stopped itself). So
 SIGTERM exits through `atexit` here, and pids of processes that are gone no longer count.
+
+The application connects as `doorstroom_app`, a role that owns nothing; migrations run as the
+server's superuser `postgres`, who owns the schema (doorstroom/dbroles.py). Both log in without a
+password: the server listens on its own socket only, with trust authentication.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import warnings
 from pathlib import Path
 
 DATABASE_NAME = "doorstroom"
+OWNER = "postgres"
+APPLICATION_ROLE = "doorstroom_app"
 
 
 def embedded_database_settings(pgdata: Path) -> dict:
@@ -40,7 +46,7 @@ def embedded_database_settings(pgdata: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
-        "USER": "postgres",
+        "USER": APPLICATION_ROLE,
         "HOST": host,
         "PORT": str(info.port),
     }
@@ -49,8 +55,14 @@ def embedded_database_settings(pgdata: Path) -> dict:
 def _ensure_database(*, host: str, port: int) -> None:
     import psycopg
 
-    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres") as conn:
+    with psycopg.connect(host=host, port=port, user=OWNER, dbname="postgres") as conn:
         conn.autocommit = True
+        # Another process may create the role between our check and our CREATE.
+        with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            if not conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", [APPLICATION_ROLE]
+            ).fetchone():
+                conn.execute(f'CREATE ROLE "{APPLICATION_ROLE}" LOGIN')
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
         ).fetchone()

@@ -64,3 +64,25 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.subject}"
+
+
+class AuditLink(models.Model):
+    """One link of the audit trail's hash chain: an event (or context) and its place in the chain.
+
+    Written only by the database (doorstroom/auditdb.py), at commit, as the owner role.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    event_table = models.CharField(max_length=63)
+    event_key = models.CharField(max_length=40)
+    hash = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_table", "event_key"], name="audit_link_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.event_table} {self.event_key}"

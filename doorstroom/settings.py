@@ -3,8 +3,11 @@
 Environment variables:
     DEBUG                 "1" for local development; off by default.
     SECRET_KEY            required when DEBUG is off.
-    DATABASE_URL          postgres://user:pass@host:port/name; without it an embedded
-                          PostgreSQL is started in var/pgdata.
+    DATABASE_URL          postgres://user:pass@host:port/name, as the application's role;
+                          without it an embedded PostgreSQL is started in var/pgdata.
+    DATABASE_OWNER_URL    the same database as the role that owns it, for migrations
+                          (default: DATABASE_URL, one role for both: the audit trail is then
+                          not protected from the application).
     ALLOWED_HOSTS         comma-separated host names (default: localhost names).
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://doorstroom.vlaanderen.be
     CONN_MAX_AGE          seconds a database connection is kept open (default 60).
@@ -106,10 +109,18 @@ TEMPLATES = [
 # Django's form renderer, with the plain input and select templates written in Python.
 FORM_RENDERER = "doorstroom.renderers.PlainWidgetRenderer"
 
+# The application connects as a role that may only add to and read the audit trail; the
+# owner's credentials are used for migrations and flush alone (doorstroom/dbroles.py).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+    _owner = env.db("DATABASE_OWNER_URL", default=env.str("DATABASE_URL"))
+    if any(_owner[key] != DATABASES["default"][key] for key in ("HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same server and database as DATABASE_URL."
+        )
+    DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
 else:
-    from doorstroom.embedded_db import embedded_database_settings
+    from doorstroom.embedded_db import OWNER, embedded_database_settings
 
     # EMBEDDED_PGDATA only moves it elsewhere (a test starts its own server in a temporary folder).
     DATABASES = {
@@ -117,6 +128,7 @@ else:
             Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / "var" / "pgdata")))
         )
     }
+    DATABASE_OWNER = {"USER": OWNER, "PASSWORD": ""}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

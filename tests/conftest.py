@@ -1,12 +1,78 @@
+import secrets
+
+import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from psycopg import sql
 
+from doorstroom import dbroles
 from doorstroom.models import UserScope
 from doorstroom.roles import Role
 from doorstroom.seeds import load_all
 
 pytest_plugins = ["tests.browser_support"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_blocker):
+    """The test database is created, migrated and dropped as the owner role.
+
+    With one role configured for both (a superuser's DATABASE_URL), the suite makes a role of
+    its own for the application, so the tests always run as the application does in production.
+    """
+    if connection.settings_dict["USER"] == dbroles.owner_credentials()["USER"]:
+        with django_db_blocker.unblock():
+            _give_the_application_a_role_of_its_own()
+    with dbroles.as_owner():
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The tests themselves run as the application role."""
+    with dbroles.as_application():
+        yield
+
+
+def connect_as(credentials: dict) -> psycopg.Connection:
+    """A connection of its own to the test database with these credentials, in autocommit."""
+    settings_dict = connection.settings_dict
+    return psycopg.connect(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        dbname=settings_dict["NAME"],
+        user=credentials["USER"],
+        password=credentials["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+@pytest.fixture
+def owner_sql(transactional_db):
+    """A connection of the owner role, for what only the owner may do.
+
+    ANALYZE, or tampering with the audit trail as a superuser would: it sees only what the test
+    committed, hence the transactional database.
+    """
+    with connect_as(dbroles.owner_credentials()) as conn:
+        yield conn
+
+
+def _give_the_application_a_role_of_its_own() -> None:
+    settings_dict = connection.settings_dict
+    role = f"test_{settings_dict['NAME']}_app"
+    password = secrets.token_urlsafe(24)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        verb = "ALTER" if cursor.fetchone() else "CREATE"
+        statement = sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+            sql.SQL(verb), sql.Identifier(role), sql.Literal(password)
+        )
+        cursor.execute(statement.as_string(cursor.cursor.connection))
+    connection.close()
+    settings_dict.update({"USER": role, "PASSWORD": password})
 
 
 @pytest.fixture

@@ -249,8 +249,9 @@ class WorkerQuerySet(models.QuerySet):
         return self.filter(pk__in=trajectories.values("worker_id"))
 
 
-# Name and INSZ never enter the audit trail: erasing them (GDPR) must leave no copy behind.
-@audited(exclude=["first_name", "last_name", "insz"])
+# Name and INSZ never enter the audit trail: erasing them (GDPR) must leave no copy behind. A
+# change of them is recorded by name only.
+@audited(named_only=["first_name", "last_name", "insz"])
 class Worker(models.Model):
     """A target-group worker. Everywhere but the administration, only the reference shows."""
 

@@ -1,0 +1,131 @@
+"""The application's database role adds to the audit trail and reads it, and can do no more.
+
+The tests run as the application role (tests/conftest.py), as production does.
+"""
+
+import pghistory
+import pytest
+from django.db import ProgrammingError, connection, transaction
+from pghistory.models import Context
+
+from doorstroom import auditdb, dbroles
+from mandates.models import Mandate, MandateEvent
+
+REFUSED = "permission denied|must be owner"
+APPEND_ONLY = "pgtrigger_append_only_655c0"
+
+
+def refused(statement: str, params=()) -> None:
+    with (
+        pytest.raises(ProgrammingError, match=REFUSED),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, params)
+
+
+@pytest.fixture
+def event(seed):
+    with pghistory.context(user=1, url="/beheer/"):
+        Mandate.objects.filter(project_number=6441).update(name="Iets anders")
+    return MandateEvent.objects.filter(pgh_obj__project_number=6441).latest("pgh_id")
+
+
+def test_the_suite_runs_as_an_application_role_that_owns_nothing(db):
+    assert dbroles.is_separate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND pg_get_userbyid(c.relowner) = current_user"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone()[0] is False
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE mandates_mandateevent SET name = 'vervalst' WHERE pgh_id = %s",
+        "DELETE FROM mandates_mandateevent WHERE pgh_id = %s",
+    ],
+)
+def test_the_application_cannot_change_or_delete_an_event(event, statement):
+    refused(statement, [event.pk])
+    assert MandateEvent.objects.get(pk=event.pk).name == "Iets anders"
+
+
+def test_the_application_cannot_truncate_an_event_table(event):
+    refused("TRUNCATE mandates_mandateevent")
+    assert MandateEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_ignoring_the_append_only_trigger_does_not_help(event):
+    """pgtrigger.ignore switches the trigger off; the privilege still refuses."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + APPEND_ONLY + "}"])
+    refused("UPDATE mandates_mandateevent SET name = 'vervalst' WHERE pgh_id = %s", [event.pk])
+    refused("DELETE FROM mandates_mandateevent WHERE pgh_id = %s", [event.pk])
+    assert MandateEvent.objects.get(pk=event.pk).name == "Iets anders"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE pghistory_context SET metadata = '{\"user\": 999}' WHERE id = %s",
+        "DELETE FROM pghistory_context WHERE id = %s",
+        "TRUNCATE pghistory_context CASCADE",
+    ],
+)
+def test_the_application_cannot_rewrite_who_and_where(event, statement):
+    refused(statement, [event.pgh_context_id] if "%s" in statement else [])
+    assert Context.objects.get(pk=event.pgh_context_id).metadata == {"user": 1, "url": "/beheer/"}
+
+
+def test_a_context_id_set_by_hand_does_not_rewrite_its_context(event):
+    """The context function never updates: other metadata under an old id is a new context."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', %s, true), "
+            "set_config('pghistory.context_metadata', '{\"user\": 999}', true)",
+            [str(event.pgh_context_id)],
+        )
+        cursor.execute("UPDATE mandates_mandate SET name = 'Nog iets' WHERE project_number = 6441")
+    assert Context.objects.get(pk=event.pgh_context_id).metadata == {"user": 1, "url": "/beheer/"}
+    forged = MandateEvent.objects.filter(pgh_obj__project_number=6441).latest("pgh_id")
+    assert forged.pgh_context_id != event.pgh_context_id
+    assert forged.pgh_context.metadata == {"user": 999}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"DROP TRIGGER {APPEND_ONLY} ON mandates_mandateevent",
+        f"ALTER TRIGGER {APPEND_ONLY} ON mandates_mandateevent RENAME TO weg",
+        f"DROP TRIGGER {auditdb.CHAIN_TRIGGER} ON mandates_mandateevent",
+        f"ALTER TRIGGER {auditdb.CHAIN_TRIGGER} ON mandates_mandateevent RENAME TO weg",
+        f"DROP TRIGGER {auditdb.CHAIN_TRIGGER} ON pghistory_context",
+        "ALTER TABLE mandates_mandateevent DISABLE TRIGGER ALL",
+        "DROP TABLE mandates_mandateevent",
+    ],
+)
+def test_the_application_cannot_drop_or_alter_the_triggers(db, statement):
+    refused(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE doorstroom_auditlink SET hash = ''",
+        "DELETE FROM doorstroom_auditlink",
+        "INSERT INTO doorstroom_auditlink VALUES (0, 'x', 'y', '')",
+        "TRUNCATE doorstroom_auditlink",
+    ],
+)
+def test_the_application_cannot_write_the_chain(db, statement):
+    refused(statement)
+
+
+def test_the_application_still_records_events_with_their_context(event):
+    assert event.pgh_label == "update"
+    assert event.pgh_context.metadata == {"user": 1, "url": "/beheer/"}
