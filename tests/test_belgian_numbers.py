@@ -82,11 +82,13 @@ def completed_trajectory(hours_of_nazorg=Decimal("37.08")):
 
 @pytest.mark.parametrize(("english", "shown"), [(False, "135,1"), (True, "135.1")])
 def test_hours_are_rounded_on_the_hours_page(seed, logged_in_client, english, shown):
-    """The example of the issue: 135.08 shown as "135,0"."""
-    completed_trajectory()
+    """The example of the issue: 135.08 shown as "135,0" (five trajectories: fewer are hidden)."""
+    for _ in range(5):
+        completed_trajectory()
     client = in_english(logged_in_client) if english else logged_in_client
     [row] = table_rows(client.get(reverse("trajectories:hours"), {"mandate": "7887"}))
-    assert row[5] == row[6] == shown  # hours, hours per completed trajectory
+    assert row[5] == ("675,4" if not english else "675.4")  # hours of the five
+    assert row[6] == shown  # hours per completed trajectory
     assert row[7] == ("-4,9" if not english else "-4.9")  # against the norm of 140
 
 

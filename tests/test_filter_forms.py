@@ -35,10 +35,11 @@ def pages_without_arguments(patterns=None, namespace="") -> list[str]:
     return names
 
 
-def sample_value(field: django_forms.Field) -> str:
-    """A value a person could type into a text field of this kind."""
+def sample_value(name: str, field: django_forms.Field) -> str:
+    """A value a person could type into a text field of this kind; a period is whole months
+    (published figures refuse any other), so an end date is a month's last day."""
     if isinstance(field, django_forms.DateField):
-        return "2022-01-01"
+        return "2022-01-31" if name.endswith(("_to", "_until")) else "2022-01-01"
     if isinstance(field, django_forms.IntegerField | django_forms.DecimalField):
         return "2018"
     return "1"
@@ -96,7 +97,7 @@ def test_every_filter_form_filters_only_what_was_chosen(demo, logged_in_client):
             elif form.input(field_name).get("type") == "checkbox":
                 values = [form.input(field_name).get("value", "on")]
             else:
-                values = [sample_value(fields[field_name])]
+                values = [sample_value(field_name, fields[field_name])]
             for value in values:
                 through_form = client.get(url, {**form.data(), field_name: value})
                 by_parameter = client.get(url, {field_name: value})

@@ -6,7 +6,11 @@ from django.conf import settings
 
 
 def run_settings(env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_OWNER_URL")
+    }
     base["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"  # never connected to here
     return subprocess.run(
         [
@@ -39,7 +43,11 @@ def test_database_is_postgresql():
 
 
 def run_manage(env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DATABASE_OWNER_URL")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
         cwd=settings.BASE_DIR,
