@@ -52,8 +52,11 @@ deploy-check: install
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') DEBUG=0 \
 	ALLOWED_HOSTS=doorstroom.example.be $(PY) manage.py check --deploy --fail-level WARNING
 
+# Three workers (pytest-xdist) on two cores: the database and the browser wait on each other,
+# so a third worker fills the gaps. Each worker has its own test database.
+PYTEST_WORKERS ?= 3
 pytest: install
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # One catalog per app (pilots/, trajectories/, questions/); doorstroom/locale holds the project
 # package's and the mandates app's strings.

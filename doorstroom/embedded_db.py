@@ -8,7 +8,8 @@ and the server stops when the last process using it exits.
 "Exits" must include being stopped: the library stops the server from an `atexit` handler, which
 Python skips on SIGTERM, and it counts the processes that use the server in a list of pids that a
 killed process never leaves (runserver's reloader kills its child when it is stopped itself). So
-SIGTERM exits through `atexit` here, and pids of processes that are gone no longer count.
+SIGTERM exits through `atexit` here, a process waits for its children that use the server, and
+pids of processes that are gone no longer count.
 
 The application connects as `doorstroom_app`, a role that owns nothing; migrations run as the
 server's superuser `postgres`, who owns the schema (doorstroom/dbroles.py). Both log in without a
@@ -83,6 +84,12 @@ def _stop_with_this_process(server) -> None:
             return False
 
     def forget_gone_processes() -> None:
+        # A child using the server is waited for first: on Ctrl+C runserver's reloader kills its
+        # child and exits at once, and a child killed but not yet dead would still count.
+        with server._lock:
+            pids = server.global_process_id_list.get()
+        children = [child for child in psutil.Process().children() if child.pid in pids]
+        psutil.wait_procs(children, timeout=10)
         with server._lock:
             pids = server.global_process_id_list.get()
             server.global_process_id_list.put([pid for pid in pids if is_alive(pid)])

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, ClassVar
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 
@@ -54,9 +55,13 @@ class Dialect:
 
 DIALECTS: dict[str, Dialect] = {
     "excel-nl": Dialect(
-        "excel-nl", ";", ",", True, "Excel (België): puntkomma, decimale komma, UTF-8 met BOM"
+        "excel-nl",
+        ";",
+        ",",
+        True,
+        _("Excel (Belgium): semicolon, decimal comma, UTF-8 with BOM"),
     ),
-    "rfc4180": Dialect("rfc4180", ",", ".", False, "RFC 4180: komma, decimaal punt, geen BOM"),
+    "rfc4180": Dialect("rfc4180", ",", ".", False, _("RFC 4180: comma, decimal point, no BOM")),
 }
 DEFAULT_DIALECT = "excel-nl"
 FORMATS = ("csv", "xlsx")

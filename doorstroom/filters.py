@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields
 from django_filters.conf import settings as filter_settings
 
+from doorstroom.forms import BelgianDateField
+
 # The first option of every select of a filter form ("All"), set once in the settings
 # (FILTERS_EMPTY_CHOICE_LABEL) and given to the forms that are not django-filter's.
 ALL_LABEL = filter_settings.EMPTY_CHOICE_LABEL
@@ -77,3 +79,9 @@ class YesNoFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", AllYesNoSelect)
         super().__init__(*args, **kwargs)
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date filter with the application's one date field."""
+
+    field_class = BelgianDateField

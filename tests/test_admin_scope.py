@@ -20,7 +20,7 @@ from mandates.models import Call, Mandate, Organisation, Province
 from tests.admin_posts import admin_tables, fingerprint, page_data
 from tests.factories import OrganisationFactory
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus, Worker
-from trajectories.services import trajectory_start, worker_create
+from trajectories.services import trajectory_start, trajectory_stop, worker_create
 
 START = dt.date(2024, 3, 4)
 
@@ -87,9 +87,7 @@ def test_a_phase_cannot_be_added_to_another_provinces_trajectory(limburg):
 def stopped_worker(limburg):
     """A worker of Limburg's (their trajectory stopped), free for a new trajectory."""
     _, own, _ = limburg
-    Trajectory.objects.filter(pk=own.pk).update(
-        status=TrajectoryStatus.STOPPED, end_date=START + dt.timedelta(days=10)
-    )
+    trajectory_stop(trajectory=own, end_date=START + dt.timedelta(days=10), reason="verhuisd")
     return own.worker
 
 

@@ -57,7 +57,11 @@ def dev_server(tmp_path):
     """runserver on the embedded database in tmp_path; yields (process, postgres pid)."""
     tmp_path.chmod(0o755)  # as root, the library runs postgres as another user
     pgdata = tmp_path / "pgdata"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DATABASE_OWNER_URL", "SECRET_KEY")
+    }
     env.update(DEBUG="1", EMBEDDED_PGDATA=str(pgdata), PYTHONUNBUFFERED="1")
     port = free_port()
     process = subprocess.Popen(

@@ -70,7 +70,7 @@ def test_complete_the_running_phase_with_belgian_date_and_decimal_comma(
     assert (phase, end, hours) == (Phase.VOORTRAJECT, dt.date(2024, 2, 5), Decimal("14.5"))
     assert fee is not None
     page = logged_in_client.get(response.url).content.decode()
-    assert "Fase Voortraject afgerond op 05/02/2024; vergoeding EUR " in page
+    assert "Fase Voortraject afgerond op 05/02/2024; vergoeding € " in page
     assert "Volgende fase starten: Job matching" in page
 
 

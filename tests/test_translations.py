@@ -93,6 +93,7 @@ POST_ONLY = {
     "trajectories:phase-complete",
     "trajectories:stop",
     "trajectories:outcome",
+    "trajectories:undo",
     "health",
     "questions:pack-download",
     "export-download",
@@ -184,21 +185,19 @@ BY_DESIGN = {
     "/beheer/trajectories/healthindexmonth/": {"bevestigd", "bronnen", "secundaire"},
 }
 
-# Not translated yet (issue 17, point 4, left open): the exports' column headers, which the
-# dashboard's tables and chart legends show too, and the date help of the exports' filter forms
-# ("JJJJ-MM-DD"). Take a word out when it is translated; any other Dutch word fails the test.
+# Not translated yet (issue 17, point 4, left open): the exports' column headers and row labels,
+# which the dashboard's tables and chart legends show too (the exports write Dutch; issue 20
+# makes their texts translatable). Take a word out when it is translated; any other Dutch word
+# fails the test.
 NOT_YET = {
-    "/": {"afgeronde", "fasen", "genoemde", "jjjj", "kwartaal", "titel", "verschuldigd"},
-    "/exports/": {
-        "datum",
+    "/": {
+        "afgeronde",
         "fasen",
-        "gebruikte",
+        "genoemde",
         "gestart",
-        "geïndexeerde",
-        "jjjj",
-        "mandaat",
-        "nummer",
-        "projectnummer",
+        "kwartaal",
+        "titel",
+        "verschuldigd",
     },
 }
 

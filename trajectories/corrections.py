@@ -93,9 +93,10 @@ def trajectory_last_step_undo(
     with pghistory.context(undo=step, undo_reason=reason.strip(), user=user.pk):
         if step == Step.STOP:
             # The stop ended the running phase without a fee; a completed phase stays completed.
+            # The trajectory runs again first: the database refuses an open phase in an ended one.
+            _reopen_trajectory(trajectory)
             if record.end_date is not None and record.fee_amount is None:
                 _reopen(record)
-            _reopen_trajectory(trajectory)
         elif step == Step.COMPLETE:
             if trajectory.status == TrajectoryStatus.COMPLETED:
                 _reopen_trajectory(trajectory)

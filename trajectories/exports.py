@@ -34,10 +34,10 @@ from doorstroom.exports import (
     sql_text,
 )
 from doorstroom.filters import ALL_LABEL
+from doorstroom.forms import BelgianDateField
 from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
-from trajectories.forms import BELGIAN_DATE
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
@@ -48,8 +48,6 @@ from trajectories.models import (
     TrajectoryStatus,
 )
 from trajectories.statistics import PHASES, UNKNOWN, StartedCounts, cell, conditions
-
-ISO_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def dutch(label) -> str:
@@ -71,10 +69,10 @@ def month_label(month: dt.date | None) -> str | None:
 
 
 class FeesFilterForm(forms.Form):
-    date = forms.DateField(
+    date = BelgianDateField(
         required=False,
-        input_formats=ISO_DATE,
-        help_text="Datum (JJJJ-MM-DD): toont ook de geïndexeerde bedragen en de gebruikte index.",
+        label=_("Date"),
+        help_text=_("Also shows the amounts indexed on this date and the index used."),
     )
 
 
@@ -151,25 +149,28 @@ class FeesExport(Export):
 
 
 class PeriodFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BelgianDateField(
         required=False,
-        input_formats=ISO_DATE,
-        help_text="Gestart vanaf (JJJJ-MM-DD), de eerste dag van een maand.",
+        label=_("Started from"),
+        help_text=FROM_HELP,
     )
-    date_to = forms.DateField(
+    date_to = BelgianDateField(
         required=False,
-        input_formats=ISO_DATE,
-        help_text="Gestart tot en met (JJJJ-MM-DD), de laatste dag van een maand.",
+        label=_("Started until"),
+        help_text=TO_HELP,
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
         empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
-        help_text="Nummer van de ESF-oproep, bv. 380.",
+        label=_("ESF call"),
+        help_text=_("Call number, e.g. 380."),
     )
     province = forms.CharField(
-        required=False, help_text="Provincie van het mandaat, of 'onbekend'."
+        required=False,
+        label=_("Province"),
+        help_text=_("Province of the mandate, or 'onbekend'."),
     )
 
     def clean_province(self) -> str:
@@ -273,25 +274,31 @@ class TrajectoryStatsExport(TrajectoryCountExport):
 
 
 class StatementFilterForm(forms.Form):
-    date_from = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="Fasen afgerond vanaf (JJJJ-MM-DD)."
+    date_from = BelgianDateField(
+        required=False,
+        label=_("Completed from"),
+        help_text=_("Phases completed on or after this day."),
     )
-    date_to = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="Fasen afgerond tot en met (JJJJ-MM-DD)."
+    date_to = BelgianDateField(
+        required=False,
+        label=_("Completed until"),
+        help_text=_("Phases completed on or before this day."),
     )
     mandate = forms.ModelChoiceField(
         queryset=Mandate.objects.all(),
         empty_label=ALL_LABEL,
         to_field_name="project_number",
         required=False,
-        help_text="Projectnummer van het mandaat (de dienstverlener), bv. 6441.",
+        label=_("Mandate"),
+        help_text=_("Project number of the mandate (the provider), e.g. 6441."),
     )
     call = forms.ModelChoiceField(
         queryset=Call.objects.all(),
         empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
-        help_text="Nummer van de ESF-oproep, bv. 380.",
+        label=_("ESF call"),
+        help_text=_("Call number, e.g. 380."),
     )
 
 
@@ -588,18 +595,14 @@ def province_choices() -> list[tuple[str, str]]:
 
 
 class DashboardFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BelgianDateField(
         label=_("From"),
         required=False,
-        input_formats=BELGIAN_DATE,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
         help_text=FROM_HELP,
     )
-    date_to = forms.DateField(
+    date_to = BelgianDateField(
         label=_("Until"),
         required=False,
-        input_formats=BELGIAN_DATE,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/jjjj"}),
         help_text=TO_HELP,
     )
     call = forms.ModelChoiceField(

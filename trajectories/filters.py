@@ -5,11 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
-from doorstroom.filters import ModelChoiceFilter, TypedChoiceFilter, YesNoFilter
+from doorstroom.filters import DateFilter, ModelChoiceFilter, TypedChoiceFilter, YesNoFilter
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
-
-DATE_HELP = _("Date as YYYY-MM-DD or DD/MM/YYYY.")
 
 
 class ScopedChoicesMixin:
@@ -70,18 +68,10 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         method="filter_overdue",
         help_text=_("true: a running phase is past its maximum duration."),
     )
-    started_from = django_filters.DateFilter(
-        label=_("Started from"), field_name="start_date", lookup_expr="gte", help_text=DATE_HELP
-    )
-    started_to = django_filters.DateFilter(
-        label=_("Started until"), field_name="start_date", lookup_expr="lte", help_text=DATE_HELP
-    )
-    ended_from = django_filters.DateFilter(
-        label=_("Completed from"), method="filter_completed_from", help_text=DATE_HELP
-    )
-    ended_to = django_filters.DateFilter(
-        label=_("Completed until"), method="filter_completed_to", help_text=DATE_HELP
-    )
+    started_from = DateFilter(label=_("Started from"), field_name="start_date", lookup_expr="gte")
+    started_to = DateFilter(label=_("Started until"), field_name="start_date", lookup_expr="lte")
+    ended_from = DateFilter(label=_("Completed from"), method="filter_completed_from")
+    ended_to = DateFilter(label=_("Completed until"), method="filter_completed_to")
 
     class Meta:
         model = Trajectory
@@ -167,13 +157,13 @@ class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
         queryset=Mandate.objects.all(),
         to_field_name="project_number",
     )
-    started_from = django_filters.DateFilter(
+    started_from = DateFilter(
         label=_("Trajectories started from"),
         field_name="start_date",
         lookup_expr="gte",
         help_text=FROM_HELP,
     )
-    started_to = django_filters.DateFilter(
+    started_to = DateFilter(
         label=_("Trajectories started until"),
         field_name="start_date",
         lookup_expr="lte",

@@ -9,22 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.forms import BelgianDateField
 from trajectories.dates import date_in_future_refuse
 from trajectories.models import JobOutcome
-
-BELGIAN_DATE = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class BelgianDateField(forms.DateField):
-    widget = forms.TextInput(attrs={"placeholder": "dd/mm/jjjj", "inputmode": "numeric"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", BELGIAN_DATE)
-        kwargs.setdefault("help_text", _("Day/month/year, e.g. 31/12/2018."))
-        kwargs.setdefault(
-            "error_messages", {"invalid": _("Enter a date as day/month/year, e.g. 31/12/2018.")}
-        )
-        super().__init__(**kwargs)
 
 
 class StepDateField(BelgianDateField):
