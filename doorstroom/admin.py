@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.admin_scope import ScopedAdminMixin
@@ -122,7 +123,7 @@ class UserScopeInline(ScopedAdminMixin, admin.StackedInline):
     extra = 0
     max_num = 1
     autocomplete_fields = ["organisation"]
-    verbose_name_plural = "Scope (provinciaal medewerker of dienstverlener)"
+    verbose_name_plural = gettext_lazy("Scope (provincial staff or provider)")
 
 
 User = get_user_model()
@@ -140,7 +141,7 @@ class DoorstroomUserAdmin(ScopedAdminMixin, UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="Rol")
+    @admin.display(description=gettext_lazy("Role"))
     def roles(self, obj) -> str:
         return ", ".join(g.name for g in obj.groups.all()) or "—"
 

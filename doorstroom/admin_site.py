@@ -6,7 +6,8 @@
 * A rule only the database knows (a trigger or constraint, e.g. a phase outside its
   trajectory's dates) refuses the save on the form, with the database's message, instead of a
   server error: the save is rolled back and the same POST shown again with that error. A
-  refused deletion returns to its confirmation page with the message.
+  refused deletion returns to its confirmation page with the message, a refused action on
+  selected rows (a bulk delete) to the list, with nothing changed.
 
 Done here, at registration, so that no admin class can forget either (settings.INSTALLED_APPS
 names DoorstroomAdminConfig, whose default site this is).
@@ -50,7 +51,8 @@ class LockedFieldsetsMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if not is_versioned(self.model):
+        if not is_versioned(self.model) or obj is None:
+            # A new row has nothing to lock (and the user admin adds with a form of its own).
             return fieldsets
         shown = SEEN_VERSION in flatten_fieldsets(fieldsets)
         if not self.has_change_permission(request, obj):
@@ -113,6 +115,20 @@ class LockedAdminMixin(LockedFieldsetsMixin):
         except IntegrityError as error:
             self.message_user(request, database_message(error), messages.ERROR)
         return redirect(request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        # An action on the selected rows (a bulk delete) is all or nothing, and a refusal by
+        # the database comes back to the list with its message.
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().changelist_view(request, extra_context)
+                check_deferred_now()
+                return response
+        except IntegrityError as error:
+            self.message_user(request, database_message(error), messages.ERROR)
+        return redirect(request.get_full_path())
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":

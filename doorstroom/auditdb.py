@@ -161,8 +161,37 @@ $$
 """
 
 
+# pgtrigger skips a trigger named in the setting `pgtrigger.ignore`, which any role may set: the
+# application could switch off the triggers that record its changes. The same function as
+# pgtrigger's (same name and schema, which its triggers call), that lets only the database's
+# owner (migrations, the demo generator) skip a trigger. Each trigger pgtrigger installs puts its
+# own version back, so `install()` replaces it after every migrate.
+IGNORE_FUNCTION = """
+CREATE OR REPLACE FUNCTION "public"._pgtrigger_should_ignore(trigger_name NAME) RETURNS BOOLEAN
+LANGUAGE plpgsql AS $$
+DECLARE
+    ignored TEXT[];
+BEGIN
+    IF NOT pg_has_role(
+        current_user,
+        (SELECT datdba FROM pg_database WHERE datname = current_database()),
+        'MEMBER'
+    ) THEN
+        RETURN FALSE;
+    END IF;
+    BEGIN
+        SELECT INTO ignored current_setting('pgtrigger.ignore');
+    EXCEPTION WHEN OTHERS THEN
+    END;
+    RETURN coalesce(trigger_name = ANY(ignored), FALSE);
+END;
+$$
+"""
+
+
 def install(*, using: str = "default") -> None:
-    """(Re)create the chain, the context function and the application role's privileges.
+    """(Re)create the chain, the context function, the rule that only the owner may skip a
+    trigger, and the application role's privileges.
 
     Runs as the owner: the functions it creates run with the owner's rights.
     """
@@ -171,6 +200,7 @@ def install(*, using: str = "default") -> None:
         cursor.execute("SELECT current_schema()")
         schema = sql.Identifier(cursor.fetchone()[0])
         cursor.execute(HASH_FUNCTION)
+        cursor.execute(IGNORE_FUNCTION)
         _run(
             cursor,
             sql.SQL(LINK_FUNCTION).format(

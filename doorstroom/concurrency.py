@@ -4,6 +4,9 @@ A model opts in with a `version` field and `version_bump_trigger()` in its Meta.
 database raises the version on every UPDATE, whatever path it takes (form, service, bulk update,
 import). A form built on `OptimisticLockForm` carries the version it was opened with and, inside
 the admin's transaction, locks the row and compares before saving.
+
+Django's users and groups cannot get a field: their version is kept by the database in
+`doorstroom.AccountVersion` (a row appears with the first change), read the same way.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 SEEN_VERSION = "seen_version"
 
-STALE_MESSAGE = (
-    "Iemand anders heeft dit record gewijzigd sinds u het opende. Uw wijzigingen zijn niet "
-    "bewaard: open het record opnieuw en breng ze daarna aan."
+STALE_MESSAGE = _(
+    "Someone else changed this record after you opened it. Your changes were not saved: open "
+    "the record again and then make them."
 )
 
 
@@ -39,6 +42,25 @@ def version_bump_trigger() -> pgtrigger.Trigger:
     )
 
 
+# Models whose version the database keeps beside them (migration doorstroom 0004).
+ACCOUNTS = {"auth.user", "auth.group"}
+
+
+def current_version(model, pk, *, lock: bool = False) -> int | None:
+    """The row's version; with `lock`, the row is locked until the transaction ends."""
+    rows = model._default_manager.filter(pk=pk)
+    if lock:
+        rows = rows.select_for_update()
+    if model._meta.label_lower not in ACCOUNTS:
+        return rows.values_list("version", flat=True).first()
+    if not rows.exists():
+        return None
+    from doorstroom.models import AccountVersion
+
+    kept = AccountVersion.objects.filter(table=model._meta.db_table, row_id=pk)
+    return kept.values_list("version", flat=True).first() or 1
+
+
 class OptimisticLockForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -47,7 +69,7 @@ class OptimisticLockForm(forms.ModelForm):
         if self.instance.pk is not None:
             # In the form's initial data, like the model's fields, so whatever sends a form's
             # initial data back (a test, a script) sends the version too.
-            self.initial[SEEN_VERSION] = self.instance.version
+            self.initial[SEEN_VERSION] = current_version(type(self.instance), self.instance.pk)
 
     def clean(self):
         cleaned = super().clean()
@@ -63,18 +85,14 @@ class OptimisticLockForm(forms.ModelForm):
 def refuse_stale(*, model, pk, seen_version: int | None) -> None:
     """Lock the row until the caller's transaction ends and refuse a copy of another version
     (no version seen is refused too: a form always carries the one it was opened with)."""
-    current = (
-        model._default_manager.select_for_update()
-        .filter(pk=pk)
-        .values_list("version", flat=True)
-        .first()
-    )
-    if seen_version != current:
+    if seen_version != current_version(model, pk, lock=True):
         raise ValidationError(STALE_MESSAGE, code="stale")
 
 
 def is_versioned(model) -> bool:
-    return any(field.name == "version" for field in model._meta.concrete_fields)
+    return model._meta.label_lower in ACCOUNTS or any(
+        field.name == "version" for field in model._meta.concrete_fields
+    )
 
 
 def with_lock(form_class: type[forms.ModelForm], model) -> type[forms.ModelForm]:

@@ -86,3 +86,21 @@ class AuditLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.event_table} {self.event_key}"
+
+
+class AccountVersion(models.Model):
+    """The version of a user or a group, which Django's own models have no field for: raised by
+    the database on every change of the account, of its groups and permissions and of a user's
+    scope (migration 0004), and read by the one optimistic lock (doorstroom.concurrency)."""
+
+    table = models.CharField(max_length=63)
+    row_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_id"], name="account_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id}: {self.version}"

@@ -129,3 +129,31 @@ def test_the_application_cannot_write_the_chain(db, statement):
 def test_the_application_still_records_events_with_their_context(event):
     assert event.pgh_label == "update"
     assert event.pgh_context.metadata == {"user": 1, "url": "/beheer/"}
+
+
+def test_the_application_cannot_switch_off_the_recording_of_its_changes(event):
+    """pgtrigger.ignore, which any role may set, skips nothing for the application."""
+    recorders = ("pgtrigger_update_update_8d76a", "pgtrigger_version_bump_5729c")
+    mandate = Mandate.objects.get(project_number=6441)
+    before = MandateEvent.objects.filter(pgh_obj=mandate).count()
+    version = mandate.version
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(recorders) + "}"]
+        )
+        cursor.execute("UPDATE mandates_mandate SET name = 'Stil' WHERE id = %s", [mandate.pk])
+    assert MandateEvent.objects.filter(pgh_obj=mandate).count() == before + 1
+    mandate.refresh_from_db()
+    assert mandate.version == version + 1
+
+
+def test_the_owner_still_may_skip_a_trigger(event, owner_sql):
+    """Migrations and the demo generator run as the owner and skip triggers on purpose."""
+    mandate = Mandate.objects.get(project_number=6441)
+    before = MandateEvent.objects.filter(pgh_obj=mandate).count()
+    with owner_sql.transaction():
+        owner_sql.execute(
+            "SELECT set_config('pgtrigger.ignore', %s, true)", ["{pgtrigger_update_update_8d76a}"]
+        )
+        owner_sql.execute("UPDATE mandates_mandate SET name = 'Stil' WHERE id = %s", [mandate.pk])
+    assert MandateEvent.objects.filter(pgh_obj=mandate).count() == before

@@ -163,7 +163,7 @@ def test_bad_filters_get_a_clear_error_and_no_figures(logged_in_client, seed):
     response = logged_in_client.get(reverse("home"), {"date_from": "31-13-2024"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Geef een geldige datum op." in body or "geldige datum" in body
+    assert "Geef een datum als dag/maand/jaar, bv. 31/12/2018." in body
     assert response.context["sections"] == []
 
 

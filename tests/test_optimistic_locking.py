@@ -22,7 +22,7 @@ from tests.factories import OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_outcome_record, trajectory_start, worker_create
 
-PROJECT_APPS = {"doorstroom", "mandates", "pilots", "trajectories", "questions"}
+PROJECT_APPS = {"auth", "doorstroom", "mandates", "pilots", "trajectories", "questions"}
 
 
 def a_worker():
@@ -40,6 +40,12 @@ def a_trajectory():
 
 def a_phase():
     return a_trajectory().phases.get()
+
+
+def a_user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="collega", first_name="Els")
 
 
 # model, the field someone else changes meanwhile and its new value, how to get a row (else the
@@ -61,6 +67,9 @@ CASES = [
     ("pilots.CareEngagement", "notes", "Gewijzigd.", None),
     ("questions.ParliamentaryQuestion", "subject", "Doorstroom (gewijzigd)", None),
     ("questions.SubQuestion", "text", "Gewijzigde vraag?", None),
+    # Django's own: their version is kept beside them (doorstroom.AccountVersion).
+    ("auth.User", "first_name", "Elisa", a_user),
+    ("auth.Group", "name", "Redactie (hernoemd)", None),
 ]
 
 
@@ -77,7 +86,7 @@ def test_a_stale_admin_form_is_refused_and_the_other_save_survives(
 
     response = admin_client_.post(url, stale)
     assert response.status_code == 200
-    assert STALE_MESSAGE in response.content.decode()
+    assert str(STALE_MESSAGE) in response.content.decode()
     assert getattr(model.objects.get(pk=obj.pk), field) == value
 
     # Reopened, the same form (now holding the other's value) is saved.
@@ -99,7 +108,7 @@ def test_a_stale_inline_row_is_refused_too(admin_client_, seed):
     type(subquestion).objects.filter(pk=subquestion.pk).update(text="Elders gewijzigd?")
     response = admin_client_.post(url, stale)
     assert response.status_code == 200
-    assert STALE_MESSAGE in response.content.decode()
+    assert str(STALE_MESSAGE) in response.content.decode()
     subquestion.refresh_from_db()
     assert subquestion.text == "Elders gewijzigd?"
 
@@ -111,7 +120,7 @@ def test_every_model_staff_edit_in_the_admin_carries_the_lock(staff_user):
     request.user = staff_user
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in PROJECT_APPS:
-            continue  # Django's users and groups, django-axes, pghistory: not versioned here
+            continue  # django-axes, pghistory: records nobody edits
         if not model_admin.has_change_permission(request):
             continue  # read-only records (answer packs, the personal-data access log)
         assert is_versioned(model), model._meta.label
@@ -120,6 +129,21 @@ def test_every_model_staff_edit_in_the_admin_carries_the_lock(staff_user):
         for inline in model_admin.get_inline_instances(request):
             if is_versioned(inline.model):
                 assert "seen_version" in inline.get_formset(request).form.base_fields
+
+
+def test_a_role_given_meanwhile_makes_a_user_form_stale(admin_client_, seed):
+    """A change of a user's groups or scope is a change of the user: the stale form, which
+    would take the role away again, is refused."""
+    from django.contrib.auth.models import Group
+
+    user = a_user()
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    stale = change_form_data(admin_client_.get(url))
+    user.groups.add(Group.objects.order_by("pk").first())  # someone else, meanwhile
+    response = admin_client_.post(url, stale)
+    assert response.status_code == 200
+    assert str(STALE_MESSAGE) in response.content.decode()
+    assert user.groups.count() == 1
 
 
 def test_a_stale_form_on_the_trajectory_page_is_refused(logged_in_client, seed):
@@ -134,7 +158,7 @@ def test_a_stale_form_on_the_trajectory_page_is_refused(logged_in_client, seed):
     url = reverse("trajectories:outcome", args=[trajectory.pk])
     response = logged_in_client.post(url, {"outcome-seen_version": seen, "outcome-outcome": "ja"})
     assert response.status_code == 400
-    assert STALE_MESSAGE in response.content.decode()
+    assert str(STALE_MESSAGE) in response.content.decode()
     assert Trajectory.objects.get(pk=trajectory.pk).outcome == "nee"
 
     page = logged_in_client.get(trajectory.get_absolute_url()).content.decode()

@@ -282,3 +282,18 @@ def test_the_admin_refuses_deleting_the_nazorg_of_a_completed_trajectory(admin_c
     assert response.status_code == 200
     assert "Een afgerond traject heeft een afgeronde nazorg" in response.content.decode()
     assert PhaseRecord.objects.filter(pk=nazorg.pk).exists()
+
+
+def test_a_bulk_delete_the_database_refuses_changes_nothing_and_says_why(admin_client_, seed):
+    """The changelist's "delete selected" with one refused row: the list, the message, no row
+    gone (not a server error after the others were deleted)."""
+    done = completed()
+    running = started()
+    chosen = [done.phases.get(phase=4).pk, running.phases.get(phase=1).pk]
+    url = reverse("admin:trajectories_phaserecord_changelist")
+    data = {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+    response = admin_client_.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(url)
+    assert "Een afgerond traject heeft een afgeronde nazorg" in response.content.decode()
+    assert PhaseRecord.objects.filter(pk__in=chosen).count() == 2

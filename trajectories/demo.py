@@ -261,6 +261,8 @@ def demo_generate(
     phase_count = 0
     # Synthetic rows need no audit events: skipping their insert triggers halves the time of
     # a million-trajectory benchmark set. Changes made to demo data later are audited as usual.
+    # Only the database's owner may skip a trigger (doorstroom/auditdb.py): as the application
+    # the triggers run, and the rows are audited like any other.
     with (
         transaction.atomic(),
         pgtrigger.ignore(*DEMO_UNAUDITED_TRIGGERS),
