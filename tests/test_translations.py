@@ -180,7 +180,7 @@ BY_DESIGN = {
         "voortgang",
     },
     # Role names are the names of groups in the database.
-    "/beheer/auth/": {"beheerder"},
+    "/beheer/auth/": {"beheerder", "provinciaal"},
     # A health index month's source is text stored with the month.
     "/beheer/trajectories/healthindexmonth/": {"bevestigd", "bronnen", "secundaire"},
 }

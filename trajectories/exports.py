@@ -148,6 +148,11 @@ class FeesExport(Export):
 # --- statistics for parliament ------------------------------------------------------------------
 
 
+def province_choices() -> list[tuple[str, str]]:
+    names = list(Province.objects.values_list("name", flat=True))
+    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
+
+
 class PeriodFilterForm(forms.Form):
     date_from = BelgianDateField(
         required=False,
@@ -167,18 +172,12 @@ class PeriodFilterForm(forms.Form):
         label=_("ESF call"),
         help_text=_("Call number, e.g. 380."),
     )
-    province = forms.CharField(
-        required=False,
+    province = forms.ChoiceField(
         label=_("Province"),
+        choices=province_choices,
+        required=False,
         help_text=_("Province of the mandate, or 'onbekend'."),
     )
-
-    def clean_province(self) -> str:
-        name = self.cleaned_data["province"]
-        if name and name != UNKNOWN and not Province.objects.filter(name=name).exists():
-            known = ", ".join(Province.objects.values_list("name", flat=True))
-            raise forms.ValidationError(f"Onbekende provincie '{name}'. Kies uit: {known}.")
-        return name
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -587,11 +586,6 @@ class TrajectoriesExport(Export):
 # Each figure set on the dashboard IS one of these exports: the page shows the rows they yield,
 # so what staff see and what they download cannot drift apart. All are aggregates, scoped by
 # the user (`visible_to`), and every count of workers goes through disclosure control.
-
-
-def province_choices() -> list[tuple[str, str]]:
-    names = list(Province.objects.values_list("name", flat=True))
-    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
 
 
 class DashboardFilterForm(forms.Form):
