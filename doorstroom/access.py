@@ -36,6 +36,18 @@ class PersonalDataMixin:
         return response
 
 
+def require_export_access(user, export_class) -> None:
+    """An export's download, by the rule of `Export.may_be_downloaded_by`, with the reason."""
+    if export_class.may_be_downloaded_by(user):
+        return
+    if export_class.contains_personal_data:
+        require_personal_data_access(user)
+    raise PermissionDenied(
+        "Dit is een intern document met exacte cijfers; uw rol ziet enkel cijfers die "
+        "gepubliceerd mogen worden."
+    )
+
+
 def require_wide_role(user) -> None:
     """Pages about the whole of the data (parliamentary questions): not for provincial staff or
     provider users, whose work is limited to their own part."""

@@ -109,8 +109,11 @@ def cell_kind(spec: SectionSpec, column: int, value: Cell) -> str:
 def dashboard_sections(params: dict[str, str], user, cleaned: dict | None = None) -> list[Section]:
     """Every section, computed by its export for these filters and this user; `cleaned` is the
     filter form's data when the caller has validated it (the same form for every section)."""
+    # An internal figure (today's overdue phases) is left out for a role that sees only what
+    # may be published: seen day after day, it would give away the phases of one day.
+    specs = [spec for spec in SECTIONS if get_export(spec.export_name).may_be_downloaded_by(user)]
     exports = []
-    for spec in SECTIONS:
+    for spec in specs:
         export_class = get_export(spec.export_name)
         own = params if spec.filtered else {}
         same_form = export_class.filter_form_class is get_export(FILTER_SOURCE).filter_form_class
@@ -120,7 +123,7 @@ def dashboard_sections(params: dict[str, str], user, cleaned: dict | None = None
     # The view's tables are read together: a hidden count must hold against all of them.
     publish_together(exports)
     sections = []
-    for spec, export in zip(SECTIONS, exports, strict=True):
+    for spec, export in zip(specs, exports, strict=True):
         own = params if spec.filtered else {}
         section = Section(
             spec=spec,

@@ -32,6 +32,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom import roles
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 
 Cell = str | int | Decimal | float | dt.date | None
@@ -76,6 +77,8 @@ class Export:
     with `rows()` reading `self.filters`).
     """
 
+    # Templates are given export classes (the exports page): never to be instantiated there.
+    do_not_call_in_templates: ClassVar[bool] = True
     name: ClassVar[str]
     title: ClassVar[str]
     description: ClassVar[str]
@@ -180,6 +183,14 @@ class Export:
     @classmethod
     def may_be_published(cls) -> bool:
         return cls.publishable and not cls.contains_personal_data
+
+    @classmethod
+    def may_be_downloaded_by(cls, user) -> bool:
+        """Personal data only for the roles that may see it; an internal document's exact
+        figures not for a role that sees only what may be published (the analyst)."""
+        if cls.contains_personal_data and not roles.may_see_personal_data(user):
+            return False
+        return cls.publishable or roles.may_see_internal_figures(user)
 
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError

@@ -46,6 +46,13 @@ def may_see_personal_data(user) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
 
 
+def may_see_internal_figures(user) -> bool:
+    """Exact counts and amounts of internal documents (a payment statement, today's overdue
+    phases): the roles that work with records, not the analyst, who sees only what may be
+    published."""
+    return may_see_personal_data(user)
+
+
 def may_edit(user) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
 

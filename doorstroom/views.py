@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from doorstroom.access import personal_data_access_log, require_personal_data_access
+from doorstroom.access import personal_data_access_log, require_export_access
 from doorstroom.dashboard import dashboard_page
 from doorstroom.exports import (
     DEFAULT_DIALECT,
@@ -39,7 +39,12 @@ set_language = login_not_required(django_set_language)
 
 def export_list(request):
     """Every export with its filters as a form to fill in, and the file formats to choose."""
-    exports = [(export, export.filter_form(user=request.user)) for export in all_exports()]
+    # Only what the user may download: a listed export that answers 403 is a dead end.
+    exports = [
+        (export, export.filter_form(user=request.user))
+        for export in all_exports()
+        if export.may_be_downloaded_by(request.user)
+    ]
     return render(
         request,
         "doorstroom/export_list.html",
@@ -59,8 +64,8 @@ def export_download(request, name: str):
     dialect = params.pop("dialect", [DEFAULT_DIALECT])[-1]
     for ignored in ("page", "sort"):
         params.pop(ignored, None)
+    require_export_access(request.user, export_class)
     if export_class.contains_personal_data:
-        require_personal_data_access(request.user)
         personal_data_access_log(
             user=request.user,
             action=PersonalDataAccess.Action.EXPORT,

@@ -131,6 +131,12 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
         expect(405, WITH_ROLE),
     ),
+    # An internal document's exact figures: not for the analyst, who sees what may be published.
+    "export-download#internal": (
+        "export_provider_statement",
+        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(405, WITH_ROLE),
+    ),
 }
 
 
@@ -209,6 +215,7 @@ def world(seed, make_user):
         "import_batch": {"pk": _import_batch(users[EDITOR]).pk},
         "export_mandates": {"name": "mandates"},
         "export_trajectories": {"name": "trajectories"},
+        "export_provider_statement": {"name": "provider-statement"},
     }
     return users, objects
 

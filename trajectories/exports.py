@@ -188,6 +188,8 @@ class PeriodFilterForm(forms.Form):
 class TrajectoryCountExport(ProtectedExport, Export):
     """Counts of the trajectories the user may see, of a call and province, in a period."""
 
+    counts_workers = True
+
     def trajectories(self) -> QuerySet:
         """Visible trajectories of the chosen call and province (the period is each set's own)."""
         return self.restricted(Trajectory.objects.all())
@@ -247,7 +249,6 @@ class TrajectoryStatsExport(TrajectoryCountExport):
         "are shown as <5; no personal data."
     )
     filter_form_class = PeriodFilterForm
-    counts_workers = True
 
     def header(self) -> Sequence[str]:
         return ["Indeling", "Waarde", "Aantal trajecten"]
@@ -812,8 +813,10 @@ class OverduePhasesExport(DashboardExport):
     title = _("Running phases past their maximum duration")
     description = _(
         "Running phases whose maximum duration has passed today, per phase (for the chosen call "
-        "and province; the period does not apply). <5 for 1-4."
+        "and province; the period does not apply). <5 for 1-4. For internal use: today's figure"
+        " changes from day to day, so two days side by side would give away one day's phases."
     )
+    publishable = False
 
     def header(self) -> Sequence[str]:
         return ["Fase", "Aantal fasen over de maximale duur"]
