@@ -30,12 +30,22 @@ class ScopedPersonalDataAdminMixin(ScopedAdminMixin):
             )
         return super().changelist_view(request, extra_context)
 
+    def autocomplete_access(self, request) -> None:
+        """The admin's autocomplete of a foreign key to these records (doorstroom.admin_site)
+        is a search of them, by name or national number: refused and logged as the list is."""
+        require_personal_data_access(request.user)
+        personal_data_access_log(
+            user=request.user,
+            action=PersonalDataAccess.Action.VIEW,
+            subject=_admin_list_subject(request, search_var="term"),
+        )
 
-def _admin_list_subject(request) -> str:
+
+def _admin_list_subject(request, *, search_var: str = SEARCH_VAR) -> str:
     """The list and its filters, as PersonalDataMixin logs a page; a search term is left out,
     as it may be a name or a national number (the log never holds personal data)."""
     params = request.GET.copy()
-    searched = bool(params.pop(SEARCH_VAR, None))
+    searched = bool(params.pop(search_var, None))
     query = params.urlencode()
     return request.path + (f"?{query}" if query else "") + (" (zoekopdracht)" if searched else "")
 

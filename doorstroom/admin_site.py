@@ -10,7 +10,8 @@
   selected rows (a bulk delete) to the list, with nothing changed.
 
 Done here, at registration, so that no admin class can forget either (settings.INSTALLED_APPS
-names DoorstroomAdminConfig, whose default site this is).
+names DoorstroomAdminConfig, whose default site this is). The site's autocomplete, a search of
+any model behind a foreign key, lets the target's admin refuse and log it (AutocompleteView).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import functools
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, router, transaction
 from django.shortcuts import redirect
 
@@ -141,7 +143,30 @@ class LockedAdminMixin(LockedFieldsetsMixin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
+class AutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, which serves any foreign key named in its query string (not
+    only the admin's autocomplete fields): the target's admin may refuse and log the search
+    (`autocomplete_access`, on the admins of records about workers)."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not source_field.concrete:
+            # A reverse relation: Django would search its model, then fail (a server error).
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+    def get_queryset(self):
+        # Called once the user may view the target model, before anything is read.
+        access = getattr(self.model_admin, "autocomplete_access", None)
+        if access is not None:
+            access(self.request)
+        return super().get_queryset()
+
+
 class DoorstroomAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return AutocompleteView.as_view(admin_site=self)(request)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, LockedAdminMixin):

@@ -9,6 +9,7 @@ class DoorstroomConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from doorstroom import checks  # noqa: F401 (registers the system checks)
         from doorstroom.roles import roles_sync
 
         # Each app declares its exports in its own exports.py; importing them registers them.

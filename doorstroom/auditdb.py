@@ -260,6 +260,10 @@ def _grant(cursor, *, schema: sql.Identifier, role: str) -> None:
     grantee = sql.Identifier(role)
     trail = sql.SQL(", ").join(sql.Identifier(t.name) for t in audit_tables())
     statements = [
+        # CREATE in the schema would let the application put its own function where the
+        # owner's SECURITY DEFINER functions look (their search_path is this schema): PUBLIC
+        # holds it on PostgreSQL 14 and older, so it is taken from PUBLIC as well.
+        "REVOKE CREATE ON SCHEMA {schema} FROM {role}, PUBLIC",
         "GRANT USAGE ON SCHEMA {schema} TO {role}",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
         "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
@@ -274,6 +278,28 @@ def _grant(cursor, *, schema: sql.Identifier, role: str) -> None:
                 schema=schema, role=grantee, trail=trail, links=sql.Identifier(LINK_TABLE)
             ),
         )
+    _restrict_event_sequences(cursor, grantee)
+
+
+def _restrict_event_sequences(cursor, grantee: sql.Identifier) -> None:
+    """The sequences that number the events: nothing beyond what an INSERT needs, so that the
+    application can neither set one back (setval) nor draw numbers (nextval) of its own. An
+    identity column's INSERT needs no privilege on its sequence; a serial column's default
+    calls nextval, which needs USAGE."""
+    for table in audit_tables():
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s), attidentity <> '' FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attname = %s",
+            [table.name, table.key, table.name, table.key],
+        )
+        sequence, identity = cursor.fetchone()
+        if sequence is None:
+            continue  # a key without a sequence (the contexts' uuid)
+        # pg_get_serial_sequence gives the name quoted as needed, schema included.
+        name = sql.SQL(sequence)
+        _run(cursor, sql.SQL("REVOKE ALL ON SEQUENCE {} FROM {}, PUBLIC").format(name, grantee))
+        if not identity:
+            _run(cursor, sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(name, grantee))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Environment variables:
                           without it an embedded PostgreSQL is started in var/pgdata.
     DATABASE_OWNER_URL    the same database as the role that owns it, for migrations
                           (default: DATABASE_URL, one role for both: the audit trail is then
-                          not protected from the application).
+                          not protected from the application: check --deploy warns).
     ALLOWED_HOSTS         comma-separated host names (default: localhost names).
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://doorstroom.vlaanderen.be
     CONN_MAX_AGE          seconds a database connection is kept open (default 60).

@@ -47,23 +47,58 @@ class OrganisationAdmin(ScopedAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
 
 class WorkingAreaFormSet(BaseInlineFormSet):
     """Provincial staff see a mandate through their province in its working area
-    (Mandate.visible_to): a mandate they add or change keeps it, or they would lose it."""
+    (Mandate.visible_to): a mandate they add or change keeps it, or they would lose it. They add
+    or remove their own province only: another province's row on a shared mandate is that
+    province's to change, and a row they added for another province would put the mandate in
+    that province's scope."""
 
-    kept_province_id: int | None = None
+    own_province_id: int | None = None
 
     def clean(self):
         super().clean()
-        if self.kept_province_id is None:
+        if self.own_province_id is None:
             return
-        kept = {
-            form.cleaned_data["province"].pk
-            for form in self.forms
-            if form.cleaned_data.get("province") and not self._should_delete_form(form)
-        }
-        if self.kept_province_id not in kept:
-            raise ValidationError(
-                _("Your own province must stay in the working area."), code="province_kept"
+        errors, kept = [], False
+        for form in self.forms:
+            if form.errors:
+                continue  # the form says what is wrong with it first
+            # The instance holds the submitted province by now; the row as saved is initial.
+            before = form.initial.get("province") if form.instance.pk else None
+            after = form.cleaned_data.get("province")
+            after = None if after is None or self._should_delete_form(form) else after.pk
+            kept = kept or after == self.own_province_id
+            if before == after:
+                continue
+            if before is not None and before != self.own_province_id:
+                errors.append(
+                    ValidationError(
+                        _(
+                            "The row of %(province)s is that province's and stays as it is "
+                            "(you may add or remove only your own province)."
+                        ),
+                        code="other_province_row",
+                        params={"province": Province.objects.get(pk=before)},
+                    )
+                )
+            if after is not None and after != self.own_province_id:
+                errors.append(
+                    ValidationError(
+                        _(
+                            "You may add only your own province to the working area, "
+                            "not %(province)s."
+                        ),
+                        code="other_province_added",
+                        params={"province": form.cleaned_data["province"]},
+                    )
+                )
+        if not kept:
+            errors.append(
+                ValidationError(
+                    _("Your own province must stay in the working area."), code="province_kept"
+                )
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class MandateProvinceInline(ScopedAdminMixin, admin.TabularInline):
@@ -74,7 +109,7 @@ class MandateProvinceInline(ScopedAdminMixin, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.kept_province_id = roles.scope_province_id(request.user)
+        formset.own_province_id = roles.scope_province_id(request.user)
         return formset
 
 

@@ -1,7 +1,8 @@
 """Issue 19, point 1: the admin writes only in the user's scope.
 
 The attacks of the issue, as Limburg provincial staff: a phase added to an Antwerpen mandate's
-trajectory, a trajectory on an Antwerpen mandate, a new mandate working in Antwerpen only.
+trajectory, a trajectory on an Antwerpen mandate, a new mandate working in Antwerpen, and the
+Antwerpen row of a mandate shared with Antwerpen rewritten, removed or joined by another.
 Each is refused with a form error and writes nothing; the same form with the user's own ids
 is saved, so the refusal is the scope's and nothing else's.
 """
@@ -12,11 +13,13 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from doorstroom.roles import Role
-from mandates.models import Call, Mandate, Organisation, Province
+from mandates.models import Call, Mandate, MandateProvince, Organisation, Province
 from tests.admin_posts import admin_tables, fingerprint, page_data
 from tests.factories import OrganisationFactory
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus, Worker
@@ -187,6 +190,17 @@ def new_mandate_data(client, *provinces: Province) -> dict:
     return data
 
 
+OTHERS_ROW = (
+    "De rij van {} is van die provincie en blijft zoals ze is (u kunt enkel uw eigen provincie "
+    "toevoegen of verwijderen)."
+)
+OTHER_ADDED = "U kunt enkel uw eigen provincie aan het werkgebied toevoegen, niet {}."
+
+
+def working_area(mandate: Mandate) -> set[str]:
+    return set(mandate.provinces.values_list("name", flat=True))
+
+
 def inline_errors(response) -> list:
     assert response.status_code == 200, response.status_code
     return [
@@ -203,16 +217,20 @@ def test_a_new_mandate_keeps_the_provincial_users_province(limburg):
     tables = admin_tables()
     before = fingerprint(tables)
 
-    for provinces in ((antwerpen,), ()):
+    kept = "Uw eigen provincie moet in het werkgebied blijven."
+    # Another province is that province's to add (it would see the mandate).
+    for provinces, errors in [
+        ((antwerpen,), [OTHER_ADDED.format("Antwerpen"), kept]),
+        ((), [kept]),
+        ((antwerpen, limburg_), [OTHER_ADDED.format("Antwerpen")]),
+    ]:
         response = client.post(url, new_mandate_data(client, *provinces))
-        assert inline_errors(response) == ["Uw eigen provincie moet in het werkgebied blijven."]
+        assert inline_errors(response) == errors
     assert fingerprint(tables) == before
 
-    response = client.post(url, new_mandate_data(client, antwerpen, limburg_))
+    response = client.post(url, new_mandate_data(client, limburg_))
     assert response.status_code == 302
-    assert set(
-        Mandate.objects.get(project_number=99001).provinces.values_list("name", flat=True)
-    ) == {"Antwerpen", "Limburg"}
+    assert working_area(Mandate.objects.get(project_number=99001)) == {"Limburg"}
 
 
 def test_a_changed_mandate_keeps_the_provincial_users_province(limburg):
@@ -227,7 +245,10 @@ def test_a_changed_mandate_keeps_the_provincial_users_province(limburg):
 
     antwerpen = Province.objects.get(name="Antwerpen")
     response = client.post(url, {**data, row: antwerpen.pk})
-    assert inline_errors(response) == ["Uw eigen provincie moet in het werkgebied blijven."]
+    assert inline_errors(response) == [
+        OTHER_ADDED.format("Antwerpen"),
+        "Uw eigen provincie moet in het werkgebied blijven.",
+    ]
     assert fingerprint(tables) == before
 
     assert client.post(url, {**data, "province_basis": "nagekeken"}).status_code == 302
@@ -249,3 +270,73 @@ def test_a_save_that_leaves_the_scope_is_rolled_back_whatever_the_form(limburg, 
     assert response.status_code == 403
     assert fingerprint(tables) == before
     assert not Mandate.objects.filter(project_number=99001).exists()
+
+
+@pytest.fixture
+def shared(limburg):
+    """Limburg's mandate working in Antwerpen too, its change page as Limburg staff see it."""
+    client, own, _ = limburg
+    mandate = own.mandate
+    antwerpen = Province.objects.get(name="Antwerpen")
+    MandateProvince.objects.create(mandate=mandate, province=antwerpen)
+    data = form_page(client, "admin:mandates_mandate_change", mandate.pk)
+    rows = {
+        Province.objects.get(pk=v).name: k.removesuffix("-province")
+        for k, v in data.items()
+        if k.startswith("working_area-") and k.endswith("-province")
+    }
+    assert set(rows) == {"Limburg", "Antwerpen"}
+    return client, mandate, data, rows
+
+
+@pytest.mark.parametrize(
+    "case", ["rewritten", "removed", "added", "own row rewritten"], ids=lambda case: case
+)
+def test_another_provinces_row_of_a_shared_mandate_stays_as_it_is(shared, case):
+    """Limburg staff may neither rewrite nor remove Antwerpen's row, nor add another's."""
+    client, mandate, data, rows = shared
+    url = reverse("admin:mandates_mandate_change", args=[mandate.pk])
+    west = str(Province.objects.get(name="West-Vlaanderen").pk)
+    antwerpen, limburg_ = rows["Antwerpen"], rows["Limburg"]
+    if case == "removed":
+        # Their role may not delete a row at all (the box is not shown): were it given that
+        # permission, the rule still holds.
+        user = get_user_model().objects.get(username="limburg")
+        user.user_permissions.add(Permission.objects.get(codename="delete_mandateprovince"))
+    change, errors = {
+        "rewritten": (
+            {f"{antwerpen}-province": west},
+            [OTHERS_ROW.format("Antwerpen"), OTHER_ADDED.format("West-Vlaanderen")],
+        ),
+        "removed": ({f"{antwerpen}-DELETE": "on"}, [OTHERS_ROW.format("Antwerpen")]),
+        "added": (
+            {
+                "working_area-TOTAL_FORMS": "3",
+                "working_area-2-province": west,
+                "working_area-2-mandate": data[f"{antwerpen}-mandate"],
+            },
+            [OTHER_ADDED.format("West-Vlaanderen")],
+        ),
+        "own row rewritten": (
+            {f"{limburg_}-province": west},
+            [
+                OTHER_ADDED.format("West-Vlaanderen"),
+                "Uw eigen provincie moet in het werkgebied blijven.",
+            ],
+        ),
+    }[case]
+    tables = admin_tables()
+    before = fingerprint(tables)
+
+    response = client.post(url, {**data, **change})
+    assert response.status_code == 200, ("saved", working_area(mandate))
+    assert inline_errors(response) == errors
+    assert fingerprint(tables) == before
+    assert working_area(mandate) == {"Limburg", "Antwerpen"}
+
+
+def test_a_shared_mandate_is_saved_with_the_other_provinces_row_as_it_is(shared):
+    client, mandate, data, _ = shared
+    url = reverse("admin:mandates_mandate_change", args=[mandate.pk])
+    assert client.post(url, {**data, "province_basis": "nagekeken"}).status_code == 302
+    assert working_area(mandate) == {"Limburg", "Antwerpen"}

@@ -7,6 +7,7 @@ import pghistory
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from pghistory.models import Context
+from psycopg import sql
 
 from doorstroom import auditdb, dbroles
 from mandates.models import Mandate, MandateEvent
@@ -157,3 +158,53 @@ def test_the_owner_still_may_skip_a_trigger(event, owner_sql):
         )
         owner_sql.execute("UPDATE mandates_mandate SET name = 'Stil' WHERE id = %s", [mandate.pk])
     assert MandateEvent.objects.filter(pgh_obj=mandate).count() == before
+
+
+def event_sequences() -> list[str]:
+    """The sequences that number the events (of every event table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(
+                "SELECT pg_get_serial_sequence(%s, %s)" for _ in auditdb.audit_tables()
+            ),
+            [value for t in auditdb.audit_tables() for value in (t.name, t.key)],
+        )
+        return [name for (name,) in cursor.fetchall() if name]
+
+
+def test_the_application_cannot_renumber_or_draw_event_numbers(event):
+    """An event's number is drawn by its INSERT (an identity column needs no privilege on its
+    sequence): the application may not set it back or draw numbers of its own."""
+    sequences = event_sequences()
+    assert "public.mandates_mandateevent_pgh_id_seq" in sequences
+    for sequence in sequences:
+        refused("SELECT setval(%s, 1)", [sequence])
+        refused("SELECT nextval(%s)", [sequence])
+        refused("SELECT last_value FROM " + sequence)
+    # And the events are still recorded.
+    with pghistory.context(user=2):
+        Mandate.objects.filter(project_number=6441).update(name="Weer anders")
+    assert MandateEvent.objects.filter(pgh_obj__project_number=6441).latest("pgh_id").pk > event.pk
+
+
+@pytest.mark.parametrize("grantee", ["application", "PUBLIC"])
+def test_the_application_cannot_create_objects_in_the_schema(owner_sql, grantee):
+    """CREATE on the schema would let the application put a function of its own where the
+    owner's functions (that run with the owner's rights) look for theirs. PUBLIC has it on
+    PostgreSQL 14 and older; `migrate` takes it away, whoever was given it."""
+    app = sql.Identifier(dbroles.application_role())
+    to = app if grantee == "application" else sql.SQL("PUBLIC")
+    owner_sql.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(to))
+    try:
+        with dbroles.as_owner():
+            auditdb.install()  # as `migrate` does after migrating
+        refused("CREATE TABLE doorstroom_mine (id int)")
+        refused(
+            "CREATE FUNCTION audit_link_hash(previous text) RETURNS bytea "
+            "LANGUAGE sql AS $$ SELECT ''::bytea $$"
+        )
+    finally:
+        owner_sql.execute(sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}, PUBLIC").format(app))
+        # Were they made (this test failing), the next test would find them.
+        owner_sql.execute("DROP TABLE IF EXISTS doorstroom_mine")
+        owner_sql.execute("DROP FUNCTION IF EXISTS audit_link_hash(text)")

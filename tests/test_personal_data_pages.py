@@ -23,6 +23,48 @@ def test_the_worker_admin_list_is_in_the_access_log_without_its_search_term(
 
 
 @pytest.mark.parametrize(
+    ("source", "term"),
+    [
+        ("app_label=trajectories&model_name=trajectory&field_name=worker", "Wouters"),
+        ("app_label=trajectories&model_name=trajectory&field_name=worker", "85073003328"),
+        # A trajectory is shown by its worker's reference and found by it.
+        ("app_label=trajectories&model_name=phaserecord&field_name=trajectory", "reference"),
+    ],
+    ids=["worker by name", "worker by INSZ", "trajectory"],
+)
+def test_the_admin_autocomplete_of_workers_is_in_the_access_log_without_its_term(
+    seed, admin_client_, staff_user, source, term
+):
+    trajectory = started(insz="85073003328")
+    term = trajectory.worker.reference if term == "reference" else term
+    url = reverse("admin:autocomplete")
+    response = admin_client_.get(f"{url}?{source}&term={term}")
+    assert response.status_code == 200
+    assert response.json()["results"]  # it did find the worker
+    entry = PersonalDataAccess.objects.get(user=staff_user)
+    assert entry.action == PersonalDataAccess.Action.VIEW
+    assert entry.subject == f"{url}?{source} (zoekopdracht)"
+    assert term not in entry.subject
+
+
+def test_the_admin_autocomplete_refuses_a_reverse_relation(seed, admin_client_):
+    """Django takes one as the source field too, reaches the trajectories and fails (500)."""
+    trajectory = started()
+    source = "app_label=mandates&model_name=mandate&field_name=trajectories"
+    url = reverse("admin:autocomplete")
+    response = admin_client_.get(f"{url}?{source}&term={trajectory.worker.reference}")
+    assert response.status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_admin_autocomplete_of_other_records_is_not_logged(seed, admin_client_):
+    url = reverse("admin:autocomplete")
+    source = "app_label=trajectories&model_name=trajectory&field_name=mandate"
+    assert admin_client_.get(f"{url}?{source}&term=Doorstroom").json()["results"]
+    assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.parametrize(
     "page",
     [
         lambda t: reverse("trajectories:list"),

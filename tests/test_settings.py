@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 
@@ -68,3 +69,44 @@ def test_manage_py_with_a_real_database_still_requires_a_secret_key():
     result = run_manage({"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def run_deploy_check(env: dict) -> subprocess.CompletedProcess:
+    """`make deploy-check` with these database settings (never connected to)."""
+    # Without what the test run sets for itself (plain HTTP, the browser tests' async flag).
+    test_run = ("SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DATABASE_OWNER_URL", *test_run)
+    }
+    production = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "doorstroom.example.be",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**base, **production, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_deploy_check_warns_when_the_application_owns_the_database():
+    """One role for both: the application could rewrite the audit trail."""
+    result = run_deploy_check({"DATABASE_URL": "postgres://doorstroom:x@127.0.0.1:1/doorstroom"})
+    assert result.returncode != 0
+    assert "(doorstroom.W001) The application connects as the role that owns" in result.stderr
+
+
+def test_the_deploy_check_passes_with_an_owner_role_of_its_own():
+    result = run_deploy_check(
+        {
+            "DATABASE_URL": "postgres://doorstroom_app:x@127.0.0.1:1/doorstroom",
+            "DATABASE_OWNER_URL": "postgres://doorstroom_owner:y@127.0.0.1:1/doorstroom",
+        }
+    )
+    assert result.returncode == 0, result.stderr
