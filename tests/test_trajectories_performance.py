@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstroom import pagination
 from doorstroom.exports import export_bytes, get_dialect, iter_csv_bytes
+from doorstroom.pagination import paginator as pagination
 from mandates.models import Mandate, Organisation
 from tests.queries import count_queries
 from trajectories.demo import demo_delete, demo_generate
