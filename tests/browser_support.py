@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -112,9 +113,11 @@ def accessibility_violations(page) -> list[str]:
     ]
 
 
-def table_rows(page, selector: str = "main table") -> list[list[str]]:
-    """The text of each cell of each body row of the (first) table matching `selector`."""
-    body_rows = page.locator(selector).first.locator("tbody tr")
+def table_rows(page, selector: str | None = "main table") -> list[list[str]]:
+    """The text of each cell of each body row of the first table matching `selector` (or of
+    `page` itself, a table's locator, without one)."""
+    table = page if selector is None else page.locator(selector).first
+    body_rows = table.locator("tbody tr")
     return [
         [cell.strip() for cell in body_rows.nth(i).locator("th, td").all_inner_texts()]
         for i in range(body_rows.count())
@@ -135,3 +138,8 @@ def csv_rows(path: Path) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     delimiter = ";" if text.startswith("\ufeff") else ","
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+
+
+def amount(text: str) -> Decimal:
+    """An amount as a Belgian reads it, on a page or in an Excel CSV: 4.200,00 or 4200,00."""
+    return Decimal(text.replace(".", "").replace(",", "."))

@@ -2,14 +2,13 @@
 form, and its links to its trajectories, its hours and its fees, each showing that mandate only."""
 
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from mandates.models import Mandate
-from tests.browser_support import csv_rows, download, log_in, table_rows
+from tests.browser_support import amount, csv_rows, download, log_in, table_rows
 from trajectories.models import PhaseRecord, Trajectory
 
 pytestmark = pytest.mark.browser
@@ -28,11 +27,6 @@ def busiest_mandate() -> Mandate:
     mandates = Mandate.objects.annotate(n=Count("trajectories")).filter(n__gt=0).order_by("-n")
     assert mandates.count() > 1
     return mandates.select_related("call").first()
-
-
-def amount(text: str) -> Decimal:
-    """An amount as the Excel CSV writes it for a Belgian: 4.200,00."""
-    return Decimal(text.replace(".", "").replace(",", "."))
 
 
 def test_a_mandate_page_leads_to_its_trajectories_hours_and_fees(page, demo, staff, tmp_path):
