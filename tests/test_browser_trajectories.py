@@ -14,7 +14,13 @@ from mandates.models import Mandate
 from tests.browser_support import amount, csv_rows, download, log_in, table_rows
 from tests.factories import OrganisationFactory
 from trajectories.indexation import HealthIndex, MissingIndexError
-from trajectories.models import FeeSchedule, HealthIndexMonth, Phase, PhaseRecord
+from trajectories.models import (
+    FeeSchedule,
+    HealthIndexMonth,
+    Phase,
+    PhaseRecord,
+    TrajectoryStatus,
+)
 from trajectories.services import trajectory_start, worker_create
 
 pytestmark = pytest.mark.browser
@@ -145,3 +151,37 @@ def test_read_the_fees_and_the_health_index_and_download_the_fee_table(
     as_shown = [[r[0], r[1], amount(r[3].removeprefix("€ "))] for r in shown]
     as_shown[-1][:2] = ["Totaal", ""]
     assert [[r[0], r[1], amount(r[2])] for r in rows] == as_shown
+
+
+def test_stop_a_trajectory_and_record_its_outcome_through_the_page_forms(page, seeded, staff):
+    trajectory = trajectory_start(
+        worker=worker_create(first_name="Jonas", last_name="Peeters"),
+        mandate=Mandate.objects.get(project_number=7887),
+        origin_employer=OrganisationFactory(),
+        start_date=dt.date(2024, 1, 8),
+    )
+    open_from_the_trajectories_menu(page, "Alle trajecten")
+    page.get_by_label("Referentie werknemer").fill(trajectory.worker.reference)
+    page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("link", name=trajectory.worker.reference).click()
+    page.wait_for_load_state()
+
+    page.get_by_label("Datum stopzetting").fill("01/02/2024")
+    page.get_by_label("Reden van stopzetting").fill("Verhuisd naar het buitenland")
+    page.get_by_role("button", name="Traject stopzetten").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Traject stopgezet op 01/02/2024.").is_visible()
+    outcome = page.locator("form", has=page.get_by_role("button", name="Uitkomst opslaan"))
+    outcome.get_by_label("Uitkomst").select_option(label="reguliere job")
+    outcome.get_by_role("button", name="Uitkomst opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Uitkomst geregistreerd: reguliere job.").is_visible()
+
+    trajectory.refresh_from_db()
+    assert (trajectory.status, trajectory.end_date) == (
+        TrajectoryStatus.STOPPED,
+        dt.date(2024, 2, 1),
+    )
+    assert (trajectory.stop_reason, trajectory.outcome) == ("Verhuisd naar het buitenland", "ja")
+    facts = page.locator("dl.facts").inner_text()
+    assert "stopgezet (Verhuisd naar het buitenland)" in facts and "reguliere job" in facts
