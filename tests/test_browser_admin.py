@@ -3,7 +3,7 @@
 import pytest
 
 from mandates.models import Mandate
-from tests.browser_support import log_in, table_rows
+from tests.browser_support import PASSWORD, log_in, table_rows
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,23 @@ def test_log_out_and_the_pages_are_closed_again(page, seeded, staff):
     page.reload()
     assert "/login/" in page.url
     assert page.get_by_label("Gebruikersnaam").is_visible()
+
+
+def test_change_ones_password_in_the_administration_and_log_in_with_it(page, seeded, staff):
+    new_password = "een-nieuw-en-lang-wachtwoord-2027"
+    log_in(page)
+    page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Beheer").click()
+    page.get_by_role("link", name="Wachtwoord wijzigen").click()
+    page.get_by_label("Oud wachtwoord").fill(PASSWORD)
+    page.get_by_label("Nieuw wachtwoord:", exact=True).fill(new_password)
+    page.get_by_label("Nieuw wachtwoord bevestigen").fill(new_password)
+    page.get_by_role("button", name="Mijn wachtwoord wijzigen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Wachtwoordwijziging is geslaagd").is_visible()
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_load_state()
+    log_in(page, password=PASSWORD)  # the old one no longer opens the application
+    assert "/login/" in page.url
+    log_in(page, password=new_password)
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
