@@ -32,22 +32,14 @@ def table_template(name: str):
     return mock.patch.object(TrajectoryTable._meta, "template_name", name)
 
 
-def django_widgets():
-    """Every widget through Django's templates: the renderer with no template of its own."""
-    return mock.patch.dict("doorstroom.renderers.PLAIN_TEMPLATES", clear=True)
-
-
 VARIANTS = {
     "as is": contextlib.nullcontext,
     "table: django-tables2 template": lambda: table_template("doorstroom/table_keyed.html"),
-    "forms: Django's widget templates": django_widgets,
 }
 
 PAGES = {
     "/trajecten/": list(VARIANTS),
     "/trajecten/?status=lopend&sort=-start_date&page=3": list(VARIANTS),
-    "/mandaten/": ["as is", "forms: Django's widget templates"],
-    "/trajecten/termijnen/": ["as is", "forms: Django's widget templates"],
 }
 
 
