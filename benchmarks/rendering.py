@@ -1,14 +1,16 @@
-"""What each hand-written rendering piece saves of its page's time (issue 20: keep a piece only
-where it saves at least a fifth).
+"""What each piece of hand-written rendering (doorstroom/rendering/) saves of its page's time:
+issue 20 keeps a piece only where it saves at least a fifth.
 
-    .venv/bin/python benchmarks/rendering.py [--size 10000] [--repeat 60]
+    .venv/bin/python benchmarks/rendering.py [--size 10000] [--repeat 60] [--reuse]
 
-Every page is requested with the project as it is and with one piece switched back to what it
-replaces (django-tables2's template, Django's form renderer, Django's helpers), the variants in
-turn for each request (a shared machine drifts by half within minutes) and in a rotating order.
-Server time in-process, as `make bench` measures it: the Django test client, the whole request.
-A page renders 25 rows and one filter form whatever the table's size, so the rendering does not
-depend on it: 10,000 trajectories suffice. Its own database (`doorstroom_bench_rendering`).
+Every page is requested with the project as it is and with a piece switched back to what it
+replaces (VARIANTS: now the rows of the trajectory listing by django-tables2's template), the
+variants in turn for each request and in a rotating order: a shared machine drifts by half
+within minutes, so each request is compared with the "as is" one of its round and the median
+of those savings is reported. Server time in-process, as `make bench` measures it (the Django
+test client, the whole request). A page renders 25 rows and one filter form whatever the size
+of the table, so the rendering does not depend on it: 10,000 trajectories suffice. Its own
+database (`doorstroom_bench_rendering`, on the server `make bench` uses).
 """
 
 from __future__ import annotations

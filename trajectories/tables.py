@@ -8,7 +8,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.formatting import format_amount, format_count, format_number
-from doorstroom.tables import PLAIN_TABLE_TEMPLATE, PlainTableMixin
+from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
 from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
 
@@ -22,7 +22,7 @@ OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
 NOT_OVERDUE_FLAG = SafeString('<span class="false"></span>')
 
 
-class TrajectoryTable(PlainTableMixin, tables.Table):
+class TrajectoryTable(PlainRowsMixin, tables.Table):
     reference = tables.Column(
         verbose_name=_("Worker"),
         accessor="worker__reference",
@@ -66,7 +66,7 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
         )
         empty_text = _("No trajectories match these filters.")
         attrs = {"class": "table"}
-        template_name = PLAIN_TABLE_TEMPLATE
+        template_name = PLAIN_ROWS_TEMPLATE
 
     # The fields the rows show: all a page loads (see loading_only_what_it_shows).
     SHOWN_FIELDS = (
@@ -95,7 +95,7 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
         return record.worker.reference
 
     def cells(self, record):
-        """The rows of `render_table` without its per-cell machinery (see PlainTableMixin)."""
+        """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
         mandate = record.mandate
         fees = record.fees_total
         return (

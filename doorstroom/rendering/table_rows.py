@@ -1,11 +1,17 @@
-"""Tables rendered in Python for the busiest listings.
+"""The body rows of a django-tables2 table written in one pass of Python.
 
-django-tables2 renders every cell through its accessor, column and template machinery: about
-1 ms per row of the trajectory listing, most of the page's time. A table with `PlainTableMixin`
+Replaces django-tables2's rendering of the rows (the `table.tbody` block of its table.html: per
+cell the accessor, the column's render and a template variable), about 1 ms a row. The table
 keeps django-tables2 for its columns, ordering, pagination, header and page links (its template,
-with the keyset links of doorstroom/table_keyed.html), and writes the body rows (from
-`cells(record)`) in one pass: the HTML of django-tables2's own template (a test compares both
-renderings of the whole table).
+with the keyset links of doorstroom/table_keyed.html).
+
+The figure: /trajecten/ 31.7 ms with these rows against 62.6 ms with django-tables2's (saves
+50 %), the filtered, sorted third page 30.1 against 59.9 ms (49 %); benchmarks/rendering.py,
+10,000 demo trajectories (25 rows a page whatever the size), median of 100 requests per variant
+taken in turn, 2026-12-07, 2 shared Xeon cores.
+
+The rows are the HTML of django-tables2 3.0's template (pinned to 3.0.x in requirements.txt):
+test_plain_table_is_the_html_django_tables2_renders compares both renderings of the whole table.
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 # The table's Meta.template_name: django-tables2's own template (with keyset page links) with the
 # body written by the mixin.
-PLAIN_TABLE_TEMPLATE = "doorstroom/table_plain.html"
+PLAIN_ROWS_TEMPLATE = "doorstroom/table_plain.html"
 
 
-class PlainTableMixin:
+class PlainRowsMixin:
     def cells(self, record) -> Sequence[object]:
         """The cells of one row in the order of `self.columns`, as each column's render
         would make them; None or "" shows the column default.
