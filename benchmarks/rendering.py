@@ -24,8 +24,8 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.database import bench_database
-from benchmarks.run import bench_user, client_for, grow_to, prepare, timed_request, warm
+from benchmarks.database import bench_database, grow_to, prepare
+from benchmarks.measure import bench_user, client_for, timed_request, warm
 
 
 def table_template(name: str):
