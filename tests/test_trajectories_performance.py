@@ -246,9 +246,9 @@ def table_html(html: str) -> str:
     ],
 )
 def test_plain_table_is_the_html_django_tables2_renders(awkward, rf, staff_user, per_page, query):
-    """The listing's table is written in Python (PlainTableMixin) for speed: header, rows and
-    page links are what django-tables2's own template makes of the same table, escaping
-    included."""
+    """The listing's rows are written in Python (doorstroom.rendering.table_rows) for speed:
+    the table, header and page links included, is what django-tables2's own template makes of
+    the same table, escaping included."""
     from django_tables2 import RequestConfig
 
     from trajectories.tables import TrajectoryTable
