@@ -7,6 +7,9 @@ from django.views.i18n import set_language as django_set_language
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
 from doorstroom.dashboard import dashboard_page
+from doorstroom.export_sql import (
+    iter_csv_bytes,
+)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -14,7 +17,6 @@ from doorstroom.exports import (
     all_exports,
     get_dialect,
     get_export,
-    iter_csv_bytes,
     write_xlsx,
 )
 from doorstroom.models import PersonalDataAccess

@@ -4,7 +4,6 @@ tell later whether the same parameters still give the same tables."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import html
 import io
@@ -35,7 +34,6 @@ from questions.models import (
     AnswerPackTable,
     AnswerTable,
     ParliamentaryQuestion,
-    SubQuestion,
 )
 
 # The canonical form of a table, over which checksums are taken and comparisons are made.
@@ -389,50 +387,3 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
             comparison.removed = [list(r) for r in (old_count - new_count).elements()]
         comparisons.append(comparison)
     return comparisons
-
-
-# --- seed -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def questions_seed_load(*, path: Path) -> Counter:
-    """Load the registered questions with their sub-questions and answer tables.
-
-    Only what is missing is created (question by number and date, sub-question by label, an
-    answer table by sub-question and export), so staff edits survive a reload.
-    """
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    created: Counter = Counter()
-    for row in data["questions"]:
-        question, was_created = ParliamentaryQuestion.objects.get_or_create(
-            number=row["number"],
-            date=dt.date.fromisoformat(row["date"]),
-            defaults={
-                "asked_by": row["asked_by"],
-                "addressed_to": row["addressed_to"],
-                "subject": row["subject"],
-                "status": row["status"],
-                "answered_on": row.get("answered_on") and dt.date.fromisoformat(row["answered_on"]),
-            },
-        )
-        created["questions"] += was_created
-        for position, sub in enumerate(row["subquestions"], start=1):
-            subquestion, was_created = SubQuestion.objects.get_or_create(
-                question=question,
-                label=sub["label"],
-                defaults={"text": sub["text"], "position": position},
-            )
-            created["subquestions"] += was_created
-            for table_position, table in enumerate(sub.get("tables", []), start=1):
-                _, was_created = AnswerTable.objects.get_or_create(
-                    subquestion=subquestion,
-                    export_name=table["export"],
-                    defaults={
-                        "filters": table.get("filters", {}),
-                        "title": table.get("title", ""),
-                        "answers": table.get("answers", ""),
-                        "position": table_position,
-                    },
-                )
-                created["answer tables"] += was_created
-    return created

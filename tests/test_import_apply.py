@@ -14,7 +14,7 @@ from tests.factories_trajectories_import import START, csv_file, started, xlsx_f
 from tests.queries import count_queries
 from trajectories import imports, services
 from trajectories.exports import ImportTemplateExport, TrajectoriesExport, TrajectoryPhasesExport
-from trajectories.imports import import_batch_apply, import_batch_check, import_run
+from trajectories.imports import applying, import_batch_apply, import_batch_check, import_run
 from trajectories.models import ImportBatch, ImportStatus, Phase, PhaseRecord, TrajectoryStatus
 
 END1 = dt.date(2019, 3, 29)  # within the month of Voortraject
@@ -311,13 +311,13 @@ def test_a_rule_only_the_database_knows_rolls_everything_back(seed, editor, monk
     from django.db import IntegrityError
 
     trajectory = started()
-    original = imports._Writes.write
+    original = applying._Writes.write
 
     def write_then_refuse(self):
         original(self)
         raise IntegrityError("Fase 2 begint terwijl fase 1 nog loopt.")
 
-    monkeypatch.setattr(imports._Writes, "write", write_then_refuse)
+    monkeypatch.setattr(applying._Writes, "write", write_then_refuse)
     before = snapshot()
     report = import_run(
         data=csv_file(progress_rows(trajectory)), file_name="f.csv", user=editor, apply=True

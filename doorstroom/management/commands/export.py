@@ -2,6 +2,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doorstroom.export_sql import (
+    iter_csv_bytes,
+    write_csv,
+)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -9,8 +13,6 @@ from doorstroom.exports import (
     ExportError,
     all_exports,
     get_export,
-    iter_csv_bytes,
-    write_csv,
     write_xlsx,
 )
 
