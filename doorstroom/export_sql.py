@@ -2,9 +2,11 @@
 
 An export over many rows may offer `copy_sql(dialect)`: a SELECT whose columns are already the
 CSV cells as text, built with the `sql_*` helpers below so that COPY writes the very cells
-`csv_cell` writes (`doorstroom.exports`). `iter_csv_bytes` then streams the rows straight out of
-`COPY ... TO STDOUT` (a million rows in seconds instead of a minute, at a flat memory), byte for
-byte the file `iter_csv` writes; an export without it streams from Python in blocks.
+`csv_cell` writes (`doorstroom.exports`): formulas neutralised, numbers in the dialect's
+notation, dates in ISO, booleans and choice labels in the export's language (as parameters,
+never in the SQL text). `iter_csv_bytes` then streams the rows straight out of `COPY ... TO
+STDOUT` (a million rows in seconds instead of a minute, at a flat memory), byte for byte the file
+`iter_csv` writes; an export without it streams from Python in blocks.
 """
 
 from __future__ import annotations
@@ -15,28 +17,34 @@ from typing import Any, BinaryIO
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import translation
 
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     FORMULA_TRIGGERS,
     Dialect,
     Export,
+    export_header,
     get_dialect,
-    iter_csv,
     iter_csv_rows,
 )
+from doorstroom.languages import iterate_in
 
 # Rows are sent on in blocks of about this size: few, large writes to the client.
 COPY_BLOCK_BYTES = 256 * 1024
 
 
 def iter_csv_bytes(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[bytes]:
-    """The CSV as UTF-8 chunks: through PostgreSQL COPY when the export offers it."""
+    """The CSV as UTF-8 chunks, in the language of the export: through PostgreSQL COPY when the
+    export offers it."""
     dialect = get_dialect(dialect_name)
-    copy = export.copy_sql(dialect)
+    header = export_header(export)
+    with translation.override(export.language):
+        copy = export.copy_sql(dialect)
     if copy is None:
-        return _blocks(iter_csv(export, dialect_name))
-    return _iter_copy(export, dialect, *copy)
+        lines = iter_csv_rows(header, export.rows(), dialect_name)
+        return iterate_in(export.language, _blocks(lines))
+    return _iter_copy(header, dialect, *copy)
 
 
 def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIALECT) -> None:
@@ -61,8 +69,10 @@ def _blocks(lines: Iterator[str]) -> Iterator[bytes]:
         yield "".join(block).encode("utf-8")
 
 
-def _iter_copy(export: Export, dialect: Dialect, select: str, params) -> Iterator[bytes]:
-    yield next(iter_csv_rows(export.header(), (), dialect.name)).encode("utf-8")
+def _iter_copy(header: Sequence[str], dialect: Dialect, select: str, params) -> Iterator[bytes]:
+    """The rows as COPY writes them: every label is a parameter of `select`, already in the
+    export's language."""
+    yield next(iter_csv_rows(header, (), dialect.name)).encode("utf-8")
     # An empty string is written as NULL, so it stays an empty cell (COPY would write "").
     statement = (
         f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER '{dialect.delimiter}', "

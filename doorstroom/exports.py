@@ -12,6 +12,12 @@ treatment:
 
 An export over many rows may also offer `copy_sql(dialect)`, for PostgreSQL's COPY to write its
 CSV (`doorstroom.export_sql`), byte for byte the file `iter_csv` writes.
+
+An export is written in one language: the one active when it is made (`Export.language`; the
+user's on the web, Dutch unless `--language en` on the command line). Its texts (headers, row
+labels, choice labels, notes, the sheet's name) are English in the code, marked for
+translation, and Dutch in the catalogs; in Dutch the files are what they were when the texts
+were Dutch literals. Data values (names, titles, notes as stored) are written as stored.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom.languages import iterate_in, lazy_call, lazy_format
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 
 Cell = str | int | Decimal | float | dt.date | None
@@ -38,7 +47,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
-    """A request for an export that cannot be honoured; the message is meant for the user."""
+    """A request for an export that cannot be honoured; the message is meant for the user, in
+    the language active when it is shown (`str(error)`): made lazy, it may be raised inside the
+    Dutch of an answer pack and shown to an English user."""
+
+
+# The label of a total line; the dashboard leaves these lines out of its charts.
+TOTAL = _("Total")
 
 
 @dataclass(frozen=True)
@@ -101,14 +116,22 @@ class Export:
     ) -> None:
         """`cleaned`: the cleaned data of this export's filter form, already validated by the
         caller (the dashboard checks its form once for all its figure sets)."""
+        # The language the file is written in, wherever and whenever it is streamed.
+        self.language = translation.get_language()
         params = {key: value for key, value in (params or {}).items() if value not in ("", None)}
         self.user = user
         unknown = sorted(set(params) - set(self.filter_names()))
         if unknown:
-            known = ", ".join(self.filter_names()) or "geen"
             raise ExportError(
-                f"Onbekende filter(s) voor export '{self.name}': {', '.join(unknown)}. "
-                f"Beschikbare filters: {known}."
+                lazy_format(
+                    _(
+                        "Unknown filter(s) for export '%(name)s': %(unknown)s. Available filters: "
+                        "%(known)s."
+                    ),
+                    name=self.name,
+                    unknown=", ".join(unknown),
+                    known=", ".join(self.filter_names()) or _("none"),
+                )
             )
         self.params = params
         self.filters: dict[str, Any] = {}
@@ -206,12 +229,16 @@ class Export:
         return f"{self.name}{safe}.{file_format}"
 
 
-def _errors_text(form: forms.Form) -> str:
-    parts = []
-    for field, errors in form.errors.items():
-        label = field if field != "__all__" else "filters"
-        parts.append(f"{label}: {' '.join(str(e) for e in errors)}")
-    return "Ongeldige filter: " + "; ".join(parts)
+def _errors_text(form: forms.Form):
+    """The form's errors as one message, in the language active when it is shown."""
+
+    def parts() -> str:
+        return "; ".join(
+            f"{field if field != '__all__' else 'filters'}: {' '.join(str(e) for e in errors)}"
+            for field, errors in form.errors.items()
+        )
+
+    return lazy_format(_("Invalid filter: %(errors)s"), errors=lazy_call(parts))
 
 
 _registry: dict[str, type[Export]] = {}
@@ -233,8 +260,13 @@ def get_export(name: str) -> type[Export]:
     try:
         return _registry[name]
     except KeyError:
-        known = ", ".join(sorted(_registry))
-        raise ExportError(f"Onbekende export '{name}'. Beschikbare exports: {known}.") from None
+        raise ExportError(
+            lazy_format(
+                _("Unknown export '%(name)s'. Available exports: %(known)s."),
+                name=name,
+                known=", ".join(sorted(_registry)),
+            )
+        ) from None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -247,13 +279,20 @@ def neutralise(text: str) -> str:
     return text
 
 
-def csv_cell(value: Cell, dialect: Dialect) -> str:
+def yes_no() -> tuple[str, str]:
+    """How a true and a false cell read, in the active language."""
+    return gettext("yes"), gettext("no")
+
+
+def csv_cell(value: Cell, dialect: Dialect, booleans: tuple[str, str] | None = None) -> str:
+    """`booleans`: `yes_no()`, looked up once by a caller writing many cells."""
     if type(value) is str:  # the most common cell first
         return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        yes, no = booleans or yes_no()
+        return yes if value else no
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal | float):
@@ -278,32 +317,50 @@ def get_dialect(dialect_name: str) -> Dialect:
         return DIALECTS[dialect_name]
     except KeyError:
         raise ExportError(
-            f"Onbekend CSV-dialect '{dialect_name}'. Kies uit: {', '.join(DIALECTS)}."
+            lazy_format(
+                _("Unknown CSV dialect '%(name)s'. Choose from: %(known)s."),
+                name=dialect_name,
+                known=", ".join(DIALECTS),
+            )
         ) from None
 
 
 def iter_csv_rows(
     header: Sequence[str], rows: Iterable[Sequence[Cell]], dialect_name: str = DEFAULT_DIALECT
 ) -> Iterator[str]:
-    """Yield a header and rows as CSV text, line by line (suitable for streaming)."""
+    """Yield a header and rows as CSV text, line by line (suitable for streaming), in the active
+    language."""
     dialect = get_dialect(dialect_name)
     writer = csv.writer(_Echo(), delimiter=dialect.delimiter, lineterminator="\r\n")
     first = writer.writerow([neutralise(str(h)) for h in header])
     yield ("\ufeff" + first) if dialect.bom else first
+    booleans = yes_no()
     for row in rows:
-        yield writer.writerow([csv_cell(value, dialect) for value in row])
+        yield writer.writerow([csv_cell(value, dialect, booleans) for value in row])
 
 
 def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
-    """Yield the export as CSV text, line by line (suitable for streaming responses)."""
+    """Yield the export as CSV text, line by line, in the language of the export (for a few
+    lines: `doorstroom.export_sql.iter_csv_bytes` streams)."""
     get_dialect(dialect_name)  # fail before the first row, not in the middle of a download
-    return iter_csv_rows(export.header(), export.rows(), dialect_name)
+    lines = iter_csv_rows(export_header(export), export.rows(), dialect_name)
+    return iterate_in(export.language, lines)
+
+
+def export_header(export: Export) -> list[str]:
+    """The header's names, in the export's language now (they may be lazy)."""
+    with translation.override(export.language):
+        return [str(name) for name in export.header()]
 
 
 def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
-    """Write the export as a one-sheet XLSX workbook."""
+    """Write the export as a one-sheet XLSX workbook, in the language of the export (its sheet's
+    name too)."""
     workbook = new_workbook()
-    xlsx_append_sheet(workbook, title=str(export.title), header=export.header(), rows=export.rows())
+    with translation.override(export.language):
+        xlsx_append_sheet(
+            workbook, title=str(export.title), header=export.header(), rows=export.rows()
+        )
     workbook.save(stream)
 
 
@@ -315,4 +372,14 @@ def export_bytes(export: Export, file_format: str, dialect_name: str = DEFAULT_D
         return buffer.getvalue()
     if file_format == "csv":
         return "".join(iter_csv(export, dialect_name)).encode("utf-8")
-    raise ExportError(f"Onbekend formaat '{file_format}'. Kies uit: {', '.join(FORMATS)}.")
+    raise format_unknown(file_format)
+
+
+def format_unknown(file_format: str) -> ExportError:
+    return ExportError(
+        lazy_format(
+            _("Unknown format '%(name)s'. Choose from: %(known)s."),
+            name=file_format,
+            known=", ".join(FORMATS),
+        )
+    )
