@@ -27,6 +27,7 @@ from doorstroom.exports import (
     export_header,
     get_dialect,
     iter_csv_rows,
+    yes_no,
 )
 from doorstroom.languages import iterate_in
 
@@ -134,8 +135,10 @@ def sql_date(expression: str) -> str:
     return f"to_char({expression}, 'YYYY-MM-DD')"
 
 
-def sql_boolean(expression: str) -> str:
-    return f"CASE WHEN {expression} THEN 'ja' WHEN NOT {expression} THEN 'nee' END"
+def sql_boolean(expression: str, params: list) -> str:
+    """SQL for a boolean cell, written as `csv_cell` writes it (appends the words to `params`)."""
+    params += yes_no()
+    return f"CASE WHEN {expression} THEN %s WHEN NOT {expression} THEN %s END"
 
 
 def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:

@@ -3,7 +3,9 @@ for parliament (`counts`), the provider statement (`statement`), the listing and
 (`listing`) and the dashboard's figures (`dashboard`).
 
 Only `trajectories` and `trajectory-phases` (for staff) carry the worker's pseudonymous
-reference; the others are aggregates and carry no one's data at all.
+reference; the others are aggregates and carry no one's data at all. Every one is written in
+the language of the export (`doorstroom.exports`): headers and labels from the catalogs, names
+as stored.
 """
 
 # Importing the modules registers their exports (doorstroom.apps autodiscovers this package).

@@ -5,17 +5,33 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from trajectories.models import Phase
+
+PHASE = _("Phase")
+FEE = _("Fee (EUR)")
+ESF_CALL = _("ESF call")
+INDEX_MONTH = _("Index month")
+TRAJECTORY_COUNT = _("Number of trajectories")
+COMPLETED_PHASE_COUNT = _("Number of completed phases")
 
 
 def dutch(label) -> str:
-    """A choice label as the Dutch reader of an export sees it, whatever the user's language."""
+    """A choice label in Dutch (the import's messages, until they are translatable too)."""
     with translation.override("nl-be"):
         return str(label)
 
 
-def dutch_labels(choices) -> dict:
-    """Stored value -> Dutch label, for every member of a choices enum."""
-    return {member.value: dutch(member.label) for member in choices}
+def choice_labels(choices) -> dict:
+    """Stored value -> label in the active language, for every member of a choices enum."""
+    return {member.value: str(member.label) for member in choices}
+
+
+def phase_labels() -> dict:
+    """Phase -> label in the active language, and None (no phase started yet) -> its label."""
+    return {**choice_labels(Phase), None: gettext("no phase started yet")}
 
 
 def month_label(month: dt.date | None) -> str | None:

@@ -7,23 +7,40 @@ from collections.abc import Iterator, Sequence
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure import Table, key
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
 from doorstroom.disclosure.publishing import ProtectedExport
-from doorstroom.exports import Cell, Export, register
+from doorstroom.exports import TOTAL, Cell, Export, register
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
-from mandates.models import Call, Mandate, Province
-from trajectories.exports.common import dutch
-from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
+from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
+from trajectories.exports.common import (
+    ESF_CALL,
+    PHASE,
+    TRAJECTORY_COUNT,
+    choice_labels,
+    phase_labels,
+)
+from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.statistics import PHASES, UNKNOWN, StartedCounts, conditions
+
+PROVINCE = _("Province")
+PROVINCE_HELP = _("Province of the mandate, or 'onbekend'.")
 
 
 def province_choices() -> list[tuple[str, str]]:
+    """Every province, and the mandates without one: the value "onbekend" in the URL in any
+    language, labelled in the user's."""
     names = list(Province.objects.values_list("name", flat=True))
-    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN)]
+    return [("", ALL_LABEL), *((name, name) for name in names), (UNKNOWN, UNKNOWN_PROVINCE_LABEL)]
+
+
+def province_label(name: str) -> str:
+    """A province's name as stored, or the label of "no province" in the active language."""
+    return str(UNKNOWN_PROVINCE_LABEL) if name == UNKNOWN else name
 
 
 class PeriodFilterForm(forms.Form):
@@ -42,14 +59,14 @@ class PeriodFilterForm(forms.Form):
         empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
-        label=_("ESF call"),
+        label=ESF_CALL,
         help_text=_("Call number, e.g. 380."),
     )
     province = forms.ChoiceField(
-        label=_("Province"),
+        label=PROVINCE,
         choices=province_choices,
         required=False,
-        help_text=_("Province of the mandate, or 'onbekend'."),
+        help_text=PROVINCE_HELP,
     )
 
     def clean(self) -> dict:
@@ -123,20 +140,23 @@ class TrajectoryStatsExport(TrajectoryCountExport):
     counts_workers = True
 
     def header(self) -> Sequence[str]:
-        return ["Indeling", "Waarde", "Aantal trajecten"]
+        return [_("Breakdown"), _("Value"), TRAJECTORY_COUNT]
 
     def disclosure_tables(self) -> list[Table]:
         return self.started_tables()
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
+        # The first column names the breakdown, the second its line.
+        call_heading, province_heading, phase_heading = str(ESF_CALL), str(PROVINCE), str(PHASE)
         for number, title, call, _count in started.calls:
-            yield ["ESF-oproep", f"{number} {title}", shown(call)]
+            yield [call_heading, f"{number} {title}", shown(call)]
         for name, province, _count in started.provinces:
-            yield ["Provincie", name, shown(province)]
+            yield [province_heading, province_label(name), shown(province)]
+        phases = phase_labels()
         for phase in PHASES:
-            label = dutch(Phase(phase).label) if phase else "nog geen fase gestart"
-            yield ["Fase", label, shown(started.phase(phase)[0])]
+            yield [phase_heading, phases[phase], shown(started.phase(phase)[0])]
+        statuses, status_heading = choice_labels(TrajectoryStatus), gettext("Status")
         for status in TrajectoryStatus:
-            yield ["Status", dutch(status.label), shown(started.status(status.value)[0])]
-        yield ["Totaal", "alle trajecten", shown(started.total)]
+            yield [status_heading, statuses[status], shown(started.status(status.value)[0])]
+        yield [str(TOTAL), gettext("all trajectories"), shown(started.total)]

@@ -2,7 +2,8 @@
 
 Each figure set on the dashboard IS one of these exports: the page shows the rows they yield, so
 what staff see and what they download cannot drift apart. All are aggregates, scoped by the user
-(`visible_to`), and every count of workers goes through disclosure control.
+(`visible_to`), and every count of workers goes through disclosure control. Written in the
+language of the export, as the page is in the user's.
 """
 
 from __future__ import annotations
@@ -15,16 +16,31 @@ from django import forms
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure import PROTECTED, Table, derived
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
-from doorstroom.exports import Cell, register
+from doorstroom.exports import TOTAL, Cell, register
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
+from doorstroom.languages import lazy_call
 from mandates.models import Call
-from trajectories.exports.common import dutch
-from trajectories.exports.counts import TrajectoryCountExport, province_choices
+from trajectories.exports.common import (
+    COMPLETED_PHASE_COUNT,
+    ESF_CALL,
+    PHASE,
+    TRAJECTORY_COUNT,
+    choice_labels,
+    phase_labels,
+)
+from trajectories.exports.counts import (
+    PROVINCE,
+    PROVINCE_HELP,
+    TrajectoryCountExport,
+    province_choices,
+    province_label,
+)
 from trajectories.models import JobOutcome, Phase, TrajectoryStatus
 from trajectories.statistics import PHASES, cell, conditions
 
@@ -41,7 +57,7 @@ class DashboardFilterForm(forms.Form):
         help_text=TO_HELP,
     )
     call = forms.ModelChoiceField(
-        label=_("ESF call"),
+        label=ESF_CALL,
         queryset=Call.objects.all(),
         to_field_name="number",
         required=False,
@@ -49,10 +65,10 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Call number, e.g. 380."),
     )
     province = forms.ChoiceField(
-        label=_("Province"),
+        label=PROVINCE,
         choices=province_choices,
         required=False,
-        help_text=_("Province of the mandate, or 'onbekend'."),
+        help_text=PROVINCE_HELP,
     )
 
     def clean(self) -> dict:
@@ -69,6 +85,11 @@ class DashboardExport(TrajectoryCountExport):
 
 
 STATUSES = list(TrajectoryStatus)
+
+
+def capitalised(labels) -> list:
+    """Labels as column headers ("running" -> "Running"), in the language they are shown in."""
+    return [lazy_call(lambda label=label: str(label).capitalize()) for label in labels]
 
 
 class StartedExport(DashboardExport):
@@ -90,16 +111,16 @@ class PhaseFunnelExport(StartedExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["Fase", *(dutch(s.label).capitalize() for s in STATUSES), "Totaal"]
+        return [PHASE, *capitalised(s.label for s in STATUSES), TOTAL]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
+        labels = phase_labels()
         for phase in PHASES:
-            label = dutch(Phase(phase).label) if phase else "nog geen fase gestart"
             cells = [shown(started.pair(phase, s.value)[0]) for s in STATUSES]
-            yield [label, *cells, shown(started.phase(phase)[0])]
+            yield [labels[phase], *cells, shown(started.phase(phase)[0])]
         yield [
-            "Totaal",
+            str(TOTAL),
             *(shown(started.status(s.value)[0]) for s in STATUSES),
             shown(started.total),
         ]
@@ -114,7 +135,7 @@ class TrajectoriesPerCallExport(StartedExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["ESF-oproep", "Titel", "Aantal trajecten"]
+        return [ESF_CALL, _("Title"), TRAJECTORY_COUNT]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
@@ -122,7 +143,7 @@ class TrajectoriesPerCallExport(StartedExport):
         for number, title, call, _count in sorted(started.calls):
             if chosen is None or chosen.number == number:
                 yield [number, title, shown(call)]
-        yield ["Totaal", None, shown(started.total)]
+        yield [str(TOTAL), None, shown(started.total)]
 
 
 @register
@@ -135,14 +156,14 @@ class TrajectoriesPerProvinceExport(StartedExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["Provincie", "Aantal trajecten"]
+        return [PROVINCE, TRAJECTORY_COUNT]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
         chosen = self.filters.get("province")
         for name, province, _count in started.provinces:
             if not chosen or chosen == name:
-                yield [name, shown(province)]
+                yield [province_label(name), shown(province)]
 
 
 OUTCOMES = [JobOutcome.REGULAR_JOB, JobOutcome.NO_JOB, JobOutcome.UNKNOWN]
@@ -158,7 +179,7 @@ class OutcomesExport(DashboardExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["ESF-oproep", "Jaar", *(dutch(o.label).capitalize() for o in OUTCOMES), "Totaal"]
+        return [ESF_CALL, _("Year"), *capitalised(o.label for o in OUTCOMES), TOTAL]
 
     def counts(self) -> dict[tuple[int, int], dict[str, int]]:
         ended = self.in_period(
@@ -207,7 +228,7 @@ class FeesOwedExport(DashboardExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["Kwartaal", "Aantal afgeronde fasen", "Verschuldigd (EUR)"]
+        return [_("Quarter"), COMPLETED_PHASE_COUNT, _("Owed (EUR)")]
 
     def quarters(self) -> dict[tuple[int, int], list]:
         phases = self.in_period(self.phases().completed(), "end_date")
@@ -240,11 +261,12 @@ class FeesOwedExport(DashboardExport):
         # a sum of known fees can be split into phases (EUR 420,00 is one Voortraject).
         for (year, quarter), (_count, owed) in quarters.items():
             shown_owed = derived(protection, self.cell((year, quarter)), owed)
-            yield [f"{year} K{quarter}", protection.shown(self.cell((year, quarter))), shown_owed]
+            label = gettext("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
+            yield [label, protection.shown(self.cell((year, quarter))), shown_owed]
         total_owed = sum((owed for _, owed in quarters.values()), Decimal("0.00"))
         if any(self.cell(q) in protection.hidden for q in quarters):
             total_owed = PROTECTED
-        yield ["Totaal", protection.shown(self.cell()), total_owed]
+        yield [str(TOTAL), protection.shown(self.cell()), total_owed]
 
 
 @register
@@ -257,7 +279,7 @@ class OverduePhasesExport(DashboardExport):
     )
 
     def header(self) -> Sequence[str]:
-        return ["Fase", "Aantal fasen over de maximale duur"]
+        return [PHASE, _("Number of phases past their maximum duration")]
 
     def counts(self) -> dict[str, int]:
         overdue = self.phases().overdue(timezone.localdate())
@@ -276,7 +298,7 @@ class OverduePhasesExport(DashboardExport):
         return [table]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        shown = self.protection.shown
+        shown, labels = self.protection.shown, choice_labels(Phase)
         for phase in Phase:
-            yield [dutch(phase.label), shown(self.cell(phase.value))]
-        yield ["Totaal", shown(self.cell())]
+            yield [labels[phase], shown(self.cell(phase.value))]
+        yield [str(TOTAL), shown(self.cell())]

@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.exports import Cell, Export, ExportError, register
+from doorstroom.exports import TOTAL, Cell, Export, ExportError, register
 from doorstroom.forms import BelgianDateField
-from trajectories.exports.common import dutch, month_label
+from doorstroom.languages import lazy_format
+from trajectories.exports.common import FEE, INDEX_MONTH, PHASE, choice_labels, month_label
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import FeeSchedule, Phase
 
@@ -46,7 +47,9 @@ class FeesExport(Export):
             .first()
         )
         if self.schedule is None:
-            raise ExportError(f"Op {on:%d/%m/%Y} geldt geen vergoedingsregeling.")
+            raise ExportError(
+                lazy_format(_("No fee schedule is in force on %(date)s."), date=f"{on:%d/%m/%Y}")
+            )
         self.index = HealthIndex.load() if self.on else None
         if self.on:
             try:
@@ -54,30 +57,31 @@ class FeesExport(Export):
                     schedule=self.schedule, base_amount=self.schedule.cap_amount, on=self.on
                 )
             except MissingIndexError as error:
-                raise ExportError(str(error)) from error
+                raise ExportError(error.message) from error
 
     def header(self) -> Sequence[str]:
-        header = ["Fase", "Maximale duur (maanden)", "Vergoeding (EUR)"]
+        header = [PHASE, _("Maximum duration (months)"), FEE]
         if self.on:
             header += [
-                f"Geïndexeerde vergoeding op {self.on:%d/%m/%Y} (EUR)",
-                "Indexmaand",
-                "Gezondheidsindex indexmaand",
-                "Basismaand",
-                "Gezondheidsindex basismaand",
+                lazy_format(_("Indexed fee on %(date)s (EUR)"), date=f"{self.on:%d/%m/%Y}"),
+                INDEX_MONTH,
+                _("Health index of the index month"),
+                _("Base month"),
+                _("Health index of the base month"),
             ]
         return header
 
     def rows(self) -> Iterator[Sequence[Cell]]:
+        phases = choice_labels(Phase)
         for row in self.schedule.phases.all():
-            line: list[Cell] = [dutch(Phase(row.phase).label), row.max_months, row.base_amount]
+            line: list[Cell] = [phases[row.phase], row.max_months, row.base_amount]
             if self.on:
                 indexed = self.index.indexed(
                     schedule=self.schedule, base_amount=row.base_amount, on=self.on
                 )
                 line += self._index_cells(indexed)
             yield line
-        total: list[Cell] = ["Totaal", None, self.schedule.cap_amount]
+        total: list[Cell] = [str(TOTAL), None, self.schedule.cap_amount]
         if self.on:
             total += self._index_cells(self.indexed_cap)
         yield total

@@ -1,5 +1,5 @@
 """The listing of trajectories (`trajectories`) and the phase file's exports: the import's empty
-template and the phases to complete and import back."""
+template and the phases to complete and import back (`trajectories.phase_file`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.export_sql import (
@@ -17,14 +18,41 @@ from doorstroom.export_sql import (
     sql_number,
     sql_text,
 )
-from doorstroom.exports import Cell, Dialect, Export, register
+from doorstroom.exports import (
+    Cell,
+    Dialect,
+    Export,
+    register,
+)
 from doorstroom.pagination import is_unfiltered
-from trajectories.exports.common import dutch_labels
+from trajectories.exports.common import FEE, choice_labels
 from trajectories.filters import TrajectoryFilter
-from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
+from trajectories.models import JobOutcome, Phase, PhaseRecord, Trajectory, TrajectoryStatus
+from trajectories.phase_file import (
+    CALL,
+    END,
+    HOURS,
+    LABELS,
+    MANDATE,
+    PROJECT_NAME,
+    START,
+    WORKER,
+    template_header,
+    template_rows,
+)
 
 # Columns of the listing export computed from a trajectory's phases (the LATERAL of copy_sql).
 PHASE_FIGURES = ("is_overdue", "hours_total", "fees_total")
+
+
+def outcome_labels() -> dict[str, str]:
+    """Whether the worker moved on to a regular job, as the column's header asks it: yes, no or
+    unknown, in the active language (in Dutch the stored values themselves)."""
+    return {
+        JobOutcome.REGULAR_JOB.value: gettext("yes"),
+        JobOutcome.NO_JOB.value: gettext("no"),
+        JobOutcome.UNKNOWN.value: gettext("unknown"),
+    }
 
 
 @register
@@ -39,6 +67,24 @@ class TrajectoriesExport(Export):
     )
     filterset_class = TrajectoryFilter
     contains_personal_data = True
+    # Also the columns an import of this file leaves alone (trajectories.imports).
+    HEADER = (
+        LABELS[WORKER],
+        LABELS[CALL],
+        LABELS[MANDATE],
+        LABELS[PROJECT_NAME],
+        _("Social-economy employer"),
+        _("Internship host employer"),
+        LABELS[START],
+        LABELS[END],
+        _("Status"),
+        _("Current phase"),
+        _("Maximum duration exceeded"),
+        LABELS[HOURS],
+        FEE,
+        _("Moved on to a regular job"),
+        _("Demo"),
+    )
 
     def get_queryset(self) -> QuerySet:
         # In the order of registration (the key): PostgreSQL streams that order from its
@@ -47,23 +93,7 @@ class TrajectoriesExport(Export):
         return self.scoped(Trajectory.objects.for_listing(timezone.localdate())).order_by("pk")
 
     def header(self) -> Sequence[str]:
-        return [
-            "Referentie werknemer",
-            "Oproep",
-            "Projectnummer",
-            "Projectnaam",
-            "Werkgever sociale economie",
-            "Gastwerkgever stage",
-            "Startdatum",
-            "Einddatum",
-            "Status",
-            "Huidige fase",
-            "Maximale duur overschreden",
-            "Uren",
-            "Vergoeding (EUR)",
-            "Doorstroom naar reguliere job",
-            "Demo",
-        ]
+        return list(self.HEADER)
 
     # The columns of a row, in the header's order; both the Python and the COPY path read them.
     columns = (
@@ -85,11 +115,19 @@ class TrajectoriesExport(Export):
     )
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
-        phase_names, statuses = dutch_labels(Phase), dutch_labels(TrajectoryStatus)
+        phase_names, statuses = choice_labels(Phase), choice_labels(TrajectoryStatus)
+        outcomes = outcome_labels()
         # Plain tuples rather than model instances: half the time on a million rows.
         rows = queryset.values_list(*self.columns)
         for row in rows.iterator(chunk_size=5000):
-            yield (*row[:8], statuses[row[8]], phase_names.get(row[9]), *row[10:])
+            yield (
+                *row[:8],
+                statuses[row[8]],
+                phase_names.get(row[9]),
+                *row[10:13],
+                outcomes.get(row[13]),
+                row[14],
+            )
 
     def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
         """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY.
@@ -113,12 +151,14 @@ class TrajectoriesExport(Export):
         params: list = []
         # First the stored values become labels, then every column becomes its CSV cell.
         labelled = dict(names)
-        labelled["status"] = sql_choice(names["status"], dutch_labels(TrajectoryStatus), params)
-        labelled["current_phase"] = sql_choice(names["current_phase"], dutch_labels(Phase), params)
+        labelled["status"] = sql_choice(names["status"], choice_labels(TrajectoryStatus), params)
+        labelled["current_phase"] = sql_choice(names["current_phase"], choice_labels(Phase), params)
+        labelled["outcome"] = sql_choice(names["outcome"], outcome_labels(), params)
+        cell_params: list = []
         cell_sql = {
             "number": lambda cell: sql_number(cell, dialect),
             "date": sql_date,
-            "boolean": sql_boolean,
+            "boolean": lambda cell: sql_boolean(cell, cell_params),
         }
         kinds = {
             "mandate__call__number": "number",
@@ -158,8 +198,9 @@ class TrajectoriesExport(Export):
             f"SELECT {labels} FROM ({inner}) AS t ({inner_names}) "
             f"{phases} ORDER BY t.id) AS labelled ({values})"
         )
-        # In the statement's order: the labels, the filters, then today for "overdue".
-        return select, [*params, *inner_params, timezone.localdate()]
+        # In the statement's order: the words of the booleans, the labels, the filters, then
+        # today for "overdue".
+        return select, [*cell_params, *params, *inner_params, timezone.localdate()]
 
 
 @register
@@ -174,9 +215,7 @@ class ImportTemplateExport(Export):
     contains_personal_data = True
 
     def header(self) -> Sequence[str]:
-        from trajectories.imports import TEMPLATE_COLUMNS
-
-        return list(TEMPLATE_COLUMNS)
+        return template_header()
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         return iter(())
@@ -198,8 +237,6 @@ class TrajectoryPhasesExport(ImportTemplateExport):
         return self.scoped(Trajectory.objects.all())
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        from trajectories.imports import template_rows
-
         phases = (
             PhaseRecord.objects.filter(trajectory__in=self.queryset.order_by().values("pk"))
             .select_related("trajectory__worker", "trajectory__mandate__call")

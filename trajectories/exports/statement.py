@@ -8,14 +8,34 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.export_sql import select_sql, sql_choice, sql_number, sql_text
-from doorstroom.exports import Cell, Dialect, Export, register
+from doorstroom.export_sql import (
+    select_sql,
+    sql_choice,
+    sql_number,
+    sql_text,
+)
+from doorstroom.exports import (
+    TOTAL,
+    Cell,
+    Dialect,
+    Export,
+    register,
+)
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
 from mandates.models import Call, Mandate
-from trajectories.exports.common import dutch_labels, month_label
+from trajectories.exports.common import (
+    COMPLETED_PHASE_COUNT,
+    ESF_CALL,
+    FEE,
+    INDEX_MONTH,
+    PHASE,
+    choice_labels,
+    month_label,
+)
 from trajectories.models import Phase, PhaseRecord
 
 
@@ -43,7 +63,7 @@ class StatementFilterForm(forms.Form):
         empty_label=ALL_LABEL,
         to_field_name="number",
         required=False,
-        label=_("ESF call"),
+        label=ESF_CALL,
         help_text=_("Call number, e.g. 380."),
     )
 
@@ -63,16 +83,16 @@ class ProviderStatementExport(Export):
 
     def header(self) -> Sequence[str]:
         return [
-            "Projectnummer",
-            "Projectnaam",
-            "Promotor",
-            "Oproep",
-            "Fase",
-            "Indexmaand",
-            "Gezondheidsindex",
-            "Basisindex",
-            "Aantal afgeronde fasen",
-            "Vergoeding (EUR)",
+            _("Project number"),
+            _("Project name"),
+            _("Promoter"),
+            _("Call"),
+            PHASE,
+            INDEX_MONTH,
+            _("Health index"),
+            _("Base index"),
+            COMPLETED_PHASE_COUNT,
+            FEE,
         ]
 
     def get_phases(self) -> QuerySet:
@@ -116,14 +136,14 @@ class ProviderStatementExport(Export):
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         groups = self.groups()
-        phase_names = dutch_labels(Phase)
+        phase_names, total = choice_labels(Phase), str(TOTAL)
         per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: [0, Decimal("0.00")])
         grand = [0, Decimal("0.00")]
         previous = None
         for row in groups:
             number = row["trajectory__mandate__project_number"]
             if previous is not None and number != previous[0]:
-                yield self._subtotal(previous, per_mandate[previous[0]])
+                yield self._subtotal(previous, per_mandate[previous[0]], total)
             previous = (
                 number,
                 row["trajectory__mandate__name"],
@@ -143,12 +163,13 @@ class ProviderStatementExport(Export):
                 totals[0] += row["n"]
                 totals[1] += row["total"]
         if previous is not None:
-            yield self._subtotal(previous, per_mandate[previous[0]])
-        yield [None, "Totaal alle mandaten", None, None, None, None, None, None, *grand]
+            yield self._subtotal(previous, per_mandate[previous[0]], total)
+        grand_total = gettext("Total of all mandates")
+        yield [None, grand_total, None, None, None, None, None, None, *grand]
 
     @staticmethod
-    def _subtotal(mandate: tuple, totals: list) -> list[Cell]:
-        return [*mandate, "Totaal", None, None, None, *totals]
+    def _subtotal(mandate: tuple, totals: list, total: str) -> list[Cell]:
+        return [*mandate, total, None, None, None, *totals]
 
     def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
         """The same lines as `rows`, with the subtotals and the grand total, formatted in SQL
@@ -159,7 +180,7 @@ class ProviderStatementExport(Export):
             return None
         inner, inner_params = compiled
         params: list = []
-        phase = sql_choice("g.phase", dutch_labels(Phase), params)
+        phase = sql_choice("g.phase", choice_labels(Phase), params)
         mandate = "g.number, g.name, g.promoter, g.call"
         kinds = ["number", "text", "text", "number", "text", "text", "number", "number"]
         kinds += ["number", "number"]
@@ -174,14 +195,16 @@ class ProviderStatementExport(Export):
             f"SELECT {', '.join(cells)} FROM ("
             f"SELECT {mandate}, {phase}, to_char(g.month, 'YYYY-MM'), g.index, g.base, "
             "g.n::numeric, g.total, 0, g.phase, g.month FROM g "
-            f"UNION ALL SELECT {mandate}, 'Totaal', NULL, NULL, NULL, sum(g.n), sum(g.total), 1, "
+            f"UNION ALL SELECT {mandate}, %s, NULL, NULL, NULL, sum(g.n), sum(g.total), 1, "
             f"NULL, NULL FROM g GROUP BY {mandate} "
-            "UNION ALL SELECT NULL, 'Totaal alle mandaten', NULL, NULL, NULL, NULL, NULL, NULL, "
+            "UNION ALL SELECT NULL, %s, NULL, NULL, NULL, NULL, NULL, NULL, "
             "coalesce(sum(g.n), 0), coalesce(sum(g.total), 0.00), 2, NULL, NULL FROM g"
             ") AS lines (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, part, phase, month) "
             # Qualified: a bare v0 would be the text cell of the same name, sorted as text.
             "ORDER BY lines.part = 2, lines.v0, lines.part, lines.phase, lines.month, lines.v6, "
             "lines.v7"
         )
-        # In the statement's order: the filters of the grouped query, then the phase labels.
-        return select, [*inner_params, *params]
+        # In the statement's order: the filters of the grouped query, the phase labels, then the
+        # labels of the totals.
+        totals = [str(TOTAL), gettext("Total of all mandates")]
+        return select, [*inner_params, *params, *totals]
