@@ -10,7 +10,6 @@ as stored.
 
 # Importing the modules registers their exports (doorstroom.apps autodiscovers this package).
 from trajectories.exports import counts, dashboard, fees, listing, statement
-from trajectories.exports.common import dutch
 from trajectories.exports.listing import (
     ImportTemplateExport,
     TrajectoriesExport,
@@ -25,7 +24,6 @@ __all__ = [
     "TrajectoryPhasesExport",
     "counts",
     "dashboard",
-    "dutch",
     "fees",
     "listing",
     "statement",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +15,6 @@ ESF_CALL = _("ESF call")
 INDEX_MONTH = _("Index month")
 TRAJECTORY_COUNT = _("Number of trajectories")
 COMPLETED_PHASE_COUNT = _("Number of completed phases")
-
-
-def dutch(label) -> str:
-    """A choice label in Dutch (the import's messages, until they are translatable too)."""
-    with translation.override("nl-be"):
-        return str(label)
 
 
 def choice_labels(choices) -> dict:

@@ -1,9 +1,12 @@
 """Import of phase progress from a provider's spreadsheet: read, check every row, apply or not.
 
 One row is one phase of one trajectory: worker reference, project number of the mandate, phase,
-start, end (empty while it runs) and hours. The columns are those of the `trajectory-phases`
-export, so an exported file can be edited and sent back; the other columns of that export and of
-`trajectories` are information and are ignored.
+start, end (empty while it runs) and hours. The columns are those of `trajectories.phase_file`
+(the `trajectory-phases` export writes them, so an exported file can be edited and sent back),
+named in Dutch (the template providers were given) or in English; the other columns of that
+export and of `trajectories` are information and are ignored. Every message of the report is
+made lazy and stored in every language (`doorstroom.languages`), so each reader sees it in
+theirs, whoever checked the file.
 
 The preview is the real apply inside a transaction that is rolled back, so what the preview
 shows is what applying does. The rules are those of `trajectories.services` (the `*_checked`
@@ -22,36 +25,26 @@ from trajectories.imports.batches import (
     previous_applications,
 )
 from trajectories.imports.parsing import (
-    END,
-    HOURS,
-    INFORMATIVE_COLUMNS,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    TEMPLATE_COLUMNS,
+    IMPORTED_COLUMNS,
+    informative_columns,
     parse_rows,
     phase_label,
-    template_rows,
 )
 from trajectories.imports.reading import read_table, read_xlsx
 from trajectories.imports.report import ImportReport
 from trajectories.upload_checks import ImportFileError
 
 __all__ = [
-    "END",
-    "HOURS",
-    "INFORMATIVE_COLUMNS",
-    "OPTIONAL_COLUMNS",
-    "REQUIRED_COLUMNS",
-    "TEMPLATE_COLUMNS",
+    "IMPORTED_COLUMNS",
     "ImportFileError",
     "ImportReport",
     "import_batch_apply",
     "import_batch_check",
     "import_run",
+    "informative_columns",
     "parse_rows",
     "phase_label",
     "previous_applications",
     "read_table",
     "read_xlsx",
-    "template_rows",
 ]

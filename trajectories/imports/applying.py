@@ -11,12 +11,33 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
+from doorstroom.languages import lazy_format, lazy_join
 from mandates.models import Mandate
 from trajectories import services
 from trajectories.imports.parsing import (
+    parse_rows,
+    phase_label,
+    validation_text,
+)
+from trajectories.imports.reading import (
+    checksum_of,
+    decimal_comma,
+    read_table,
+)
+from trajectories.imports.report import ImportReport, RowResult
+from trajectories.indexation import HealthIndex
+from trajectories.models import (
+    FeeSchedule,
+    Phase,
+    PhaseRecord,
+    Trajectory,
+)
+from trajectories.phase_file import (
     END,
     HOURS,
     INSZ,
@@ -24,13 +45,7 @@ from trajectories.imports.parsing import (
     PHASE,
     START,
     WORKER,
-    parse_rows,
-    phase_label,
 )
-from trajectories.imports.reading import checksum_of, decimal_comma, read_table
-from trajectories.imports.report import ImportReport, RowResult
-from trajectories.indexation import HealthIndex
-from trajectories.models import FeeSchedule, Phase, PhaseRecord, Trajectory
 from trajectories.upload_checks import ImportFileError
 
 
@@ -123,12 +138,18 @@ def _schedule_cache() -> services.ScheduleLookup:
     return schedule_for
 
 
-def _message(error: ValidationError) -> tuple[str | None, str]:
-    """(field, text) of a service's ValidationError."""
-    if hasattr(error, "error_dict"):
-        name, errors = next(iter(error.error_dict.items()))
-        return name, " ".join(str(m) for e in errors for m in e.messages)
-    return None, " ".join(error.messages)
+def _message(error: ValidationError):
+    """(field, lazy text) of a service's ValidationError."""
+    name = next(iter(error.error_dict)) if hasattr(error, "error_dict") else None
+    return name, validation_text(error)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"  # the same in every language (doorstroom/formats)
+
+
+# Hours as the reader writes them (12,50 in Dutch, 12.50 in English), when shown.
+_hours = lazy(lambda hours: number_format(hours, 2), str)
 
 
 def _apply_row(
@@ -146,18 +167,30 @@ def _apply_row(
         if existing.start_date != row.start_date:
             row.error(
                 START,
-                f"{label} is gestart op {existing.start_date:%d/%m/%Y}, niet op "
-                f"{row.start_date:%d/%m/%Y}. Een startdatum verbeteren kan niet via een import: "
-                "vraag het aan VDAB.",
+                lazy_format(
+                    _(
+                        "%(phase)s started on %(started)s, not on %(date)s. A start date cannot be "
+                        "corrected through an import: ask VDAB."
+                    ),
+                    phase=label,
+                    started=_day(existing.start_date),
+                    date=_day(row.start_date),
+                ),
             )
             return
         if existing.end_date != row.end_date and existing.end_date is not None:
-            shown = f"{row.end_date:%d/%m/%Y}" if row.end_date else "leeg"
             row.error(
                 END,
-                f"{label} is al afgerond op {existing.end_date:%d/%m/%Y} (einddatum in het "
-                f"bestand: {shown}); de vergoeding ligt vast. Een afgeronde fase wijzigen kan niet "
-                "via een import.",
+                lazy_format(
+                    _(
+                        "%(phase)s was already completed on %(ended)s (end date in the file: "
+                        "%(date)s); the fee is fixed. A completed phase cannot be changed through "
+                        "an import."
+                    ),
+                    phase=label,
+                    ended=_day(existing.end_date),
+                    date=_day(row.end_date) if row.end_date else _("empty"),
+                ),
             )
             return
         if existing.end_date is None and row.end_date is not None:
@@ -174,12 +207,17 @@ def _apply_row(
             writes.changed(existing)
             if existing.phase == Phase.NAZORG:
                 writes.completed_trajectories[trajectory.pk] = trajectory
-            row.action, row.detail = "changed", f"{label} afgerond op {row.end_date:%d/%m/%Y}"
+            row.action = "changed"
+            row.detail = lazy_format(
+                _("%(phase)s completed on %(date)s"), phase=label, date=_day(row.end_date)
+            )
             return
         if row.hours is not None and row.hours != existing.hours:
-            row.detail = (
-                f"uren van {label}: {number_format(existing.hours, 2)} → "
-                f"{number_format(row.hours, 2)}"
+            row.detail = lazy_format(
+                _("hours of %(phase)s: %(before)s → %(after)s"),
+                phase=label,
+                before=_hours(existing.hours),
+                after=_hours(row.hours),
             )
             services.phase_hours_record(record=existing, hours=row.hours)
             writes.changed(existing)
@@ -192,8 +230,15 @@ def _apply_row(
     if row.phase != last.phase + 1:
         row.error(
             PHASE,
-            f"{label} kan nog niet: de laatste fase van dit traject is {phase_label(last.phase)}. "
-            "De fasen volgen elkaar op: Voortraject, Job matching, Stage, Nazorg.",
+            lazy_format(
+                _(
+                    "%(phase)s cannot come yet: the last phase of this trajectory is %(last)s. "
+                    "The phases follow each other: %(order)s."
+                ),
+                phase=label,
+                last=phase_label(last.phase),
+                order=lazy_join(p.label for p in Phase),
+            ),
         )
         return
     record = services.phase_start_checked(
@@ -205,7 +250,11 @@ def _apply_row(
     )
     phases.append(record)
     writes.new_phases.append(record)
-    row.action, row.detail = "created", f"{label} gestart op {row.start_date:%d/%m/%Y}"
+    row.action = "created"
+    started = lazy_format(
+        _("%(phase)s started on %(date)s"), phase=label, date=_day(row.start_date)
+    )
+    row.detail = started
     if row.end_date is not None:
         services.phase_complete_checked(
             trajectory=trajectory,
@@ -218,7 +267,9 @@ def _apply_row(
         )
         if record.phase == Phase.NAZORG:
             writes.completed_trajectories[trajectory.pk] = trajectory
-        row.detail += f" en afgerond op {row.end_date:%d/%m/%Y}"
+        row.detail = lazy_format(
+            _("%(started)s and completed on %(date)s"), started=started, date=_day(row.end_date)
+        )
     elif row.hours:
         services.phase_hours_record(record=record, hours=row.hours)
 
@@ -259,28 +310,48 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
         if mandate_id is None:
             row.error(
                 MANDATE,
-                f"Onbekend mandaat: projectnummer {row.project_number} bestaat niet of u hebt er "
-                "geen toegang toe.",
+                lazy_format(
+                    _(
+                        "Unknown mandate: project number %(number)s does not exist or you have no "
+                        "access to it."
+                    ),
+                    number=row.project_number,
+                ),
             )
             continue
         if row.worker_reference not in known_references:
             row.error(
                 WORKER,
-                f"Onbekende werknemer: {row.worker_reference} heeft geen traject dat u kunt "
-                "bijwerken. Een import maakt geen nieuwe werknemers of trajecten aan.",
+                lazy_format(
+                    _(
+                        "Unknown worker: %(worker)s has no trajectory you can update. An import "
+                        "creates no new workers or trajectories."
+                    ),
+                    worker=row.worker_reference,
+                ),
             )
             continue
         trajectory = by_worker_mandate.get((row.worker_reference, mandate_id))
         if trajectory is None:
             row.error(
                 MANDATE,
-                f"{row.worker_reference} heeft geen traject bij mandaat {row.project_number} dat "
-                "u kunt bijwerken. Een import maakt geen nieuwe trajecten aan.",
+                lazy_format(
+                    _(
+                        "%(worker)s has no trajectory with mandate %(number)s that you can update. "
+                        "An import creates no new trajectories."
+                    ),
+                    worker=row.worker_reference,
+                    number=row.project_number,
+                ),
             )
             continue
         if row.insz and trajectory.worker.insz and row.insz != trajectory.worker.insz:
             row.error(
-                INSZ, f"Het rijksregisternummer hoort niet bij werknemer {row.worker_reference}."
+                INSZ,
+                lazy_format(
+                    _("The national register number does not belong to worker %(worker)s."),
+                    worker=row.worker_reference,
+                ),
             )
             continue
         planned.append((row, trajectory))
@@ -294,7 +365,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
     writes = _Writes()
     for row, trajectory in planned:
         if trajectory.pk in failed_trajectories:
-            row.error(PHASE, "Niet gecontroleerd: een eerdere fase van dit traject heeft een fout.")
+            row.error(PHASE, _("Not checked: an earlier phase of this trajectory has an error."))
             continue
         try:
             _apply_row(
@@ -323,30 +394,31 @@ def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportRepor
     """
     report = ImportReport(file_name=file_name, checksum=checksum_of(data))
     today = timezone.localdate()
-    with translation.override("nl-be"):
-        try:
-            report.file_format, table = read_table(data, file_name)
-            report.rows = parse_rows(
-                table, decimal_comma=decimal_comma(report.file_format), today=today
+    try:
+        report.file_format, table = read_table(data, file_name)
+        report.rows = parse_rows(
+            table, decimal_comma=decimal_comma(report.file_format), today=today
+        )
+        if not report.rows:
+            raise ImportFileError(_("The file has a header but no rows."))
+    except ImportFileError as error:
+        report.file_errors.append(error.args[0])
+        return report
+    try:
+        with transaction.atomic():
+            _check_and_apply(report.rows, user=user)
+            if not apply or not report.ok:
+                raise _DryRun
+            report.applied = True
+    except _DryRun:
+        pass
+    except DatabaseError as error:
+        # A rule only the database knows (a trigger, a constraint): nothing was kept.
+        report.applied = False
+        report.file_errors.append(
+            lazy_format(
+                _("The database refused a change; nothing has been saved. Message: %(message)s"),
+                message=str(error).splitlines()[0][:300],
             )
-            if not report.rows:
-                raise ImportFileError("Het bestand heeft een kopregel maar geen rijen.")
-        except ImportFileError as error:
-            report.file_errors.append(str(error))
-            return report
-        try:
-            with transaction.atomic():
-                _check_and_apply(report.rows, user=user)
-                if not apply or not report.ok:
-                    raise _DryRun
-                report.applied = True
-        except _DryRun:
-            pass
-        except DatabaseError as error:
-            # A rule only the database knows (a trigger, a constraint): nothing was kept.
-            report.applied = False
-            report.file_errors.append(
-                "De database weigerde een wijziging; er is niets opgeslagen. Melding: "
-                + str(error).splitlines()[0][:300]
-            )
+        )
     return report

@@ -7,11 +7,15 @@ from collections.abc import Iterable
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom import roles
 from trajectories.imports.applying import import_run
 from trajectories.imports.report import ImportReport
-from trajectories.models import ImportBatch, ImportStatus
+from trajectories.models import (
+    ImportBatch,
+    ImportStatus,
+)
 
 
 def _fill(batch: ImportBatch, report: ImportReport) -> None:
@@ -28,7 +32,7 @@ def _fill(batch: ImportBatch, report: ImportReport) -> None:
 def import_batch_check(*, user, data: bytes, file_name: str) -> ImportBatch:
     """Store the uploaded file with the preview of what it would do."""
     if not roles.may_edit(user):
-        raise PermissionError("Alleen wie gegevens mag bewerken, kan een bestand importeren.")
+        raise PermissionError(_("Only those who may edit data can import a file."))
     report = import_run(data=data, file_name=file_name, user=user, apply=False)
     batch = ImportBatch(
         created_by=user,
@@ -47,7 +51,7 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportBatch:
     """Apply a checked file: all rows or none, every change marked with this import. An applied
     or rejected batch is left as it is (a rejected one keeps no file, and its report stays)."""
     if not roles.may_edit(user):
-        raise PermissionError("Alleen wie gegevens mag bewerken, kan een bestand importeren.")
+        raise PermissionError(_("Only those who may edit data can import a file."))
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportStatus.CHECKED:

@@ -10,7 +10,10 @@ import io
 import zipfile
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from doorstroom.exports import DIALECTS, FORMULA_TRIGGERS
+from doorstroom.languages import lazy_format
 from trajectories import upload_checks
 from trajectories.upload_checks import ImportFileError, Limits
 
@@ -29,8 +32,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportFileError(
-            "Het bestand is geen leesbare tekst: sla het op als CSV (UTF-8) of als Excel-bestand "
-            "(.xlsx)."
+            _("The file is not readable text: save it as CSV (UTF-8) or as an Excel file (.xlsx).")
         ) from None
 
 
@@ -39,9 +41,7 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
     `,` with a decimal point (RFC 4180)."""
     text = decode(data)
     if "\x00" in text or any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text[:4096]):
-        raise ImportFileError(
-            "Het bestand bevat binaire gegevens en is geen CSV- of Excel-bestand."
-        )
+        raise ImportFileError(_("The file holds binary data and is no CSV or Excel file."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     dialect = next(name for name, known in DIALECTS.items() if known.delimiter == delimiter)
@@ -51,8 +51,13 @@ def read_csv(data: bytes) -> tuple[str, list[list[str]]]:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
         raise ImportFileError(
-            f"Het CSV-bestand is niet goed opgebouwd ({error}). Controleer aanhalingstekens en "
-            "scheidingstekens, of sla het opnieuw op vanuit Excel."
+            lazy_format(
+                _(
+                    "The CSV file is not well formed (%(error)s). Check the quotes and "
+                    "separators, or save it again from Excel."
+                ),
+                error=error,
+            )
         ) from None
     upload_checks.check_table_shape(rows, limits)
     return dialect, rows
@@ -84,21 +89,21 @@ def read_xlsx(data: bytes) -> list[list]:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(
-            "Het bestand heeft de extensie .xlsx maar is geen Excel-bestand. Sla het opnieuw op "
-            "als Excel-werkmap (.xlsx) of als CSV."
+            _(
+                "The file has the extension .xlsx but is no Excel file. Save it again as an Excel "
+                "workbook (.xlsx) or as CSV."
+            )
         )
     limits = Limits.from_settings()
     upload_checks.check_xlsx(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFileError(
-            "Het Excel-bestand kan niet gelezen worden (beschadigd of geen .xlsx-werkmap)."
-        ) from None
+        raise upload_checks.damaged() from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            raise ImportFileError("Het Excel-bestand bevat geen werkblad.")
+            raise ImportFileError(_("The Excel file holds no worksheet."))
         # Rows as wide as their cells, not as the sheet's <dimension> claims (checked above).
         sheet.reset_dimensions()
         rows = []
@@ -110,9 +115,7 @@ def read_xlsx(data: bytes) -> list[list]:
     except ImportFileError:
         raise
     except Exception:
-        raise ImportFileError(
-            "Het Excel-bestand kan niet gelezen worden (beschadigd of geen .xlsx-werkmap)."
-        ) from None
+        raise upload_checks.damaged() from None
     finally:
         workbook.close()
 
@@ -120,13 +123,11 @@ def read_xlsx(data: bytes) -> list[list]:
 def read_table(data: bytes, file_name: str) -> tuple[str, list[list]]:
     upload_checks.check_size(data, Limits.from_settings())
     if not data.strip():
-        raise ImportFileError("Het bestand is leeg.")
+        raise ImportFileError(_("The file is empty."))
     if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return "xlsx", read_xlsx(data)
     if file_name.lower().endswith(".xls"):
-        raise ImportFileError(
-            "Oude Excel-bestanden (.xls) worden niet gelezen: sla op als .xlsx of als CSV."
-        )
+        raise ImportFileError(_("Old Excel files (.xls) are not read: save as .xlsx or as CSV."))
     return read_csv(data)
 
 

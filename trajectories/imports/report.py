@@ -1,4 +1,5 @@
-"""What an import does, row by row: its report, as stored with the batch."""
+"""What an import does, row by row, and how its report is stored: every message in every
+language, for each reader to read in theirs."""
 
 from __future__ import annotations
 
@@ -6,9 +7,17 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from doorstroom.languages import in_every_language
+from trajectories.phase_file import (
+    LABELS,
+)
+
 
 @dataclass
 class RowError:
+    """A cell's error: the column's name and the message, both put into the reader's language
+    when shown (lazy)."""
+
     column: str
     message: str
 
@@ -30,7 +39,8 @@ class RowResult:
     errors: list[RowError] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(column, message))
+        """`column`: its key (`trajectories.phase_file`); `message`: a lazy text."""
+        self.errors.append(RowError(LABELS[column], message))
         self.action = "error"
 
     @property
@@ -38,6 +48,7 @@ class RowResult:
         return (self.worker_reference, self.project_number, self.phase)
 
     def as_json(self) -> dict:
+        """The row with its texts still lazy: `ImportReport.as_json` stores them."""
         data = asdict(self)
         for name in ("start_date", "end_date"):
             data[name] = data[name].isoformat() if data[name] else None
@@ -70,8 +81,18 @@ class ImportReport:
         return counts
 
     def as_json(self) -> dict:
-        return {
-            "file_errors": self.file_errors,
-            "counts": self.counts,
-            "rows": [row.as_json() for row in self.rows],
-        }
+        """The report as stored with its batch: every message in every language, as
+        {language: text}, for the page to show in its reader's (`in_reader_language`)."""
+        rows = [row.as_json() for row in self.rows]
+        file_errors = list(self.file_errors)
+        # Where each text is: (container, key).
+        places: list[tuple] = [(file_errors, i) for i in range(len(file_errors))]
+        for row in rows:
+            if row["detail"]:
+                places.append((row, "detail"))
+            for error in row["errors"]:
+                places += [(error, "column"), (error, "message")]
+        texts = in_every_language([container[key] for container, key in places])
+        for (container, key), text in zip(places, texts, strict=True):
+            container[key] = text
+        return {"file_errors": file_errors, "counts": self.counts, "rows": rows}
