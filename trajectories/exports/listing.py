@@ -10,21 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.export_sql import (
-    select_sql,
-    sql_boolean,
-    sql_choice,
-    sql_date,
-    sql_number,
-    sql_text,
-)
+from doorstroom.export_columns import Column, ColumnsExport
 from doorstroom.exports import (
     Cell,
-    Dialect,
     Export,
     register,
 )
-from doorstroom.pagination import is_unfiltered
 from trajectories.exports.common import FEE, choice_labels
 from trajectories.filters import TrajectoryFilter
 from trajectories.models import JobOutcome, Phase, PhaseRecord, Trajectory, TrajectoryStatus
@@ -41,9 +32,6 @@ from trajectories.phase_file import (
     template_rows,
 )
 
-# Columns of the listing export computed from a trajectory's phases (the LATERAL of copy_sql).
-PHASE_FIGURES = ("is_overdue", "hours_total", "fees_total")
-
 
 def outcome_labels() -> dict[str, str]:
     """Whether the worker moved on to a regular job, as the column's header asks it: yes, no or
@@ -56,7 +44,7 @@ def outcome_labels() -> dict[str, str]:
 
 
 @register
-class TrajectoriesExport(Export):
+class TrajectoriesExport(ColumnsExport):
     name = "trajectories"
     title = _("Trajectories")
     description = _(
@@ -67,140 +55,33 @@ class TrajectoriesExport(Export):
     )
     filterset_class = TrajectoryFilter
     contains_personal_data = True
-    # Also the columns an import of this file leaves alone (trajectories.imports).
-    HEADER = (
-        LABELS[WORKER],
-        LABELS[CALL],
-        LABELS[MANDATE],
-        LABELS[PROJECT_NAME],
-        _("Social-economy employer"),
-        _("Internship host employer"),
-        LABELS[START],
-        LABELS[END],
-        _("Status"),
-        _("Current phase"),
-        _("Maximum duration exceeded"),
-        LABELS[HOURS],
-        FEE,
-        _("Moved on to a regular job"),
-        _("Demo"),
+    # The figures of the phases come from `for_listing` (what the database keeps beside each
+    # trajectory), as on the page.
+    columns = (
+        Column(LABELS[WORKER], "worker__reference"),
+        Column(LABELS[CALL], "mandate__call__number", "number"),
+        Column(LABELS[MANDATE], "mandate__project_number", "number"),
+        Column(LABELS[PROJECT_NAME], "mandate__name"),
+        Column(_("Social-economy employer"), "origin_employer__name"),
+        Column(_("Internship host employer"), "host_employer__name"),
+        Column(LABELS[START], "start_date", "date"),
+        Column(LABELS[END], "end_date", "date"),
+        Column(_("Status"), "status", labels=lambda: choice_labels(TrajectoryStatus)),
+        Column(_("Current phase"), "current_phase", labels=lambda: choice_labels(Phase)),
+        Column(_("Maximum duration exceeded"), "is_overdue", "boolean"),
+        Column(LABELS[HOURS], "hours_total", "number"),
+        Column(FEE, "fees_total", "number"),
+        Column(_("Moved on to a regular job"), "outcome", labels=outcome_labels),
+        Column(_("Demo"), "is_demo", "boolean"),
     )
+    # Also the columns an import of this file leaves alone (trajectories.imports).
+    HEADER = tuple(column.header for column in columns)
 
     def get_queryset(self) -> QuerySet:
         # In the order of registration (the key): PostgreSQL streams that order from its
         # indexes, where the listing's newest-first order would sort every row before the
         # first one could be sent.
         return self.scoped(Trajectory.objects.for_listing(timezone.localdate())).order_by("pk")
-
-    def header(self) -> Sequence[str]:
-        return list(self.HEADER)
-
-    # The columns of a row, in the header's order; both the Python and the COPY path read them.
-    columns = (
-        "worker__reference",
-        "mandate__call__number",
-        "mandate__project_number",
-        "mandate__name",
-        "origin_employer__name",
-        "host_employer__name",
-        "start_date",
-        "end_date",
-        "status",
-        "current_phase",
-        "is_overdue",
-        "hours_total",
-        "fees_total",
-        "outcome",
-        "is_demo",
-    )
-
-    def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
-        phase_names, statuses = choice_labels(Phase), choice_labels(TrajectoryStatus)
-        outcomes = outcome_labels()
-        # Plain tuples rather than model instances: half the time on a million rows.
-        rows = queryset.values_list(*self.columns)
-        for row in rows.iterator(chunk_size=5000):
-            yield (
-                *row[:8],
-                statuses[row[8]],
-                phase_names.get(row[9]),
-                *row[10:13],
-                outcomes.get(row[13]),
-                row[14],
-            )
-
-    def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
-        """The same rows as `rows_for`, the cells formatted in SQL for PostgreSQL's COPY.
-
-        The per-trajectory phase figures do not come from the listing's subqueries per row
-        (three index probes into the phases per trajectory, most of a full export's time): a
-        full export aggregates all phases in key order and merges them with the trajectories
-        as both are read, so rows flow from the first second; a filtered one looks up only its
-        own trajectories' phases in one LATERAL aggregate each.
-        """
-        assert self.queryset is not None
-        queryset = self.queryset
-        plain = [c for c in self.columns if c not in PHASE_FIGURES]
-        compiled = select_sql(queryset.order_by().values_list(*plain, "pk"))
-        if compiled is None:  # a user without a scope: the Python path writes the header
-            return None
-        inner, inner_params = compiled
-        # The inner query's columns are c0, c1, ...; the phase figures keep their names.
-        names = {column: f"c{i}" for i, column in enumerate(plain)}
-        names.update({figure: figure for figure in PHASE_FIGURES})
-        params: list = []
-        # First the stored values become labels, then every column becomes its CSV cell.
-        labelled = dict(names)
-        labelled["status"] = sql_choice(names["status"], choice_labels(TrajectoryStatus), params)
-        labelled["current_phase"] = sql_choice(names["current_phase"], choice_labels(Phase), params)
-        labelled["outcome"] = sql_choice(names["outcome"], outcome_labels(), params)
-        cell_params: list = []
-        cell_sql = {
-            "number": lambda cell: sql_number(cell, dialect),
-            "date": sql_date,
-            "boolean": lambda cell: sql_boolean(cell, cell_params),
-        }
-        kinds = {
-            "mandate__call__number": "number",
-            "mandate__project_number": "number",
-            "hours_total": "number",
-            "fees_total": "number",
-            "start_date": "date",
-            "end_date": "date",
-            "is_overdue": "boolean",
-            "is_demo": "boolean",
-        }
-        cells = [
-            cell_sql.get(kinds.get(column), sql_text)(f"v{number}")
-            for number, column in enumerate(self.columns)
-        ]
-        figures = (
-            "sum(p.fee_amount) AS fees_total, "
-            "coalesce(sum(p.hours), 0) AS hours_total, "
-            "coalesce(bool_or(p.end_date IS NULL AND p.deadline < %s), false) AS is_overdue"
-        )
-        if is_unfiltered(queryset):
-            phases = (
-                f"LEFT JOIN (SELECT p.trajectory_id, {figures} FROM trajectories_phaserecord p "
-                "GROUP BY p.trajectory_id ORDER BY p.trajectory_id) AS phases "
-                "ON phases.trajectory_id = t.id"
-            )
-        else:
-            phases = (
-                f"LEFT JOIN LATERAL (SELECT {figures} FROM trajectories_phaserecord p "
-                "WHERE p.trajectory_id = t.id) AS phases ON true"
-            )
-        inner_names = ", ".join([*(names[c] for c in plain), "id"])
-        values = ", ".join(f"v{i}" for i in range(len(self.columns)))
-        labels = ", ".join(labelled[column] for column in self.columns)
-        select = (
-            f"SELECT {', '.join(cells)} FROM ("
-            f"SELECT {labels} FROM ({inner}) AS t ({inner_names}) "
-            f"{phases} ORDER BY t.id) AS labelled ({values})"
-        )
-        # In the statement's order: the words of the booleans, the labels, the filters, then
-        # today for "overdue".
-        return select, [*cell_params, *params, *inner_params, timezone.localdate()]
 
 
 @register

@@ -23,6 +23,12 @@ from trajectories.models.fees import (
     ReferenceMonthRule,
     Rounding,
 )
+from trajectories.models.figures import (
+    REFRESH_ALL,
+    REFRESH_FUNCTION,
+    TrajectoryFigures,
+    refresh_triggers,
+)
 from trajectories.models.phases import (
     SYNC_CURRENT_PHASE,
     PhaseRecord,
@@ -44,6 +50,8 @@ from trajectories.models.workers import (
 __all__ = [
     "NEAR_DEADLINE_DAYS",
     "NORM_HOURS_PER_TRAJECTORY",
+    "REFRESH_ALL",
+    "REFRESH_FUNCTION",
     "SYNC_CURRENT_PHASE",
     "AddMonths",
     "DateRange",
@@ -63,10 +71,12 @@ __all__ = [
     "ReferenceMonthRule",
     "Rounding",
     "Trajectory",
+    "TrajectoryFigures",
     "TrajectoryQuerySet",
     "TrajectoryStatus",
     "Worker",
     "WorkerQuerySet",
     "first_of_month",
+    "refresh_triggers",
     "validate_insz",
 ]

@@ -20,6 +20,7 @@ from doorstroom.concurrency import version_bump_trigger, version_field
 from mandates.models import Mandate
 from trajectories.models.common import NEAR_DEADLINE_DAYS, AddMonths, Phase
 from trajectories.models.fees import FeeSchedule
+from trajectories.models.figures import refresh_triggers
 from trajectories.models.trajectories import Trajectory
 
 
@@ -122,6 +123,7 @@ class PhaseRecord(models.Model):
     class Meta:
         triggers = [
             version_bump_trigger(),
+            *refresh_triggers(),
             # Keep Trajectory.current_phase: a trajectory whose latest phase changes is updated,
             # and its own trigger derives the value again. That update raises the trajectory's
             # version and is in its history, as any change of the trajectory is.

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pgtrigger
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.audit import audited
@@ -31,6 +32,10 @@ class JobOutcome(models.TextChoices):
     UNKNOWN = "onbekend", _("unknown")
 
 
+DECIMAL = models.DecimalField()
+BOOLEAN = models.BooleanField()
+
+
 class TrajectoryQuerySet(models.QuerySet):
     def phase_model(self) -> type[models.Model]:
         """PhaseRecord, through the relation (its module imports this one)."""
@@ -45,25 +50,22 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(mandate__in=Mandate.objects.visible_to(user).values("pk"))
 
     def for_listing(self, today: dt.date | None = None) -> TrajectoryQuerySet:
-        """What the listing, its export and the admin show: one query, whatever the size."""
-        phases = self.phase_model().objects.filter(trajectory=OuterRef("pk"))
-        totals = phases.order_by().values("trajectory")
+        """What the listing, its export and the admin show: one query, whatever the size. The
+        phases' figures are read from what the database keeps beside each trajectory
+        (`TrajectoryFigures`); a trajectory without phases has none."""
+        today = today or timezone.localdate()
         return (
-            self.select_related("worker", "mandate__call", "origin_employer", "host_employer")
+            self.select_related(
+                "worker", "mandate__call", "origin_employer", "host_employer", "figures"
+            )
             .annotate(
-                fees_total=Subquery(totals.annotate(s=Sum("fee_amount")).values("s")),
+                fees_total=F("figures__fees_total"),
                 hours_total=Coalesce(
-                    Subquery(totals.annotate(s=Sum("hours")).values("s")),
-                    0,
-                    output_field=models.DecimalField(),
+                    F("figures__hours_total"), Value(Decimal("0")), output_field=DECIMAL
                 ),
-                # A scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS in the SELECT
-                # list into a hash of every overdue phase in the table (0.4 s at a million
-                # trajectories) even for a page of 100 rows; a scalar subquery stays per row.
                 is_overdue=Coalesce(
-                    Subquery(phases.overdue(today).values(flag=Value(True))[:1]),
+                    ExpressionWrapper(Q(figures__running_deadline__lt=today), output_field=BOOLEAN),
                     Value(False),
-                    output_field=models.BooleanField(),
                 ),
             )
             .order_by("-start_date", "-pk")
