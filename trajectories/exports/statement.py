@@ -11,16 +11,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.export_sql import (
-    select_sql,
-    sql_choice,
-    sql_number,
-    sql_text,
-)
 from doorstroom.exports import (
     TOTAL,
     Cell,
-    Dialect,
     Export,
     register,
 )
@@ -80,6 +73,8 @@ class ProviderStatementExport(Export):
     filter_form_class = StatementFilterForm
     # A payment statement needs exact counts and amounts: for staff, not for publication.
     publishable = False
+    # No COPY statement: its lines are a few per mandate, phase and index month (a few thousand
+    # at a million trajectories), and their totals are added up here, once, as they are read.
 
     def header(self) -> Sequence[str]:
         return [
@@ -170,41 +165,3 @@ class ProviderStatementExport(Export):
     @staticmethod
     def _subtotal(mandate: tuple, totals: list, total: str) -> list[Cell]:
         return [*mandate, total, None, None, None, *totals]
-
-    def copy_sql(self, dialect: Dialect) -> tuple[str, list] | None:
-        """The same lines as `rows`, with the subtotals and the grand total, formatted in SQL
-        for PostgreSQL's COPY: a statement of many lines streams without a pass through Python
-        per cell."""
-        compiled = select_sql(self.groups().order_by())
-        if compiled is None:  # a user without a scope: the Python path writes the empty total
-            return None
-        inner, inner_params = compiled
-        params: list = []
-        phase = sql_choice("g.phase", choice_labels(Phase), params)
-        mandate = "g.number, g.name, g.promoter, g.call"
-        kinds = ["number", "text", "text", "number", "text", "text", "number", "number"]
-        kinds += ["number", "number"]
-        cells = [
-            sql_number(f"v{i}", dialect) if kind == "number" else sql_text(f"v{i}")
-            for i, kind in enumerate(kinds)
-        ]
-        # part 0: the grouped lines, 1: a mandate's total after its lines, 2: the grand total.
-        select = (
-            "WITH g (number, name, promoter, call, phase, month, index, base, n, total) AS "
-            f"({inner}) "
-            f"SELECT {', '.join(cells)} FROM ("
-            f"SELECT {mandate}, {phase}, to_char(g.month, 'YYYY-MM'), g.index, g.base, "
-            "g.n::numeric, g.total, 0, g.phase, g.month FROM g "
-            f"UNION ALL SELECT {mandate}, %s, NULL, NULL, NULL, sum(g.n), sum(g.total), 1, "
-            f"NULL, NULL FROM g GROUP BY {mandate} "
-            "UNION ALL SELECT NULL, %s, NULL, NULL, NULL, NULL, NULL, NULL, "
-            "coalesce(sum(g.n), 0), coalesce(sum(g.total), 0.00), 2, NULL, NULL FROM g"
-            ") AS lines (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, part, phase, month) "
-            # Qualified: a bare v0 would be the text cell of the same name, sorted as text.
-            "ORDER BY lines.part = 2, lines.v0, lines.part, lines.phase, lines.month, lines.v6, "
-            "lines.v7"
-        )
-        # In the statement's order: the filters of the grouped query, the phase labels, then the
-        # labels of the totals.
-        totals = [str(TOTAL), gettext("Total of all mandates")]
-        return select, [*inner_params, *params, *totals]
