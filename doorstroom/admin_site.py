@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, router, transaction
 from django.shortcuts import redirect
 
+from doorstroom import sql
 from doorstroom.concurrency import SEEN_VERSION, is_versioned, with_lock
 
 # Set on the request when the database refused its save, for the form shown again.
@@ -41,7 +42,7 @@ def check_deferred_now() -> None:
     """Run the checks deferred to the commit (see trajectories migration 0007) now, before the
     admin reports success, while a refusal can still be shown."""
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql.CONSTRAINTS_NOW)
 
 
 class LockedFieldsetsMixin:

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 
-from doorstroom.export_sql import (
+from doorstroom.exports import Cell, Dialect, Export
+from doorstroom.sql import (
     select_sql,
     sql_boolean,
     sql_choice,
@@ -24,7 +25,6 @@ from doorstroom.export_sql import (
     sql_number,
     sql_text,
 )
-from doorstroom.exports import Cell, Dialect, Export
 
 KINDS = ("text", "number", "date", "boolean")
 

@@ -1,7 +1,7 @@
 """The one export mechanism every table download and command-line export goes through.
 
 An export is a small class that says what it is (name, title, description), which filters it
-takes, and yields a header and rows. `write_xlsx` and `doorstroom.export_sql.write_csv` turn any
+takes, and yields a header and rows. `write_xlsx` and `doorstroom.sql.write_csv` turn any
 export into a file, so no view or command writes CSV by hand, and every file gets the same safety
 treatment:
 
@@ -11,7 +11,7 @@ treatment:
 * `None` is an empty cell.
 
 An export over many rows may also offer `copy_sql(dialect)`, for PostgreSQL's COPY to write its
-CSV (`doorstroom.export_sql`), byte for byte the file `iter_csv` writes.
+CSV (`doorstroom.sql`), byte for byte the file `iter_csv` writes.
 
 An export is written in one language: the one active when it is made (`Export.language`; the
 user's on the web, Dutch unless `--language en` on the command line). Its texts (headers, row
@@ -352,7 +352,7 @@ def iter_csv_rows(
 
 def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
     """Yield the export as CSV text, line by line, in the language of the export (for a few
-    lines: `doorstroom.export_sql.iter_csv_bytes` streams)."""
+    lines: `doorstroom.sql.iter_csv_bytes` streams)."""
     get_dialect(dialect_name)  # fail before the first row, not in the middle of a download
     lines = iter_csv_rows(export_header(export), export.rows(), dialect_name)
     return iterate_in(export.language, lines)

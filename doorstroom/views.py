@@ -7,9 +7,6 @@ from django.views.i18n import set_language as django_set_language
 
 from doorstroom.access import personal_data_access_log, require_export_access
 from doorstroom.dashboard import dashboard_page
-from doorstroom.export_sql import (
-    iter_csv_bytes,
-)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -22,6 +19,9 @@ from doorstroom.exports import (
     write_xlsx,
 )
 from doorstroom.models import PersonalDataAccess
+from doorstroom.sql import (
+    iter_csv_bytes,
+)
 
 
 @login_not_required

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstroom.export_sql import iter_csv_bytes
-from doorstroom.exports import export_bytes, get_dialect
+from doorstroom.exports import export_bytes
 from doorstroom.pagination import paginator as pagination
+from doorstroom.sql import iter_csv_bytes
 from mandates.models import Mandate, Organisation
 from tests.queries import count_queries
 from trajectories.demo import demo_delete, demo_generate
@@ -222,9 +222,9 @@ def test_copy_path_writes_byte_for_byte_the_python_csv(awkward, dialect, params)
 
 
 def test_copy_path_streams_in_blocks(awkward, monkeypatch):
-    from doorstroom import export_sql
+    from doorstroom import sql
 
-    monkeypatch.setattr(export_sql, "COPY_BLOCK_BYTES", 200)
+    monkeypatch.setattr(sql, "COPY_BLOCK_BYTES", 200)
     chunks = list(iter_csv_bytes(TrajectoriesExport({}), "excel-nl"))
     assert len(chunks) > 3  # header, then several blocks
     assert all(chunk.endswith(b"\r\n") for chunk in chunks)
@@ -416,10 +416,10 @@ def test_a_provider_statement_with_nothing_completed_has_only_its_grand_total(
 
 
 def test_an_export_without_copy_streams_its_header_then_blocks_of_rows(awkward, monkeypatch):
-    from doorstroom import export_sql, exports
+    from doorstroom import exports, sql
     from trajectories.exports import ProviderStatementExport
 
-    monkeypatch.setattr(export_sql, "COPY_BLOCK_BYTES", 300)
+    monkeypatch.setattr(sql, "COPY_BLOCK_BYTES", 300)
     # The provider statement has no COPY path: rows from Python, in blocks.
     export = ProviderStatementExport({})
     assert export.copy_sql(exports.get_dialect("excel-nl")) is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ import pgtrigger
 from django.db import connection, transaction
 from django.utils import timezone
 
+from doorstroom import sql
 from mandates.models import Mandate, Organisation
 from trajectories.indexation import HealthIndex, IndexedAmount, reference_month
 from trajectories.models import (
@@ -177,15 +178,6 @@ class DemoGenerator:
         return Plan(worker=worker, trajectory=trajectory, phases=phases)
 
 
-def _reserve_ids(cursor, model, count: int) -> list[int]:
-    table = model._meta.db_table
-    cursor.execute(
-        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-        [count],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
 WORKER_COLUMNS = "id, first_name, last_name, insz, is_demo"
 TRAJECTORY_COLUMNS = (
     "id, worker_id, mandate_id, origin_employer_id, host_employer_id, start_date, end_date, "
@@ -196,12 +188,6 @@ PHASE_COLUMNS = (
     "index_reference_month, index_value, index_base_value, fee_note, over_maximum, "
     "over_maximum_reason"
 )
-
-
-def _copy(cursor, model, columns: str, rows: Iterator[tuple]) -> None:
-    with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def demo_count() -> int:
@@ -216,22 +202,12 @@ def demo_delete() -> int:
         pgtrigger.ignore(*CURRENT_PHASE_TRIGGERS),
         connection.cursor() as cursor,
     ):
-        cursor.execute(
-            "DELETE FROM trajectories_phaserecord WHERE trajectory_id IN "
-            "(SELECT id FROM trajectories_trajectory WHERE is_demo)"
-        )
-        cursor.execute("DELETE FROM trajectories_trajectory WHERE is_demo")
+        cursor.execute(sql.DEMO_PHASES_DELETE)
+        cursor.execute(sql.DEMO_TRAJECTORIES_DELETE)
         deleted = cursor.rowcount
-        cursor.execute(
-            "DELETE FROM trajectories_worker w WHERE is_demo AND NOT EXISTS "
-            "(SELECT 1 FROM trajectories_trajectory t WHERE t.worker_id = w.id)"
-        )
+        cursor.execute(sql.DEMO_WORKERS_DELETE)
     return deleted
 
-
-# A completed trajectory needs its Nazorg (migration 0007): checked at commit here, since the
-# trajectories are written before their phases.
-COMPLETED_WITH_NAZORG_AT_COMMIT = "SET CONSTRAINTS trajectory_completed_with_nazorg DEFERRED"
 
 CURRENT_PHASE_TRIGGERS = (
     "trajectories.Trajectory:current_phase_derive",
@@ -268,16 +244,18 @@ def demo_generate(
         pgtrigger.ignore(*DEMO_UNAUDITED_TRIGGERS),
         connection.cursor() as cursor,
     ):
-        cursor.execute(COMPLETED_WITH_NAZORG_AT_COMMIT)
+        cursor.execute(sql.COMPLETED_WITH_NAZORG_AT_COMMIT)
         for offset in range(0, count, CHUNK):
             size = min(CHUNK, count - offset)
-            worker_ids = _reserve_ids(cursor, Worker, size)
-            trajectory_ids = _reserve_ids(cursor, Trajectory, size)
+            worker_ids = sql.reserve_ids(cursor, Worker._meta.db_table, size)
+            trajectory_ids = sql.reserve_ids(cursor, Trajectory._meta.db_table, size)
             plans = [generator.plan(w, t) for w, t in zip(worker_ids, trajectory_ids, strict=True)]
-            _copy(cursor, Worker, WORKER_COLUMNS, (p.worker for p in plans))
-            _copy(cursor, Trajectory, TRAJECTORY_COLUMNS, (p.trajectory for p in plans))
+            sql.copy_rows(cursor, Worker._meta.db_table, WORKER_COLUMNS, (p.worker for p in plans))
+            sql.copy_rows(
+                cursor, Trajectory._meta.db_table, TRAJECTORY_COLUMNS, (p.trajectory for p in plans)
+            )
             phase_rows = [(*row, False, "") for p in plans for row in p.phases]
-            _copy(cursor, PhaseRecord, PHASE_COLUMNS, iter(phase_rows))
+            sql.copy_rows(cursor, PhaseRecord._meta.db_table, PHASE_COLUMNS, iter(phase_rows))
             phase_count += len(phase_rows)
             if progress:
                 progress(size)

@@ -16,8 +16,9 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
+from doorstroom import sql
 from doorstroom.disclosure import Key, Relation, Table, derived, key, protect
-from doorstroom.export_sql import (
+from doorstroom.sql import (
     select_sql,
 )
 from mandates.models import Call, Mandate, MandateProvince, Province
@@ -29,56 +30,14 @@ PHASES = [*(phase.value for phase in Phase), None]
 STATUSES = [status.value for status in TrajectoryStatus]
 
 
-# The four breakdowns of trajectory-stats and the dashboard's phase by status in one statement,
-# with the calls and provinces that label them (also those with no trajectory): one compiled
-# queryset (the visible trajectories) and one round trip, where the ORM would compile and send
-# six queries. Plain counts are exact: a trajectory has one call, one phase and one status, and
-# meets each province of its mandate once (mandate_province_once) or none; COUNT(DISTINCT)
-# would sort a million rows for nothing. A row is (breakdown, position, key as JSON, title,
-# count); the position is the reference table's own order, so calls and provinces come out as
-# everywhere else.
-STATS_SQL = """
-WITH visible (id, mandate_id, current_phase, status) AS NOT MATERIALIZED ({visible})
-SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(c.number),
-       c.title, COUNT(v.id)
-  FROM {call} c
-  LEFT JOIN {mandate} m ON m.call_id = c.id
-  LEFT JOIN visible v ON v.mandate_id = m.id
- GROUP BY c.id
-UNION ALL
-SELECT 'province', row_number() OVER (ORDER BY p.name), to_jsonb(p.name), NULL,
-       COALESCE(per.n, 0)
-  FROM (SELECT mp.province_id, COUNT(*) AS n
-          FROM visible v LEFT JOIN {mandate_province} mp ON mp.mandate_id = v.mandate_id
-         GROUP BY mp.province_id) AS per
-  FULL JOIN {province} p ON p.id = per.province_id
-UNION ALL
-SELECT 'phase', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT current_phase AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
-UNION ALL
-SELECT 'status', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT status AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
-UNION ALL
-SELECT 'grid', 0, jsonb_build_array(per.phase, per.status), NULL, per.n
-  FROM (SELECT current_phase AS phase, status, COUNT(*) AS n FROM visible GROUP BY 1, 2) AS per
-ORDER BY 1, 2
-"""
-
-# What a user without a scope sees: no trajectory (the calls and provinces still list, at 0).
-NOTHING_VISIBLE = (
-    "SELECT NULL::bigint, NULL::bigint, NULL::smallint, NULL::varchar WHERE false",
-    [],
-)
-
-
 def trajectory_counts(visible: QuerySet) -> dict[str, list[tuple]]:
     """Breakdown -> [(key, title, count)] of the trajectories in `visible`: every call and every
     province in their own order (the province None: a mandate without one), phase, status and
     [phase, status] where there are any."""
     compiled = select_sql(visible.values("id", "mandate_id", "current_phase", "status"))
-    sql, params = compiled or NOTHING_VISIBLE
-    statement = STATS_SQL.format(
-        visible=sql,
+    select, params = compiled or sql.NOTHING_VISIBLE
+    statement = sql.STARTED_COUNTS.format(
+        visible=select,
         call=Call._meta.db_table,
         mandate=Mandate._meta.db_table,
         mandate_province=MandateProvince._meta.db_table,

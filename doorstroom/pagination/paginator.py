@@ -8,6 +8,7 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
+from doorstroom import sql
 from doorstroom.pagination.keyset import AFTER, BEFORE, KeysetOrder
 
 # Below this many rows an exact count is cheap and the statistics are least reliable.
@@ -21,12 +22,8 @@ def table_row_count(queryset: QuerySet) -> int | None:
     connection = connections[queryset.db]
     table = connection.ops.quote_name(queryset.model._meta.db_table)
     with connection.cursor() as cursor:
-        # The uncorrelated subquery is an InitPlan, run only when the CASE needs it.
         cursor.execute(
-            "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
-            f"ELSE (SELECT count(*) FROM {table}) END "
-            "FROM pg_class WHERE oid = to_regclass(%s)",
-            [ESTIMATE_FROM, queryset.model._meta.db_table],
+            sql.TABLE_ROWS.format(table=table), [ESTIMATE_FROM, queryset.model._meta.db_table]
         )
         row = cursor.fetchone()
     return row[0] if row else None

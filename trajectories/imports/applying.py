@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from doorstroom import sql
 from doorstroom.languages import lazy_format, lazy_join
 from mandates.models import Mandate
 from trajectories import services
@@ -81,44 +81,13 @@ class _Writes:
 
     def write(self) -> None:
         if self.changed_phases:
-            update_from_values(PhaseRecord, self.changed_phases.values(), COMPLETION_FIELDS)
+            sql.update_from_values(PhaseRecord, self.changed_phases.values(), COMPLETION_FIELDS)
         if self.new_phases:
             PhaseRecord.objects.bulk_create(self.new_phases, batch_size=2000)
         if self.completed_trajectories:
-            update_from_values(
+            sql.update_from_values(
                 Trajectory, self.completed_trajectories.values(), ["status", "end_date", "outcome"]
             )
-
-
-def update_from_values(model, objects: Iterable, fields: list[str], batch_size: int = 5000) -> None:
-    """UPDATE ... FROM unnest(arrays): one statement per batch. Django's bulk_update writes a CASE
-    per field that PostgreSQL evaluates row by row, which takes seconds on thousands of rows."""
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    pk = meta.pk
-    quote = connection.ops.quote_name
-    # One array parameter per column: a statement with tens of thousands of placeholders costs
-    # more to build than to run.
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [pk, *columns])
-    names = ", ".join(quote(c.column) for c in columns)
-    assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
-    sql = (
-        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
-        f"FROM unnest({arrays}) AS v(pk, {names}) WHERE t.{quote(pk.column)} = v.pk"
-    )
-    objects = list(objects)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch_size):
-            chunk = objects[start : start + batch_size]
-            params = [[obj.pk for obj in chunk]]
-            for column in columns:
-                params.append(
-                    [
-                        column.get_db_prep_save(getattr(obj, column.attname), connection)
-                        for obj in chunk
-                    ]
-                )
-            cursor.execute(sql, params)
 
 
 def _schedule_cache() -> services.ScheduleLookup:

@@ -3,10 +3,6 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from doorstroom.export_sql import (
-    iter_csv_bytes,
-    write_csv,
-)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -17,6 +13,10 @@ from doorstroom.exports import (
     write_xlsx,
 )
 from doorstroom.languages import COMMAND_LANGUAGES
+from doorstroom.sql import (
+    iter_csv_bytes,
+    write_csv,
+)
 
 
 def parse_filters(pairs: list[str]) -> dict[str, str]:

@@ -1,0 +1,277 @@
+"""The SQL the application writes by hand, in one place: CSV streamed through PostgreSQL's
+COPY, the cells of such a CSV, and the statements where the ORM would take several round trips or
+read row by row (the breakdowns of started trajectories, the estimated size of a table, bulk
+writes of the import and the demo generator).
+
+What the database enforces by itself is declared beside the model it guards instead: triggers
+with pgtrigger in the models' Meta, the function behind the figures of a trajectory in
+`trajectories.models.figures`, the audit trail's roles and grants in `doorstroom.auditdb`, each
+installed by a migration.
+
+An export over many rows may offer `copy_sql(dialect)`: a SELECT whose columns are already the
+CSV cells as text, built with the `sql_*` helpers below so that COPY writes the very cells
+`csv_cell` writes (`doorstroom.exports`): formulas neutralised, numbers in the dialect's
+notation, dates in ISO, booleans and choice labels in the export's language (as parameters,
+never in the SQL text). `iter_csv_bytes` then streams the rows straight out of `COPY ... TO
+STDOUT` (a million rows in seconds instead of a minute, at a flat memory), byte for byte the file
+`iter_csv` writes; an export without it streams from Python in blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import translation
+
+from doorstroom.exports import (
+    DEFAULT_DIALECT,
+    FORMULA_TRIGGERS,
+    Dialect,
+    Export,
+    export_header,
+    get_dialect,
+    iter_csv_rows,
+    yes_no,
+)
+from doorstroom.languages import iterate_in
+
+# Rows are sent on in blocks of about this size: few, large writes to the client.
+COPY_BLOCK_BYTES = 256 * 1024
+
+
+def iter_csv_bytes(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks, in the language of the export: through PostgreSQL COPY when the
+    export offers it."""
+    dialect = get_dialect(dialect_name)
+    header = export_header(export)
+    with translation.override(export.language):
+        copy = export.copy_sql(dialect)
+    if copy is None:
+        lines = iter_csv_rows(header, export.rows(), dialect_name)
+        return iterate_in(export.language, _blocks(lines))
+    return _iter_copy(header, dialect, *copy)
+
+
+def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIALECT) -> None:
+    """The CSV into a binary file, through COPY when the export offers it."""
+    for chunk in iter_csv_bytes(export, dialect_name):
+        stream.write(chunk)
+
+
+def _blocks(lines: Iterator[str]) -> Iterator[bytes]:
+    """The header at once, then the rows in blocks: a write to the client per row would cost
+    more than the row itself."""
+    yield next(lines).encode("utf-8")
+    block: list[str] = []
+    size = 0
+    for line in lines:
+        block.append(line)
+        size += len(line)
+        if size >= COPY_BLOCK_BYTES:
+            yield "".join(block).encode("utf-8")
+            block, size = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")
+
+
+def _iter_copy(header: Sequence[str], dialect: Dialect, select: str, params) -> Iterator[bytes]:
+    """The rows as COPY writes them: every label is a parameter of `select`, already in the
+    export's language."""
+    yield next(iter_csv_rows(header, (), dialect.name)).encode("utf-8")
+    # An empty string is written as NULL, so it stays an empty cell (COPY would write "").
+    statement = (
+        f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER '{dialect.delimiter}', "
+        "NULL '', ENCODING 'UTF8')"
+    )
+    block = bytearray()
+    # One transaction for the download (a savepoint inside a caller's). When the client goes
+    # away, the server closes this generator: the COPY is cancelled and the block rolls back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling the statement to machine code (JIT) costs half a second before the first
+        # row of a big export and saves nothing on its total: off for this transaction only.
+        cursor.execute("SET LOCAL jit = off")
+        # Django's debug wrapper (query logging, CaptureQueriesContext) takes no parameters for
+        # COPY, so they are bound here, as psycopg's client-side binding would bind them.
+        if params:
+            statement = cursor.mogrify(statement, params)
+        with cursor.copy(statement) as copy:
+            # COPY sends one row per message, ending in a bare newline that is never inside a
+            # quoted field; the csv module ends rows with CRLF.
+            for row in copy:
+                block += row[:-1]
+                block += b"\r\n"
+                if len(block) >= COPY_BLOCK_BYTES:
+                    yield bytes(block)
+                    block.clear()
+    if block:
+        yield bytes(block)
+
+
+# --- the cells in SQL ------------------------------------------------------------------------
+
+
+def select_sql(queryset: QuerySet) -> tuple[str, Sequence[Any]] | None:
+    """A queryset's SELECT and its parameters, to build a larger statement on; None when the
+    queryset can match no row (Django has no SQL for it then, e.g. for a user without a scope)."""
+    try:
+        return queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+
+
+def sql_text(expression: str) -> str:
+    """SQL for a text cell: empty is NULL, formula triggers are neutralised as in `neutralise`."""
+    triggers = ", ".join(f"chr({ord(ch)})" for ch in FORMULA_TRIGGERS)
+    return (
+        f"CASE WHEN left({expression}, 1) IN ({triggers}) THEN chr(39) || ({expression}) "
+        f"ELSE NULLIF({expression}, '') END"
+    )
+
+
+def sql_number(expression: str, dialect: Dialect) -> str:
+    """SQL for an integer or numeric cell, written as `csv_cell` writes an int or a Decimal."""
+    if dialect.decimal_separator == ".":
+        return f"({expression})::text"
+    return f"replace(({expression})::text, '.', '{dialect.decimal_separator}')"
+
+
+def sql_date(expression: str) -> str:
+    return f"to_char({expression}, 'YYYY-MM-DD')"
+
+
+def sql_boolean(expression: str, params: list) -> str:
+    """SQL for a boolean cell, written as `csv_cell` writes it (appends the words to `params`)."""
+    params += yes_no()
+    return f"CASE WHEN {expression} THEN %s WHEN NOT {expression} THEN %s END"
+
+
+def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:
+    """SQL for a stored value's label (appends them to `params`); wrap it in `sql_text` in an
+    outer SELECT, as `sql_text` repeats its expression."""
+    cases = []
+    for value, label in labels.items():
+        cases.append("WHEN %s THEN %s")
+        params += [value, label]
+    return f"(CASE {expression} {' '.join(cases)} END)"
+
+
+# --- statements the applications run -----------------------------------------------------------
+# Where the ORM would take several round trips or read row by row. Table names are filled in by
+# the caller from the models' Meta (`.format(...)`), values always as parameters.
+
+# The four breakdowns of trajectory-stats and the dashboard's phase by status in one statement,
+# with the calls and provinces that label them (also those with no trajectory): one compiled
+# queryset (the visible trajectories) and one round trip, where the ORM would compile and send
+# six queries. Plain counts are exact: a trajectory has one call, one phase and one status, and
+# meets each province of its mandate once (mandate_province_once) or none; COUNT(DISTINCT)
+# would sort a million rows for nothing. A row is (breakdown, position, key as JSON, title,
+# count); the position is the reference table's own order, so calls and provinces come out as
+# everywhere else.
+STARTED_COUNTS = """
+WITH visible (id, mandate_id, current_phase, status) AS NOT MATERIALIZED ({visible})
+SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(c.number),
+       c.title, COUNT(v.id)
+  FROM {call} c
+  LEFT JOIN {mandate} m ON m.call_id = c.id
+  LEFT JOIN visible v ON v.mandate_id = m.id
+ GROUP BY c.id
+UNION ALL
+SELECT 'province', row_number() OVER (ORDER BY p.name), to_jsonb(p.name), NULL,
+       COALESCE(per.n, 0)
+  FROM (SELECT mp.province_id, COUNT(*) AS n
+          FROM visible v LEFT JOIN {mandate_province} mp ON mp.mandate_id = v.mandate_id
+         GROUP BY mp.province_id) AS per
+  FULL JOIN {province} p ON p.id = per.province_id
+UNION ALL
+SELECT 'phase', 0, to_jsonb(per.key), NULL, per.n
+  FROM (SELECT current_phase AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+UNION ALL
+SELECT 'status', 0, to_jsonb(per.key), NULL, per.n
+  FROM (SELECT status AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+UNION ALL
+SELECT 'grid', 0, jsonb_build_array(per.phase, per.status), NULL, per.n
+  FROM (SELECT current_phase AS phase, status, COUNT(*) AS n FROM visible GROUP BY 1, 2) AS per
+ORDER BY 1, 2
+"""
+
+# What a user without a scope sees: no trajectory (the calls and provinces still list, at 0).
+NOTHING_VISIBLE = (
+    "SELECT NULL::bigint, NULL::bigint, NULL::smallint, NULL::varchar WHERE false",
+    [],
+)
+
+# Rows of a table in one query: the planner's estimate for a big table (pg_class.reltuples, kept
+# by autovacuum), an exact count for a small one, whose statistics are the least reliable. The
+# uncorrelated subquery is an InitPlan, run only when the CASE needs it.
+TABLE_ROWS = (
+    "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+    "ELSE (SELECT count(*) FROM {table}) END "
+    "FROM pg_class WHERE oid = to_regclass(%s)"
+)
+
+# Deferred constraints (a completed trajectory needs its Nazorg) checked now, not at commit.
+CONSTRAINTS_NOW = "SET CONSTRAINTS ALL IMMEDIATE"
+# A completed trajectory needs its Nazorg (trajectories migration 0007): checked at commit, for a
+# writer that writes the trajectories before their phases (the demo generator).
+COMPLETED_WITH_NAZORG_AT_COMMIT = "SET CONSTRAINTS trajectory_completed_with_nazorg DEFERRED"
+
+DEMO_PHASES_DELETE = (
+    "DELETE FROM trajectories_phaserecord WHERE trajectory_id IN "
+    "(SELECT id FROM trajectories_trajectory WHERE is_demo)"
+)
+DEMO_TRAJECTORIES_DELETE = "DELETE FROM trajectories_trajectory WHERE is_demo"
+DEMO_WORKERS_DELETE = (
+    "DELETE FROM trajectories_worker w WHERE is_demo AND NOT EXISTS "
+    "(SELECT 1 FROM trajectories_trajectory t WHERE t.worker_id = w.id)"
+)
+
+
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` keys of `table` taken from its sequence at once, for rows written by COPY."""
+    cursor.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+        [count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def copy_rows(cursor, table: str, columns: str, rows: Iterator[tuple]) -> None:
+    """Rows written by COPY FROM, the fastest way in (the demo generator's million rows)."""
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def update_from_values(model, objects: Iterable, fields: list[str], batch_size: int = 5000) -> None:
+    """UPDATE ... FROM unnest(arrays): one statement per batch. Django's bulk_update writes a CASE
+    per field that PostgreSQL evaluates row by row, which takes seconds on thousands of rows."""
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    quote = connection.ops.quote_name
+    # One array parameter per column: a statement with tens of thousands of placeholders costs
+    # more to build than to run.
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [pk, *columns])
+    names = ", ".join(quote(c.column) for c in columns)
+    assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+        f"FROM unnest({arrays}) AS v(pk, {names}) WHERE t.{quote(pk.column)} = v.pk"
+    )
+    objects = list(objects)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            chunk = objects[start : start + batch_size]
+            params = [[obj.pk for obj in chunk]]
+            for column in columns:
+                params.append(
+                    [
+                        column.get_db_prep_save(getattr(obj, column.attname), connection)
+                        for obj in chunk
+                    ]
+                )
+            cursor.execute(sql, params)
