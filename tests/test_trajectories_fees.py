@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from doorstroom.seeds import FIXTURES_DIR
 from tests.factories import MandateFactory, OrganisationFactory
+from trajectories.dates import add_months
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
@@ -17,11 +18,10 @@ from trajectories.models import (
     ReferenceMonthRule,
     TrajectoryStatus,
 )
+from trajectories.schedules import FeeSchedules
 from trajectories.seeding import health_index_seed_load, trajectories_seed_load
 from trajectories.services import (
-    add_months,
     fee_indexed,
-    fee_schedule_in_force,
     phase_complete,
     phase_start,
     trajectory_start,
@@ -49,7 +49,7 @@ def test_seed_loads_the_index_with_its_verified_mark_once_and_keeps_staff_edits(
 
 
 def test_seeded_fee_schedule_is_answer_1c(seed):
-    schedule = fee_schedule_in_force(on=dt.date(2018, 11, 9))
+    schedule = FeeSchedules.load().in_force(dt.date(2018, 11, 9))
     assert schedule.cap_amount == Decimal("4200.00")
     rows = [(p.phase, p.base_amount, p.max_months, p.norm_hours) for p in schedule.phases.all()]
     assert rows == [
@@ -71,7 +71,7 @@ def test_smoothed_index_is_the_mean_of_four_months_on_real_values(seed):
 
 
 def test_fee_is_indexed_from_the_base_month_and_rounded_to_the_cent(seed):
-    schedule = fee_schedule_in_force(on=dt.date(2024, 6, 1))
+    schedule = FeeSchedules.load().in_force(dt.date(2024, 6, 1))
     stage = fee_indexed(schedule=schedule, phase=Phase.STAGE, on=dt.date(2024, 6, 1))
     # 1260 x 129.14 / 106.05 = 1534.3366...
     assert stage.amount == Decimal("1534.34")

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from doorstroom import sql
 from mandates.models import Mandate, Organisation
-from trajectories.indexation import HealthIndex, IndexedAmount, reference_month
+from trajectories.dates import add_months
+from trajectories.indexation import HealthIndex
 from trajectories.models import (
-    FeeSchedule,
     JobOutcome,
     Phase,
     PhaseRecord,
@@ -30,7 +30,7 @@ from trajectories.models import (
     TrajectoryStatus,
     Worker,
 )
-from trajectories.services import add_months, fee_within_cap
+from trajectories.schedules import FeeSchedules
 
 DEMO_FIRST_DAY = dt.date(2018, 1, 1)
 # A fixed "today" for the generator, so one seed always gives the same data.
@@ -68,32 +68,10 @@ class DemoGenerator:
         self.organisations = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
         if not self.mandates or not self.organisations:
             raise ValueError("Laad eerst de seed (manage.py load_seed): er zijn geen mandaten.")
-        self.schedules = list(FeeSchedule.objects.prefetch_related("phases").order_by("valid_from"))
+        self.schedules = FeeSchedules.load()
         self.index = HealthIndex.load()
         self.span_days = (as_of - DEMO_FIRST_DAY).days
         self.now = timezone.now()
-        self._fees: dict[tuple, tuple[IndexedAmount, IndexedAmount]] = {}
-
-    def schedule_on(self, day: dt.date) -> FeeSchedule:
-        for schedule in self.schedules:
-            if schedule.is_in_force(day):
-                return schedule
-        raise ValueError(f"Geen vergoedingsregeling op {day:%d/%m/%Y}.")
-
-    def fee_and_cap(self, schedule: FeeSchedule, phase: int, on: dt.date):
-        # Only the reference month matters, so a million completions need a few dozen sums.
-        key = (schedule.pk, phase, reference_month(rule=schedule.reference_month_rule, on=on))
-        if key not in self._fees:
-            base = self.phase_row(schedule, phase).base_amount
-            self._fees[key] = (
-                self.index.indexed(schedule=schedule, base_amount=base, on=on),
-                self.index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on),
-            )
-        return self._fees[key]
-
-    @staticmethod
-    def phase_row(schedule: FeeSchedule, phase: int):
-        return next(row for row in schedule.phases.all() if row.phase == phase)
 
     def plan(self, worker_id: int, trajectory_id: int) -> Plan:
         rnd = self.random
@@ -113,7 +91,7 @@ class DemoGenerator:
         for phase in Phase:
             if day > self.as_of:
                 break
-            max_months = self.phase_row(self.schedule_on(day), phase).max_months
+            max_months = self.schedules.max_months(phase=phase, start=day)
             deadline = add_months(day, max_months)
             if phase == Phase.STAGE:
                 host = rnd.choice(self.organisations)
@@ -124,7 +102,7 @@ class DemoGenerator:
             else:
                 longest = (deadline - day).days
                 end = day + dt.timedelta(days=rnd.randint(longest // 3, longest))
-            norm = self.phase_row(self.schedule_on(day), phase).norm_hours
+            norm = self.schedules.phase(self.schedules.in_force(day), phase).norm_hours
             hours = Decimal(rnd.randint(norm, norm * 3)) / 2
             if end > self.as_of or lingering:
                 phases.append((trajectory_id, phase, day, None, max_months, hours, *[None] * 5, ""))
@@ -134,10 +112,10 @@ class DemoGenerator:
                 status, end_date, stop_reason = TrajectoryStatus.STOPPED, end, "demo: afgebroken"
                 outcome = rnd.choice([JobOutcome.NO_JOB, JobOutcome.UNKNOWN])
                 break
-            schedule = self.schedule_on(end)
-            fee, cap = self.fee_and_cap(schedule, phase, end)
-            amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=paid)
-            paid += amount
+            fee = self.schedules.fee(
+                phase=phase, completed_on=end, already_paid=paid, index=self.index
+            )
+            paid += fee.amount
             phases.append(
                 (
                     trajectory_id,
@@ -146,12 +124,12 @@ class DemoGenerator:
                     end,
                     max_months,
                     hours,
-                    amount,
-                    schedule.pk,
-                    fee.reference_month,
-                    fee.index_value,
-                    fee.base_index_value,
-                    note,
+                    fee.amount,
+                    fee.schedule.pk,
+                    fee.indexed.reference_month,
+                    fee.indexed.index_value,
+                    fee.indexed.base_index_value,
+                    fee.note,
                 )
             )
             if phase == Phase.NAZORG:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.languages import lazy_format
+from trajectories.dates import month_start, months_back
 from trajectories.models import (
     FeeSchedule,
     HealthIndexMonth,
@@ -50,15 +51,6 @@ class MissingIndexError(Exception):
                 months=names,
             )
         super().__init__(self.message)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def months_back(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def reference_month(*, rule: str, on: dt.date) -> dt.date:

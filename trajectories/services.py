@@ -6,16 +6,14 @@ completing the same phase at once cannot both be paid for it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 
 # Lazy, with the values as params: an error is put into a language where it is shown (the
@@ -23,13 +21,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as be_nn
 
-from doorstroom.formatting import format_amount
 from mandates.models import Mandate, Organisation
-from trajectories.dates import date_in_future_refuse
+from trajectories.dates import add_months, date_in_future_refuse
 from trajectories.indexation import HealthIndex, IndexedAmount, MissingIndexError
 from trajectories.models import (
     FeeSchedule,
-    FeeSchedulePhase,
     JobOutcome,
     Phase,
     PhaseRecord,
@@ -38,71 +34,19 @@ from trajectories.models import (
     Worker,
     validate_insz,
 )
-
-# Answers the fee schedule in force on a date; None means: ask the database each time.
-ScheduleLookup = Callable[[dt.date], FeeSchedule] | None
+from trajectories.schedules import FeeSchedules
 
 # --- fees -------------------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """As PostgreSQL adds an interval of months: the day is kept, or the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def fee_schedule_in_force(*, on: dt.date) -> FeeSchedule:
-    schedule = FeeSchedule.objects.in_force(on).prefetch_related("phases").first()
-    if schedule is None:
-        raise ValidationError(
-            _("No fee schedule is in force on %(date)s."), params={"date": date_format(on)}
-        )
-    return schedule
-
-
-def schedule_phase(*, schedule: FeeSchedule, phase: int) -> FeeSchedulePhase:
-    for row in schedule.phases.all():
-        if row.phase == phase:
-            return row
-    raise ValidationError(
-        _("The fee schedule %(schedule)s has no fee for the phase %(phase)s."),
-        params={"schedule": schedule, "phase": Phase(phase).label},
-    )
 
 
 def fee_indexed(
     *, schedule: FeeSchedule, phase: int, on: dt.date, index: HealthIndex | None = None
 ) -> IndexedAmount:
     """The fee of a phase completed on `on` under `schedule`, before the cap."""
-    index = index or HealthIndex.load()
-    base = schedule_phase(schedule=schedule, phase=phase).base_amount
-    return index.indexed(schedule=schedule, base_amount=base, on=on)
-
-
-def cap_indexed(
-    *, schedule: FeeSchedule, on: dt.date, index: HealthIndex | None = None
-) -> IndexedAmount:
-    index = index or HealthIndex.load()
-    return index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on)
-
-
-def fee_within_cap(*, fee: Decimal, cap: Decimal, already_paid: Decimal) -> tuple[Decimal, str]:
-    """The fee reduced to what remains of the cap, and why (empty when not reduced)."""
-    remaining = max(cap - already_paid, Decimal("0.00"))
-    if fee <= remaining:
-        return fee, ""
-    # Stored with the phase, so written in the language of the statements, not the user's.
-    with translation.override("nl-be"):
-        return remaining, _(
-            "Reduced from %(fee)s to %(remaining)s: the indexed cap of %(cap)s per trajectory is "
-            "reached (%(paid)s already paid for earlier phases)."
-        ) % {
-            "fee": format_amount(fee),
-            "remaining": format_amount(remaining),
-            "cap": format_amount(cap),
-            "paid": format_amount(already_paid),
-        }
+    fee, _cap = FeeSchedules([schedule]).fee_and_cap(
+        schedule=schedule, phase=phase, on=on, index=index or HealthIndex.load()
+    )
+    return fee
 
 
 # --- workers ----------------------------------------------------------------------------------
@@ -151,11 +95,11 @@ def _new_phase(
     trajectory: Trajectory,
     phase: int,
     start_date: dt.date,
-    schedule_for: ScheduleLookup = None,
+    schedules: FeeSchedules | None = None,
     save: bool = True,
 ) -> PhaseRecord:
-    schedule = (schedule_for or _schedule_in_force)(start_date)
-    max_months = schedule_phase(schedule=schedule, phase=phase).max_months
+    schedules = schedules or FeeSchedules.load()
+    max_months = schedules.max_months(phase=phase, start=start_date)
     record = PhaseRecord(
         trajectory=trajectory, phase=phase, start_date=start_date, max_months=max_months
     )
@@ -163,10 +107,6 @@ def _new_phase(
         record.save()
         record.refresh_from_db(fields=["deadline"])
     return record
-
-
-def _schedule_in_force(on: dt.date) -> FeeSchedule:
-    return fee_schedule_in_force(on=on)
 
 
 @transaction.atomic
@@ -217,12 +157,12 @@ def phase_start_checked(
     trajectory: Trajectory,
     phases: list[PhaseRecord],
     start_date: dt.date,
-    schedule_for: ScheduleLookup = None,
+    schedules: FeeSchedules | None = None,
     save: bool = True,
 ) -> PhaseRecord:
     """The rules and write of `phase_start`, for a caller that has locked the trajectory and
-    read its phases itself (the import does both for all its rows in one query each).
-    `schedule_for(date)` may answer the fee schedule in force from a cache; with `save=False`
+    read its phases itself (the import does both for all its rows in one query each, and loads
+    the fee schedules once for all of them); with `save=False`
     the new phase is returned unsaved, for the caller to write with many others at once."""
     _require_running(trajectory)
     _not_in_future("start_date", start_date)
@@ -243,7 +183,7 @@ def phase_start_checked(
         trajectory=trajectory,
         phase=last.phase + 1,
         start_date=start_date,
-        schedule_for=schedule_for,
+        schedules=schedules,
         save=save,
     )
 
@@ -321,7 +261,7 @@ def phase_complete_checked(
     approved_by: AbstractBaseUser | None = None,
     outcome: str | None = None,
     index: HealthIndex | None = None,
-    schedule_for: ScheduleLookup = None,
+    schedules: FeeSchedules | None = None,
     save: bool = True,
 ) -> PhaseRecord:
     """The rules and write of `phase_complete` for a caller that locked the trajectory and read
@@ -338,24 +278,25 @@ def phase_complete_checked(
         record=record, end_date=end_date, exception_reason=exception_reason, approved_by=approved_by
     )
 
-    index = index or HealthIndex.load()
-    schedule = (schedule_for or _schedule_in_force)(end_date)
+    already_paid = sum((p.fee_amount for p in phases[:-1] if p.is_completed), Decimal("0.00"))
     try:
-        fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
-        cap = cap_indexed(schedule=schedule, on=end_date, index=index)
+        fee = (schedules or FeeSchedules.load()).fee(
+            phase=record.phase,
+            completed_on=end_date,
+            already_paid=already_paid,
+            index=index or HealthIndex.load(),
+        )
     except MissingIndexError as error:
         raise ValidationError(error.message) from error
-    already_paid = sum((p.fee_amount for p in phases[:-1] if p.is_completed), Decimal("0.00"))
-    amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=already_paid)
 
     record.end_date = end_date
     record.hours = hours
-    record.fee_amount = amount
-    record.fee_schedule = schedule
-    record.index_reference_month = fee.reference_month
-    record.index_value = fee.index_value
-    record.index_base_value = fee.base_index_value
-    record.fee_note = note
+    record.fee_amount = fee.amount
+    record.fee_schedule = fee.schedule
+    record.index_reference_month = fee.indexed.reference_month
+    record.index_value = fee.indexed.index_value
+    record.index_base_value = fee.indexed.base_index_value
+    record.fee_note = fee.note
     if save:
         record.save()
 

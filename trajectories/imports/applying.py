@@ -32,7 +32,6 @@ from trajectories.imports.reading import (
 from trajectories.imports.report import ImportReport, RowResult
 from trajectories.indexation import HealthIndex
 from trajectories.models import (
-    FeeSchedule,
     Phase,
     PhaseRecord,
     Trajectory,
@@ -46,6 +45,7 @@ from trajectories.phase_file import (
     START,
     WORKER,
 )
+from trajectories.schedules import FeeSchedules
 from trajectories.upload_checks import ImportFileError
 
 
@@ -90,23 +90,6 @@ class _Writes:
             )
 
 
-def _schedule_cache() -> services.ScheduleLookup:
-    schedules = list(FeeSchedule.objects.prefetch_related("phases"))
-    found: dict[dt.date, FeeSchedule] = {}
-
-    def schedule_for(on: dt.date) -> FeeSchedule:
-        if on not in found:
-            for schedule in schedules:
-                if schedule.is_in_force(on):
-                    found[on] = schedule
-                    break
-            else:
-                return services.fee_schedule_in_force(on=on)  # raises the service's message
-        return found[on]
-
-    return schedule_for
-
-
 def _message(error: ValidationError):
     """(field, lazy text) of a service's ValidationError."""
     name = next(iter(error.error_dict)) if hasattr(error, "error_dict") else None
@@ -127,7 +110,7 @@ def _apply_row(
     trajectory: Trajectory,
     phases: list[PhaseRecord],
     index: HealthIndex,
-    schedule_for: services.ScheduleLookup,
+    schedules: FeeSchedules,
     writes: _Writes,
 ) -> None:
     existing = next((p for p in phases if p.phase == row.phase), None)
@@ -170,7 +153,7 @@ def _apply_row(
                 end_date=row.end_date,
                 hours=hours,
                 index=index,
-                schedule_for=schedule_for,
+                schedules=schedules,
                 save=False,
             )
             writes.changed(existing)
@@ -214,7 +197,7 @@ def _apply_row(
         trajectory=trajectory,
         phases=phases,
         start_date=row.start_date,
-        schedule_for=schedule_for,
+        schedules=schedules,
         save=False,
     )
     phases.append(record)
@@ -231,7 +214,7 @@ def _apply_row(
             end_date=row.end_date,
             hours=row.hours or Decimal("0"),
             index=index,
-            schedule_for=schedule_for,
+            schedules=schedules,
             save=False,
         )
         if record.phase == Phase.NAZORG:
@@ -328,7 +311,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
     if not planned:
         return
     index = HealthIndex.load()
-    schedule_for = _schedule_cache()
+    schedules = FeeSchedules.load()
     planned.sort(key=lambda item: (item[1].pk, item[0].phase))
     failed_trajectories: set[int] = set()
     writes = _Writes()
@@ -342,7 +325,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
                 trajectory=trajectory,
                 phases=phases[trajectory.pk],
                 index=index,
-                schedule_for=schedule_for,
+                schedules=schedules,
                 writes=writes,
             )
         except ValidationError as error:
