@@ -1,0 +1,1 @@
+"""What payments shows on other apps' pages (doorstroom.hooks)."""
