@@ -140,3 +140,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _evidence_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Evidence of claims uploaded by a test is kept in the test's own folder (payments)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from payments.models import EvidenceDocument
+
+    storage = FileSystemStorage(location=tmp_path / "evidence")
+    monkeypatch.setattr(EvidenceDocument._meta.get_field("file"), "storage", storage)

@@ -54,6 +54,7 @@ class ClaimLineFactory(factory.django.DjangoModelFactory):
         model = ClaimLine
 
     kind = LineKind.FEE
+    position = factory.Sequence(lambda n: n + 1)
     mandate = factory.LazyAttribute(lambda o: o.claim.mandate)
     trajectory = factory.LazyAttribute(lambda o: o.phase.trajectory)
     phase_number = factory.LazyAttribute(lambda o: o.phase.phase)
@@ -72,3 +73,121 @@ class DeductionReasonFactory(factory.django.DjangoModelFactory):
 
     code = "bewijs-ontbreekt"
     label = "Bewijsstuk ontbreekt of is onvolledig"
+
+
+# --- people and claims driven by the services ---------------------------------------------------
+
+# The smallest file that is a PDF by its content.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def payment_people(make_user) -> dict:
+    """One user of every role; the provider is EMINO's (mandates 7887, 7889), the provincial
+    staff Limburg's (7887 is in Limburg). Needs the seed."""
+    from doorstroom.roles import Role
+    from mandates.models import Organisation, Province
+
+    return {
+        "provider": make_user(
+            "emino", Role.PROVIDER, organisation=Organisation.objects.get(name="EMINO")
+        ),
+        "provincial": make_user(
+            "limburg", Role.PROVINCIAL, province=Province.objects.get(name="Limburg"), is_staff=True
+        ),
+        "editor": make_user("redactie", Role.EDITOR, is_staff=True),
+        "finance": make_user("financien", Role.FINANCE, is_staff=True),
+        "administrator": make_user("beheer", Role.ADMINISTRATOR, is_staff=True),
+        "analyst": make_user("analist", Role.ANALYST),
+        "no-role": make_user("geen-rol", None),
+    }
+
+
+def documented(claim, user) -> None:
+    """Every document the claim's phases need, as PDFs uploaded by `user`."""
+    from payments.models import EvidenceRequirement
+    from payments.services import evidence_upload
+
+    required = {}
+    for requirement in EvidenceRequirement.objects.select_related("kind"):
+        required.setdefault(requirement.phase, []).append(requirement.kind)
+    for line in claim.lines.filter(kind=LineKind.FEE).select_related("phase"):
+        for kind in required.get(line.phase_number, []):
+            evidence_upload(
+                user=user,
+                phase=line.phase,
+                kind=kind,
+                data=PDF,
+                file_name=f"{kind.code}.pdf",
+                claim_line=line,
+            )
+
+
+def claim_made(people, *, trajectories: int = 1, project_number: int = 7887):
+    """A draft claim of 2024 by the provider, of `trajectories` completed trajectories."""
+    from mandates.models import Mandate
+    from payments.services import claim_create
+
+    mandate = Mandate.objects.get(project_number=project_number)
+    for offset in range(trajectories):
+        completed_trajectory(mandate, start=FIRST_DAY + dt.timedelta(days=offset))
+    return claim_create(
+        user=people["provider"],
+        mandate=mandate,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+
+
+# In review with its sample checked (a status of its own for the tests only).
+CHECKED = "gecontroleerd"
+
+
+def claim_in(status: str, people, **made):
+    """A claim driven by the services to `status` (or CHECKED), each step by the role whose it
+    is: the provider, an editor, finance."""
+    from payments import services
+    from payments.states import CheckResult, ClaimStatus
+
+    claim = claim_made(people, **made)
+    if status == ClaimStatus.DRAFT:
+        return claim
+    documented(claim, people["provider"])
+    services.claim_submit(user=people["provider"], claim=claim)
+    if status == ClaimStatus.SUBMITTED:
+        return _fresh(claim)
+    services.claim_review_start(user=people["editor"], claim=claim)
+    if status == ClaimStatus.IN_REVIEW:
+        return _fresh(claim)
+    sample = claim.lines.filter(in_sample=True)
+    services.claim_check_record(
+        user=people["editor"],
+        claim=claim,
+        results={line.pk: (CheckResult.OK, "") for line in sample},
+    )
+    if status == CHECKED:
+        return _fresh(claim)
+    if status == ClaimStatus.REJECTED:
+        services.claim_reject(user=people["finance"], claim=claim, reason="Niet conform.")
+        return _fresh(claim)
+    services.claim_approve(user=people["finance"], claim=claim)
+    claim = _fresh(claim)
+    if status == ClaimStatus.APPROVED:
+        return claim
+    if status in (ClaimStatus.PAYMENT_FAILED, ClaimStatus.REISSUED):
+        services.payment_fail(user=people["finance"], claim=claim, reason="Rekening onbekend.")
+        if status == ClaimStatus.REISSUED:
+            services.claim_reissue(user=people["finance"], claim=claim)
+        return _fresh(claim)
+    services.payment_record(
+        user=people["finance"],
+        claim=claim,
+        reference=claim.payment_reference,
+        paid_on=dt.date.today(),
+        amount=claim.approved_amount,
+    )
+    return _fresh(claim)
+
+
+def _fresh(claim):
+    claim.refresh_from_db()
+    return claim

@@ -46,10 +46,10 @@ def sql(statement: str, params=()) -> list[tuple]:
 def insert_line(claim_id: int, phase: PhaseRecord) -> None:
     """A fee line written as a script would: the mandate and status are left to the database."""
     sql(
-        "INSERT INTO payments_claimline (claim_id, kind, phase_id, trajectory_id, phase_number, "
-        "completed_on, amount, fee_schedule_id, index_reference_month, index_value, "
+        "INSERT INTO payments_claimline (claim_id, position, kind, phase_id, trajectory_id, "
+        "phase_number, completed_on, amount, fee_schedule_id, index_reference_month, index_value, "
         "index_base_value, in_sample, check_result, check_note, deduction, deduction_note) "
-        "VALUES (%s, 'vergoeding', %s, %s, %s, %s, %s, %s, %s, %s, %s, false, '', '', 0, '')",
+        "VALUES (%s, 1, 'vergoeding', %s, %s, %s, %s, %s, %s, %s, %s, %s, false, '', '', 0, '')",
         [
             claim_id,
             phase.pk,

@@ -213,6 +213,7 @@ class ClaimLine(models.Model):
     """A phase (or a correction of one) on a claim, with what it was owed frozen."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("line"))
     # Kept by the database from the claim (migration 0002), for the rules and running totals
     # that need them without a join.
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -266,8 +267,9 @@ class ClaimLine(models.Model):
     class Meta:
         verbose_name = _("claim line")
         verbose_name_plural = _("claim lines")
-        ordering = ["claim", "pk"]
+        ordering = ["claim", "position"]
         constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="claim_line_position"),
             # The rule of the issue: a phase is claimed at most once while its claim is not
             # rejected (a draft holds it too, so two drafts cannot both claim it).
             models.UniqueConstraint(
@@ -302,7 +304,7 @@ class ClaimLine(models.Model):
         indexes = [models.Index(fields=["claim", "in_sample"], name="claim_line_sample")]
 
     def __str__(self) -> str:
-        return f"{self.claim}: {self.get_phase_number_display()} ({self.get_kind_display()})"
+        return f"{self.claim} {_('line')} {self.position}"
 
     @property
     def approved_amount(self):
