@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
@@ -91,11 +92,13 @@ class LedgerFilter(ScopedMandateFilterSet):
         lookup_expr="lte",
         help_text=_("Phases completed up to this month."),
     )
+    # Not a filter of rows but how the months are grouped: radio buttons, without "all".
     per = django_filters.ChoiceFilter(
         label=_("Per"),
         choices=PER_CHOICES,
         method="filter_nothing",
-        empty_label=_("month"),
+        empty_label=None,
+        widget=forms.RadioSelect,
         help_text=_("month, quarter, year or period."),
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.views import claims, evidence
+from payments.views import claims, corrections, evidence, imports, ledger
 
 app_name = "payments"
 
@@ -19,6 +19,29 @@ urlpatterns = [
         "bewijsstukken/<int:pk>/",
         evidence.EvidenceDownloadView.as_view(),
         name="evidence-download",
+    ),
+    path("grootboek/", ledger.LedgerView.as_view(), name="ledger"),
+    path("betalingsbevestigingen/", imports.PaymentImportView.as_view(), name="import"),
+    path(
+        "betalingsbevestigingen/<int:pk>/",
+        imports.PaymentImportDetailView.as_view(),
+        name="import-detail",
+    ),
+    path("correcties/", corrections.CorrectionRunListView.as_view(), name="corrections"),
+    path(
+        "correcties/<int:pk>/",
+        corrections.CorrectionRunDetailView.as_view(),
+        name="correction-detail",
+    ),
+    path(
+        "correcties/<int:pk>/goedkeuren/",
+        corrections.CorrectionApproveView.as_view(),
+        name="correction-approve",
+    ),
+    path(
+        "correcties/<int:pk>/verwerpen/",
+        corrections.CorrectionDiscardView.as_view(),
+        name="correction-discard",
     ),
 ]
 

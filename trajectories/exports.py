@@ -35,6 +35,7 @@ from doorstroom.exports import (
 )
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
+from doorstroom.hooks import PROVIDER_STATEMENT_PAID
 from doorstroom.pagination import is_unfiltered
 from mandates.models import Call, Mandate, Province
 from trajectories.filters import TrajectoryFilter
@@ -308,8 +309,8 @@ class ProviderStatementExport(Export):
     title = _("Fees owed per provider")
     description = _(
         "Per mandate (mandated provider) and period of completion: the completed phases, their "
-        "number and fee, the health index used, a total per mandate and a grand total. Only "
-        "counts and amounts, no personal data."
+        "number and fee, the health index used, what was paid for them, a total per mandate and "
+        "a grand total. Only counts and amounts, no personal data."
     )
     filter_form_class = StatementFilterForm
     # A payment statement needs exact counts and amounts: for staff, not for publication.
@@ -327,6 +328,7 @@ class ProviderStatementExport(Export):
             "Basisindex",
             "Aantal afgeronde fasen",
             "Vergoeding (EUR)",
+            "Betaald (EUR)",
         ]
 
     def get_phases(self) -> QuerySet:
@@ -368,11 +370,21 @@ class ProviderStatementExport(Export):
             .order_by(*self.ORDER)
         )
 
+    def paid_groups(self) -> list[QuerySet]:
+        """What was paid per line, from the app that records payments (doorstroom.hooks):
+        tuples of (project number, phase, index month, index, base index, amount paid)."""
+        return PROVIDER_STATEMENT_PAID.ask(filters=self.filters, user=self.user)
+
     def rows(self) -> Iterator[Sequence[Cell]]:
         groups = self.groups()
         phase_names = dutch_labels(Phase)
-        per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: [0, Decimal("0.00")])
-        grand = [0, Decimal("0.00")]
+        paid: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for found in self.paid_groups():
+            for *line, amount in found:
+                paid[tuple(line)] += amount
+        zeros = [0, Decimal("0.00"), Decimal("0.00")]
+        per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: list(zeros))
+        grand = list(zeros)
         previous = None
         for row in groups:
             number = row["trajectory__mandate__project_number"]
@@ -384,6 +396,7 @@ class ProviderStatementExport(Export):
                 row["trajectory__mandate__promoter_as_written"],
                 row["trajectory__mandate__call__number"],
             )
+            line = (number, *(row[name] for name in self.ORDER[1:]))
             yield [
                 *previous,
                 phase_names[row["phase"]],
@@ -392,10 +405,12 @@ class ProviderStatementExport(Export):
                 row["index_base_value"],
                 row["n"],
                 row["total"],
+                paid[line],
             ]
             for totals in (per_mandate[number], grand):
                 totals[0] += row["n"]
                 totals[1] += row["total"]
+                totals[2] += paid[line]
         if previous is not None:
             yield self._subtotal(previous, per_mandate[previous[0]])
         yield [None, "Totaal alle mandaten", None, None, None, None, None, None, *grand]
@@ -412,33 +427,57 @@ class ProviderStatementExport(Export):
         if compiled is None:  # a user without a scope: the Python path writes the empty total
             return None
         inner, inner_params = compiled
+        paid, paid_params = self.paid_sql()
         params: list = []
         phase = sql_choice("g.phase", dutch_labels(Phase), params)
         mandate = "g.number, g.name, g.promoter, g.call"
         kinds = ["number", "text", "text", "number", "text", "text", "number", "number"]
-        kinds += ["number", "number"]
+        kinds += ["number", "number", "number"]
         cells = [
             sql_number(f"v{i}", dialect) if kind == "number" else sql_text(f"v{i}")
             for i, kind in enumerate(kinds)
         ]
         # part 0: the grouped lines, 1: a mandate's total after its lines, 2: the grand total.
+        # g0: the grouped lines; p: what was paid per line (paid_sql); g: the two side by side.
         select = (
-            "WITH g (number, name, promoter, call, phase, month, index, base, n, total) AS "
-            f"({inner}) "
+            "WITH g0 (number, name, promoter, call, phase, month, index, base, n, total) AS "
+            f"({inner}), p (number, phase, month, index, base, paid) AS ({paid}), "
+            "g AS (SELECT g0.*, coalesce(p.paid, 0.00) AS paid FROM g0 "
+            "LEFT JOIN p USING (number, phase, month, index, base)) "
             f"SELECT {', '.join(cells)} FROM ("
             f"SELECT {mandate}, {phase}, to_char(g.month, 'YYYY-MM'), g.index, g.base, "
-            "g.n::numeric, g.total, 0, g.phase, g.month FROM g "
-            f"UNION ALL SELECT {mandate}, 'Totaal', NULL, NULL, NULL, sum(g.n), sum(g.total), 1, "
-            f"NULL, NULL FROM g GROUP BY {mandate} "
+            "g.n::numeric, g.total, g.paid, 0, g.phase, g.month FROM g "
+            f"UNION ALL SELECT {mandate}, 'Totaal', NULL, NULL, NULL, sum(g.n), sum(g.total), "
+            f"sum(g.paid), 1, NULL, NULL FROM g GROUP BY {mandate} "
             "UNION ALL SELECT NULL, 'Totaal alle mandaten', NULL, NULL, NULL, NULL, NULL, NULL, "
-            "coalesce(sum(g.n), 0), coalesce(sum(g.total), 0.00), 2, NULL, NULL FROM g"
-            ") AS lines (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, part, phase, month) "
+            "coalesce(sum(g.n), 0), coalesce(sum(g.total), 0.00), coalesce(sum(g.paid), 0.00), "
+            "2, NULL, NULL FROM g"
+            ") AS lines (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, part, phase, month) "
             # Qualified: a bare v0 would be the text cell of the same name, sorted as text.
             "ORDER BY lines.part = 2, lines.v0, lines.part, lines.phase, lines.month, lines.v6, "
             "lines.v7"
         )
-        # In the statement's order: the filters of the grouped query, then the phase labels.
-        return select, [*inner_params, *params]
+        # In the statement's order: the grouped query's filters, the paid ones, the phase labels.
+        return select, [*inner_params, *paid_params, *params]
+
+    def paid_sql(self) -> tuple[str, list]:
+        """The paid amounts of `paid_groups` as one relation, summed per line of the statement
+        (none when no app records payments)."""
+        parts, params = [], []
+        for found in self.paid_groups():
+            compiled = select_sql(found)
+            if compiled is not None:
+                parts.append(compiled[0])
+                params += compiled[1]
+        if not parts:
+            return "SELECT NULL::integer, NULL::integer, NULL::date, NULL::numeric, " + (
+                "NULL::numeric, NULL::numeric WHERE false"
+            ), []
+        union = " UNION ALL ".join(f"({part})" for part in parts)
+        return (
+            "SELECT number, phase, month, index, base, sum(paid) FROM "
+            f"({union}) AS x (number, phase, month, index, base, paid) GROUP BY 1, 2, 3, 4, 5"
+        ), params
 
 
 # --- the listing --------------------------------------------------------------------------------

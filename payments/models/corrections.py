@@ -91,13 +91,13 @@ class CorrectionRun(models.Model):
             ),
             # Four eyes: whoever computed the run does not approve it.
             models.CheckConstraint(
-                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("created_by")),
+                condition=~Q(status=CorrectionStatus.APPROVED) | ~Q(approved_by=F("created_by")),
                 name="correction_four_eyes",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{_('Correction')} {self.pk} ({self.created_at:%d/%m/%Y})"
+        return _("Correction run %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("payments:correction-detail", args=[self.pk])

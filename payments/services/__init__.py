@@ -14,6 +14,12 @@ from payments.services.claims import (
     claim_submit,
     unclaimed_phases,
 )
+from payments.services.corrections import (
+    correction_run_approve,
+    correction_run_create,
+    correction_run_discard,
+    corrections_compute,
+)
 from payments.services.evidence import evidence_check, evidence_upload, missing_evidence
 from payments.services.review import (
     Deduction,
@@ -43,6 +49,10 @@ __all__ = [
     "claim_reject",
     "claim_review_start",
     "claim_submit",
+    "correction_run_approve",
+    "correction_run_create",
+    "correction_run_discard",
+    "corrections_compute",
     "evidence_check",
     "evidence_upload",
     "missing_evidence",

@@ -39,7 +39,7 @@ from payments.services.common import claim_locked, move, recorded, require
 from payments.services.evidence import missing_evidence
 from payments.states import ClaimStatus, LineKind
 from trajectories.indexation import HealthIndex, MissingIndexError, reference_month
-from trajectories.models import FeeSchedule, Phase, PhaseRecord
+from trajectories.models import FeeSchedule, Phase, PhaseRecord, Trajectory
 from trajectories.services import cap_indexed
 
 ZERO = Decimal("0.00")
@@ -144,7 +144,6 @@ PHASE_FIELDS = (
     "index_reference_month",
     "index_value",
     "index_base_value",
-    "trajectory__worker__reference",
 )
 
 
@@ -264,6 +263,7 @@ def _cap_problems(proposal: ClaimProposal) -> list[str]:
     used = {schedule_id for lines in new.values() for *_rest, schedule_id in lines}
     schedules = {schedule.pk: schedule for schedule in FeeSchedule.objects.filter(pk__in=used)}
     index = HealthIndex.load()
+    references = dict(Trajectory.objects.filter(pk__in=new).values_list("pk", "worker__reference"))
     caps: dict[tuple, Decimal] = {}
     problems = []
     for trajectory_id, lines in new.items():
@@ -280,19 +280,12 @@ def _cap_problems(proposal: ClaimProposal) -> list[str]:
             problems.append(
                 _("Trajectory %(trajectory)s: %(total)s claimed in all, above its cap of %(cap)s.")
                 % {
-                    "trajectory": _reference(proposal, trajectory_id),
+                    "trajectory": references[trajectory_id],
                     "total": format_amount(total),
                     "cap": format_amount(caps[key]),
                 }
             )
     return problems
-
-
-def _reference(proposal: ClaimProposal, trajectory_id: int) -> str:
-    for row in proposal.phases:
-        if row["trajectory_id"] == trajectory_id:
-            return row["trajectory__worker__reference"]
-    return str(trajectory_id)
 
 
 # --- writing ----------------------------------------------------------------------------------
