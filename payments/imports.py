@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doorstroom import roles
@@ -210,7 +210,9 @@ def payment_import_check(*, user, data: bytes, file_name: str) -> PaymentImportB
     """Keep the uploaded file with the preview of what it would do."""
     if not roles.may_decide_claims(user):
         raise PermissionDenied(_("Only finance staff record payments."))
-    report = confirmations_run(data=data, file_name=file_name, user=user, apply=False)
+    # The report is kept with the file in Dutch, as the phase import's, whoever reads it later.
+    with translation.override("nl-be"):
+        report = confirmations_run(data=data, file_name=file_name, user=user, apply=False)
     batch = PaymentImportBatch(
         created_by=user,
         file_name=file_name[:255],
@@ -231,7 +233,10 @@ def payment_import_apply(*, batch: PaymentImportBatch, user) -> PaymentImportBat
         batch = PaymentImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != PaymentImportStatus.CHECKED:
             return batch
-        with pghistory.context(payment_import=batch.pk, user=user.pk):
+        with (
+            pghistory.context(payment_import=batch.pk, user=user.pk),
+            translation.override("nl-be"),
+        ):
             report = confirmations_run(
                 data=bytes(batch.content),
                 file_name=batch.file_name,

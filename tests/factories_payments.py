@@ -12,7 +12,6 @@ import factory
 
 from payments.models import Claim, ClaimLine, DeductionReason
 from payments.states import LineKind
-from tests.factories import OrganisationFactory
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
 
 # Long enough ago that every phase has ended, recent enough that the index of its year exists.
@@ -24,7 +23,7 @@ def completed_trajectory(mandate, *, start: dt.date = FIRST_DAY, phases: int = 4
     trajectory = trajectory_start(
         worker=worker_create(first_name="Ilse", last_name="Claes"),
         mandate=mandate,
-        origin_employer=OrganisationFactory(),
+        origin_employer=mandate.promoter,
         start_date=start,
     )
     day = start

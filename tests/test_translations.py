@@ -97,6 +97,24 @@ POST_ONLY = {
     "health",
     "questions:pack-download",
     "export-download",
+    "payments:evidence-download",
+    "payments:claim-evidence",
+    *(
+        f"payments:claim-{step}"
+        for step in (
+            "submit",
+            "discard",
+            "review",
+            "check",
+            "approve",
+            "reject",
+            "pay",
+            "payment-failed",
+            "reissue",
+        )
+    ),
+    "payments:correction-approve",
+    "payments:correction-discard",
 }
 
 
@@ -123,6 +141,7 @@ def pages(seed, staff_user):
     }
     ids["mandates:detail", "project_number"] = 6441
     ids["trajectories:import-detail", "pk"] = an_import(staff_user).pk
+    ids.update(payment_pages(staff_user))
     paths = [p for p in url_paths_or_skip(ids)]
     for model, model_admin in admin.site._registry.items():
         info = f"{model._meta.app_label}_{model._meta.model_name}"
@@ -134,6 +153,34 @@ def pages(seed, staff_user):
             paths.append(reverse(f"admin:{info}_change", args=[record.pk]))
             paths.append(reverse(f"admin:{info}_history", args=[record.pk]))
     return paths
+
+
+def payment_pages(user) -> dict:
+    """A claim with its documents, a confirmation file and a correction run (payments)."""
+    import datetime as dt
+
+    from mandates.models import Mandate
+    from payments import imports, services
+    from tests.factories_payments import completed_trajectory, documented
+
+    mandate = Mandate.objects.get(project_number=7887)
+    completed_trajectory(mandate)
+    claim = services.claim_create(
+        user=user,
+        mandate=mandate,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    documented(claim, user)
+    run = services.correction_run_create(user=user, reason="Index 03/2024")
+    batch = imports.payment_import_check(user=user, data=b"x", file_name="x.csv")
+    return {
+        ("payments:claim-detail", "pk"): claim.pk,
+        ("payments:claim-print", "pk"): claim.pk,
+        ("payments:phase-evidence", "pk"): claim.lines.get(position=3).phase_id,
+        ("payments:import-detail", "pk"): batch.pk,
+        ("payments:correction-detail", "pk"): run.pk,
+    }
 
 
 def an_import(user):
@@ -179,8 +226,32 @@ BY_DESIGN = {
         "uren",
         "voortgang",
     },
+    # The columns of a payment confirmation file, as the financial system writes them; a file's
+    # report is kept in Dutch with it, as the phase import's is.
+    "/betalingen/betalingsbevestigingen/": {
+        "betalingsreferentie",
+        "betaaldatum",
+        "bedrag",
+        "eerste",
+        "kolom",
+        "kolommen",
+        "ontbreken",
+        "regel",
+    },
     # Role names are the names of groups in the database.
-    "/beheer/auth/": {"beheerder", "provinciaal"},
+    "/beheer/auth/": {"beheerder", "provinciaal", "financieel"},
+    # The log names each page by its path, and the paths are Dutch.
+    "/beheer/doorstroom/personaldataaccess/": {"betalingen", "bewijsstukken", "fasen"},
+    # A phase's fee note is stored in Dutch, the language of the statements (fee_within_cap).
+    "/beheer/pghistory/events/": {
+        "bereikt",
+        "betaald",
+        "eerdere",
+        "fasen",
+        "geïndexeerde",
+        "plafond",
+        "verlaagd",
+    },
     # A health index month's source is text stored with the month.
     "/beheer/trajectories/healthindexmonth/": {"bevestigd", "bronnen", "secundaire"},
 }
@@ -192,6 +263,7 @@ BY_DESIGN = {
 NOT_YET = {
     "/": {
         "afgeronde",
+        "betaald",
         "fasen",
         "genoemde",
         "gestart",
