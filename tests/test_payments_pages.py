@@ -31,6 +31,10 @@ def client_of(user) -> Client:
     return client
 
 
+def form_on_get(response):
+    return next(form for form in forms(response) if form.method == "get")
+
+
 def form_on(response, action: str):
     """The form of the page that posts to `action`."""
     return next(form for form in forms(response) if form.attrs.get("action") == action)
@@ -41,8 +45,12 @@ def test_a_claim_from_its_making_to_its_payment_through_the_forms(people):
     trajectory = completed_trajectory(mandate)
     provider = client_of(people["provider"])
 
-    # The provider chooses mandate and period and sees what the claim takes first.
+    # The provider chooses mandate and period and sees what the claim takes first (the link of
+    # the mandate's page names the mandate alone: the form starts from it, without errors).
     new = reverse("payments:claim-new")
+    started = provider.get(new, {"mandate": "7887"})
+    assert started.status_code == 200 and not started.context["form"].errors
+    assert form_on_get(started).select("mandate").value() == "7887"
     page = provider.get(
         new, {"mandate": "7887", "period_start": "01/01/2024", "period_end": "31/12/2024"}
     )

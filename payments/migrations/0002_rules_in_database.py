@@ -19,7 +19,8 @@ refusal raises ERRCODE check_violation with CONSTRAINT = the name of its rule.
 * The ledger (`payments_ledgermonth`, per mandate and month of completion): owed (the fees of
   completed phases, plus the differences of approved correction runs), claimed, approved and
   paid, added to by statement-level triggers with the difference each statement makes (one
-  upsert per statement, not per row: COPY of 30,000 demo phases is one aggregate).
+  upsert per statement, not per row: COPY of 30,000 demo phases is one aggregate). Its pages
+  are kept half empty (fillfactor 50), so the updates stay on their page.
 
 The status values are those of payments.states (tests/test_payments_database_rules.py compares
 them).
@@ -294,6 +295,10 @@ $$;
 CREATE TRIGGER payments_ledger_corrections_update AFTER UPDATE ON payments_correctionrun
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
     EXECUTE FUNCTION payments_ledger_corrections_update();
+
+-- Every statement that changes a fee, a line or a status updates a few ledger rows: room on
+-- their pages keeps those updates on the page (HOT), so the table stays the size of its rows.
+ALTER TABLE payments_ledgermonth SET (fillfactor = 50);
 
 -- What is owed already, once.
 {UPSERT.format(changes=PHASE_CHANGE.format(mandate="t.mandate_id", sign="1", rows="trajectories_phaserecord", join=OWN_TRAJECTORY, where=""))}

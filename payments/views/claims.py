@@ -58,7 +58,11 @@ class ClaimNewView(RoleRequiredMixin, TemplateView):
     template_name = "payments/claim_new.html"
 
     def get(self, request, *args, **kwargs):
-        form = ClaimProposalForm(request.GET or None, user=request.user)
+        # A link may name the mandate alone (the mandate's page): the form then starts from it.
+        complete = all(request.GET.get(name) for name in ClaimProposalForm.base_fields)
+        form = ClaimProposalForm(
+            request.GET if complete else None, user=request.user, initial=request.GET.dict()
+        )
         proposal = None
         if form.is_bound and form.is_valid():
             try:
