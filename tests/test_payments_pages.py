@@ -15,7 +15,7 @@ from mandates.models import Mandate
 from payments.models import Claim, DeductionReason, EvidenceDocument
 from payments.states import ClaimStatus
 from tests.factories_payments import PDF, completed_trajectory, payment_people
-from tests.html_forms import forms
+from tests.html_forms import forms, table_rows
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -269,3 +269,26 @@ def test_a_phase_page_lists_its_documents_and_takes_one(people):
     assert "x.bin" in editor_page and 'enctype="multipart/form-data"' not in editor_page
     assert client_of(people["editor"]).post(url, {}).status_code == 403
     assert dt.date.today()
+
+
+def test_the_claims_list_makes_the_same_queries_whatever_the_claims(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories_payments import claim_in
+
+    finance = client_of(people["finance"])
+    url = reverse("payments:claims")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert finance.get(url).status_code == 200
+        return len(captured)
+
+    claim_in(ClaimStatus.SUBMITTED, people)
+    queries()  # the first request of a session reads what later ones find cached
+    before = queries()
+    for status in (ClaimStatus.DRAFT, ClaimStatus.PAID, ClaimStatus.REJECTED):
+        claim_in(status, people)
+    assert queries() == before
+    assert len(table_rows(finance.get(url))) == 4
