@@ -292,3 +292,17 @@ def test_the_claims_list_makes_the_same_queries_whatever_the_claims(people):
         claim_in(status, people)
     assert queries() == before
     assert len(table_rows(finance.get(url))) == 4
+
+
+def test_undoing_a_claimed_phase_is_refused_on_the_trajectory_page(people):
+    from tests.factories_payments import claim_in
+
+    claim = claim_in(ClaimStatus.SUBMITTED, people)
+    trajectory = claim.lines.first().trajectory
+    editor = client_of(people["editor"])
+    response = editor.post(
+        reverse("trajectories:undo", args=[trajectory.pk]), {"undo-reason": "Verkeerde datum."}
+    )
+    assert response.status_code == 400
+    assert f"staat op schuldvordering {claim.number}" in response.content.decode()
+    assert trajectory.phases.get(phase=4).fee_amount is not None
