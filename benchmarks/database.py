@@ -1,4 +1,5 @@
-"""The benchmark's own PostgreSQL database, next to (never instead of) the project's one."""
+"""The benchmark's own PostgreSQL database, next to (never instead of) the project's one: made,
+copied and dropped here, migrated, seeded and filled with demo trajectories for Django."""
 
 from __future__ import annotations
 
@@ -149,3 +150,48 @@ def exists(database: Database) -> bool:
     with database.connect("postgres") as conn:
         row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database.name])
         return row.fetchone() is not None
+
+
+def configure_django(database: Database) -> None:
+    os.environ["DATABASE_URL"] = database.url
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ["DEBUG"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "doorstroom.settings"
+    os.environ["CONN_MAX_AGE"] = "600"
+    import django
+
+    django.setup()
+
+
+def prepare(database: Database, *, reuse: bool) -> None:
+    from django.core.management import call_command
+
+    if not (reuse and exists(database)):
+        recreate(database)
+    configure_django(database)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_seed", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def grow_to(size: int) -> None:
+    """Add demo trajectories (each step its own seed) until there are `size`."""
+    from django.db import connection
+    from tqdm import tqdm
+
+    from trajectories.demo import demo_generate
+    from trajectories.models import Trajectory
+
+    current = Trajectory.objects.count()
+    if current > size:
+        raise SystemExit(
+            f"The bench database holds {current:,} trajectories, more than {size:,}: "
+            "run without --reuse."
+        )
+    if current < size:
+        step = current // 1000 + 1
+        with tqdm(total=size - current, unit=" trajecten", desc=f"naar {size:,}") as bar:
+            demo_generate(count=size - current, seed=step, progress=bar.update)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")

@@ -2,7 +2,8 @@
 
 Each chart is a picture of a table the page also shows, so the figures stay readable (and
 accessible) without the picture. Values that disclosure control replaced by "<5" are drawn
-without a bar and labelled as such; unknown values (None) are labelled "onbekend".
+without a bar and labelled as such; unknown values (None) are labelled "unknown" (in the active
+language).
 """
 
 from __future__ import annotations

@@ -17,11 +17,10 @@ from django.utils.safestring import SafeString
 
 from doorstroom.charts import Bar, bar_chart
 from doorstroom.disclosure.publishing import notes_for, publish_together
-from doorstroom.exports import Cell, Export, get_export
+from doorstroom.exports import TOTAL, Cell, Export, get_export
 
 # The export whose filter form is the dashboard's filter form (all filtered sections share it).
 FILTER_SOURCE = "dashboard-phases"
-TOTAL = "Totaal"
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,9 @@ class Section:
         return str(self.export.description)
 
     def chart_rows(self) -> list[list[Cell]]:
-        return [row for row in self.rows if row[0] != TOTAL]
+        """The rows without their total line: the page and its exports are in one language."""
+        total = str(TOTAL)
+        return [row for row in self.rows if row[0] != total]
 
     @property
     def notes(self) -> list[str]:
@@ -129,7 +130,7 @@ def dashboard_sections(params: dict[str, str], user, cleaned: dict | None = None
         section = Section(
             spec=spec,
             export=export,
-            header=list(export.header()),
+            header=[str(name) for name in export.header()],
             rows=[list(row) for row in export.rows()],
             query=urlencode(own),
         )

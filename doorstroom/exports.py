@@ -1,19 +1,23 @@
 """The one export mechanism every table download and command-line export goes through.
 
 An export is a small class that says what it is (name, title, description), which filters it
-takes, and yields a header and rows. `write_csv` and `write_xlsx` turn any export into a file, so
-no view or command writes CSV by hand, and every file gets the same safety treatment:
+takes, and yields a header and rows. `write_xlsx` and `doorstroom.export_sql.write_csv` turn any
+export into a file, so no view or command writes CSV by hand, and every file gets the same safety
+treatment:
 
 * cells a spreadsheet would run as a formula are neutralised (OWASP "CSV injection");
 * numbers stay numbers (a Decimal is written with a decimal comma in the Belgian Excel dialect,
   and as a numeric cell in XLSX);
 * `None` is an empty cell.
 
-An export over many rows may also offer `copy_sql(dialect)`: a SELECT whose columns are already
-the CSV cells as text, built with the `sql_*` helpers below so the same rules apply in SQL.
-`iter_csv_bytes` then streams the rows straight out of PostgreSQL's `COPY ... TO STDOUT` (a
-million rows in seconds instead of a minute, at a flat memory), and the file is byte for byte
-the one `iter_csv` writes.
+An export over many rows may also offer `copy_sql(dialect)`, for PostgreSQL's COPY to write its
+CSV (`doorstroom.export_sql`), byte for byte the file `iter_csv` writes.
+
+An export is written in one language: the one active when it is made (`Export.language`; the
+user's on the web, Dutch unless `--language en` on the command line). Its texts (headers, row
+labels, choice labels, notes, the sheet's name) are English in the code, marked for
+translation, and Dutch in the catalogs; in Dutch the files are what they were when the texts
+were Dutch literals. Data values (names, titles, notes as stored) are written as stored.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom import roles
+from doorstroom.languages import iterate_in, lazy_call, lazy_format
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 
 Cell = str | int | Decimal | float | dt.date | None
@@ -42,7 +48,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
-    """A request for an export that cannot be honoured; the message is meant for the user."""
+    """A request for an export that cannot be honoured; the message is meant for the user, in
+    the language active when it is shown (`str(error)`): made lazy, it may be raised inside the
+    Dutch of an answer pack and shown to an English user."""
+
+
+# The label of a total line; the dashboard leaves these lines out of its charts.
+TOTAL = _("Total")
 
 
 @dataclass(frozen=True)
@@ -107,14 +119,22 @@ class Export:
     ) -> None:
         """`cleaned`: the cleaned data of this export's filter form, already validated by the
         caller (the dashboard checks its form once for all its figure sets)."""
+        # The language the file is written in, wherever and whenever it is streamed.
+        self.language = translation.get_language()
         params = {key: value for key, value in (params or {}).items() if value not in ("", None)}
         self.user = user
         unknown = sorted(set(params) - set(self.filter_names()))
         if unknown:
-            known = ", ".join(self.filter_names()) or "geen"
             raise ExportError(
-                f"Onbekende filter(s) voor export '{self.name}': {', '.join(unknown)}. "
-                f"Beschikbare filters: {known}."
+                lazy_format(
+                    _(
+                        "Unknown filter(s) for export '%(name)s': %(unknown)s. Available filters: "
+                        "%(known)s."
+                    ),
+                    name=self.name,
+                    unknown=", ".join(unknown),
+                    known=", ".join(self.filter_names()) or _("none"),
+                )
             )
         self.params = params
         self.filters: dict[str, Any] = {}
@@ -220,12 +240,16 @@ class Export:
         return f"{self.name}{safe}.{file_format}"
 
 
-def _errors_text(form: forms.Form) -> str:
-    parts = []
-    for field, errors in form.errors.items():
-        label = field if field != "__all__" else "filters"
-        parts.append(f"{label}: {' '.join(str(e) for e in errors)}")
-    return "Ongeldige filter: " + "; ".join(parts)
+def _errors_text(form: forms.Form):
+    """The form's errors as one message, in the language active when it is shown."""
+
+    def parts() -> str:
+        return "; ".join(
+            f"{field if field != '__all__' else 'filters'}: {' '.join(str(e) for e in errors)}"
+            for field, errors in form.errors.items()
+        )
+
+    return lazy_format(_("Invalid filter: %(errors)s"), errors=lazy_call(parts))
 
 
 _registry: dict[str, type[Export]] = {}
@@ -247,8 +271,13 @@ def get_export(name: str) -> type[Export]:
     try:
         return _registry[name]
     except KeyError:
-        known = ", ".join(sorted(_registry))
-        raise ExportError(f"Onbekende export '{name}'. Beschikbare exports: {known}.") from None
+        raise ExportError(
+            lazy_format(
+                _("Unknown export '%(name)s'. Available exports: %(known)s."),
+                name=name,
+                known=", ".join(sorted(_registry)),
+            )
+        ) from None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -261,13 +290,20 @@ def neutralise(text: str) -> str:
     return text
 
 
-def csv_cell(value: Cell, dialect: Dialect) -> str:
+def yes_no() -> tuple[str, str]:
+    """How a true and a false cell read, in the active language."""
+    return gettext("yes"), gettext("no")
+
+
+def csv_cell(value: Cell, dialect: Dialect, booleans: tuple[str, str] | None = None) -> str:
+    """`booleans`: `yes_no()`, looked up once by a caller writing many cells."""
     if type(value) is str:  # the most common cell first
         return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        yes, no = booleans or yes_no()
+        return yes if value else no
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal | float):
@@ -292,144 +328,50 @@ def get_dialect(dialect_name: str) -> Dialect:
         return DIALECTS[dialect_name]
     except KeyError:
         raise ExportError(
-            f"Onbekend CSV-dialect '{dialect_name}'. Kies uit: {', '.join(DIALECTS)}."
+            lazy_format(
+                _("Unknown CSV dialect '%(name)s'. Choose from: %(known)s."),
+                name=dialect_name,
+                known=", ".join(DIALECTS),
+            )
         ) from None
 
 
 def iter_csv_rows(
     header: Sequence[str], rows: Iterable[Sequence[Cell]], dialect_name: str = DEFAULT_DIALECT
 ) -> Iterator[str]:
-    """Yield a header and rows as CSV text, line by line (suitable for streaming)."""
+    """Yield a header and rows as CSV text, line by line (suitable for streaming), in the active
+    language."""
     dialect = get_dialect(dialect_name)
     writer = csv.writer(_Echo(), delimiter=dialect.delimiter, lineterminator="\r\n")
     first = writer.writerow([neutralise(str(h)) for h in header])
     yield ("\ufeff" + first) if dialect.bom else first
+    booleans = yes_no()
     for row in rows:
-        yield writer.writerow([csv_cell(value, dialect) for value in row])
+        yield writer.writerow([csv_cell(value, dialect, booleans) for value in row])
 
 
 def iter_csv(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[str]:
-    """Yield the export as CSV text, line by line (suitable for streaming responses)."""
+    """Yield the export as CSV text, line by line, in the language of the export (for a few
+    lines: `doorstroom.export_sql.iter_csv_bytes` streams)."""
     get_dialect(dialect_name)  # fail before the first row, not in the middle of a download
-    return iter_csv_rows(export.header(), export.rows(), dialect_name)
+    lines = iter_csv_rows(export_header(export), export.rows(), dialect_name)
+    return iterate_in(export.language, lines)
 
 
-def iter_csv_bytes(export: Export, dialect_name: str = DEFAULT_DIALECT) -> Iterator[bytes]:
-    """The CSV as UTF-8 chunks: through PostgreSQL COPY when the export offers it."""
-    dialect = get_dialect(dialect_name)
-    copy = export.copy_sql(dialect)
-    if copy is None:
-        return _blocks(iter_csv(export, dialect_name))
-    return _iter_copy(export, dialect, *copy)
-
-
-def _blocks(lines: Iterator[str]) -> Iterator[bytes]:
-    """The header at once, then the rows in blocks: a write to the client per row would cost
-    more than the row itself."""
-    yield next(lines).encode("utf-8")
-    block: list[str] = []
-    size = 0
-    for line in lines:
-        block.append(line)
-        size += len(line)
-        if size >= COPY_BLOCK_BYTES:
-            yield "".join(block).encode("utf-8")
-            block, size = [], 0
-    if block:
-        yield "".join(block).encode("utf-8")
-
-
-# Rows are sent on in blocks of about this size: few, large writes to the client.
-COPY_BLOCK_BYTES = 256 * 1024
-
-
-def _iter_copy(export: Export, dialect: Dialect, select: str, params) -> Iterator[bytes]:
-    from django.db import connection, transaction
-
-    header = next(iter_csv_rows(export.header(), (), dialect.name))
-    yield header.encode("utf-8")
-    # An empty string is written as NULL, so it stays an empty cell (COPY would write "").
-    statement = (
-        f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER '{dialect.delimiter}', "
-        "NULL '', ENCODING 'UTF8')"
-    )
-    block = bytearray()
-    # One transaction for the download (a savepoint inside a caller's). When the client goes
-    # away, the server closes this generator: the COPY is cancelled and the block rolls back.
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Compiling the statement to machine code (JIT) costs half a second before the first
-        # row of a big export and saves nothing on its total: off for this transaction only.
-        cursor.execute("SET LOCAL jit = off")
-        # Django's debug wrapper (query logging, CaptureQueriesContext) takes no parameters for
-        # COPY, so they are bound here, as psycopg's client-side binding would bind them.
-        if params:
-            statement = cursor.mogrify(statement, params)
-        with cursor.copy(statement) as copy:
-            # COPY sends one row per message, ending in a bare newline that is never inside a
-            # quoted field; the csv module ends rows with CRLF.
-            for row in copy:
-                block += row[:-1]
-                block += b"\r\n"
-                if len(block) >= COPY_BLOCK_BYTES:
-                    yield bytes(block)
-                    block.clear()
-    if block:
-        yield bytes(block)
-
-
-def select_sql(queryset: QuerySet) -> tuple[str, Sequence[Any]] | None:
-    """A queryset's SELECT and its parameters, to build a larger statement on; None when the
-    queryset can match no row (Django has no SQL for it then, e.g. for a user without a scope)."""
-    try:
-        return queryset.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:
-        return None
-
-
-def sql_text(expression: str) -> str:
-    """SQL for a text cell: empty is NULL, formula triggers are neutralised as in `neutralise`."""
-    triggers = ", ".join(f"chr({ord(ch)})" for ch in FORMULA_TRIGGERS)
-    return (
-        f"CASE WHEN left({expression}, 1) IN ({triggers}) THEN chr(39) || ({expression}) "
-        f"ELSE NULLIF({expression}, '') END"
-    )
-
-
-def sql_number(expression: str, dialect: Dialect) -> str:
-    """SQL for an integer or numeric cell, written as `csv_cell` writes an int or a Decimal."""
-    if dialect.decimal_separator == ".":
-        return f"({expression})::text"
-    return f"replace(({expression})::text, '.', '{dialect.decimal_separator}')"
-
-
-def sql_date(expression: str) -> str:
-    return f"to_char({expression}, 'YYYY-MM-DD')"
-
-
-def sql_boolean(expression: str) -> str:
-    return f"CASE WHEN {expression} THEN 'ja' WHEN NOT {expression} THEN 'nee' END"
-
-
-def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:
-    """SQL for a stored value's label (appends them to `params`); wrap it in `sql_text` in an
-    outer SELECT, as `sql_text` repeats its expression."""
-    cases = []
-    for value, label in labels.items():
-        cases.append("WHEN %s THEN %s")
-        params += [value, label]
-    return f"(CASE {expression} {' '.join(cases)} END)"
-
-
-def write_csv(export: Export, stream: BinaryIO, dialect_name: str = DEFAULT_DIALECT) -> None:
-    """The CSV into a binary file, through COPY when the export offers it."""
-    for chunk in iter_csv_bytes(export, dialect_name):
-        stream.write(chunk)
+def export_header(export: Export) -> list[str]:
+    """The header's names, in the export's language now (they may be lazy)."""
+    with translation.override(export.language):
+        return [str(name) for name in export.header()]
 
 
 def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
-    """Write the export as a one-sheet XLSX workbook."""
+    """Write the export as a one-sheet XLSX workbook, in the language of the export (its sheet's
+    name too)."""
     workbook = new_workbook()
-    xlsx_append_sheet(workbook, title=str(export.title), header=export.header(), rows=export.rows())
+    with translation.override(export.language):
+        xlsx_append_sheet(
+            workbook, title=str(export.title), header=export.header(), rows=export.rows()
+        )
     workbook.save(stream)
 
 
@@ -441,4 +383,14 @@ def export_bytes(export: Export, file_format: str, dialect_name: str = DEFAULT_D
         return buffer.getvalue()
     if file_format == "csv":
         return "".join(iter_csv(export, dialect_name)).encode("utf-8")
-    raise ExportError(f"Onbekend formaat '{file_format}'. Kies uit: {', '.join(FORMATS)}.")
+    raise format_unknown(file_format)
+
+
+def format_unknown(file_format: str) -> ExportError:
+    return ExportError(
+        lazy_format(
+            _("Unknown format '%(name)s'. Choose from: %(known)s."),
+            name=file_format,
+            known=", ".join(FORMATS),
+        )
+    )

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import numberformat
-from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 
 def rounded(value: int | float | Decimal, decimals: int) -> Decimal:
@@ -24,42 +23,9 @@ def rounded(value: int | float | Decimal, decimals: int) -> Decimal:
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-class NumberFormatter:
-    """The active language's separators and money notation, looked up once for a whole table
-    (a listing formats thousands of cells) instead of on every call."""
-
-    def __init__(self):
-        language = get_language()
-        self.decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
-        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
-        self.thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
-        # Translators: the place of the euro sign, "€ 1.260,00" in Dutch.
-        self.money = gettext("€%(amount)s")
-
-    def __call__(self, value, decimal_pos=None, force_grouping=False) -> str:
-        if decimal_pos is not None:
-            value = rounded(value, decimal_pos)
-        return numberformat.format(
-            value,
-            self.decimal,
-            decimal_pos,
-            self.grouping,
-            self.thousands,
-            force_grouping=force_grouping,
-            use_l10n=True,
-        )
-
-    def amount(self, value: int | float | Decimal | str | None) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, str):  # a disclosure mark ("x") passes through
-            return value
-        return self.money % {"amount": self(value, 2, force_grouping=True)}
-
-
 def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
     """1260 -> "1.260"; with decimals=2, Decimal("1260.5") -> "1.260,50" (half up)."""
-    return NumberFormatter()(value, decimals, force_grouping=True)
+    return number_format(rounded(value, decimals), decimals, force_grouping=True)
 
 
 def format_count(value: int | float | Decimal | str | None, decimals: int = 0) -> str:
@@ -74,4 +40,9 @@ def format_count(value: int | float | Decimal | str | None, decimals: int = 0) -
 def format_amount(value: int | float | Decimal | str | None) -> str:
     """Decimal("1260") -> "€ 1.260,00" in Dutch, "€1,260.00" in English; None -> "—"; a
     disclosure mark ("x") passes through."""
-    return NumberFormatter().amount(value)
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    # Translators: the place of the euro sign, "€ 1.260,00" in Dutch.
+    return gettext("€%(amount)s") % {"amount": format_number(value, 2)}

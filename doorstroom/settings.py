@@ -107,9 +107,6 @@ TEMPLATES = [
     },
 ]
 
-# Django's form renderer, with the plain input and select templates written in Python.
-FORM_RENDERER = "doorstroom.renderers.PlainWidgetRenderer"
-
 # The application connects as a role that may only add to and read the audit trail; the
 # owner's credentials are used for migrations and flush alone (doorstroom/dbroles.py).
 if env.str("DATABASE_URL", default=""):

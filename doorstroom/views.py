@@ -7,14 +7,18 @@ from django.views.i18n import set_language as django_set_language
 
 from doorstroom.access import personal_data_access_log, require_export_access
 from doorstroom.dashboard import dashboard_page
+from doorstroom.export_sql import (
+    iter_csv_bytes,
+)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
+    FORMATS,
     ExportError,
     all_exports,
+    format_unknown,
     get_dialect,
     get_export,
-    iter_csv_bytes,
     write_xlsx,
 )
 from doorstroom.models import PersonalDataAccess
@@ -54,7 +58,8 @@ def export_list(request):
 
 @require_GET
 def export_download(request, name: str):
-    """Download any registered export; the query string carries its filters."""
+    """Download any registered export, in the user's language; the query string carries its
+    filters."""
     try:
         export_class = get_export(name)
     except ExportError as error:
@@ -72,8 +77,8 @@ def export_download(request, name: str):
             subject=request.get_full_path(),
         )
     try:
-        if file_format not in ("csv", "xlsx"):
-            raise ExportError(f"Onbekend formaat '{file_format}'. Kies csv of xlsx.")
+        if file_format not in FORMATS:
+            raise format_unknown(file_format)
         get_dialect(dialect)
         export = export_class(params.dict(), user=request.user)
     except ExportError as error:

@@ -1,7 +1,8 @@
 """Workbooks made for people: valid sheet titles, a bold frozen header row, columns fitted to
 their content, amounts with two decimals and dates as dd/mm/jjjj, whatever the reader's Excel.
 
-Every XLSX of the application (an export's download, an answer pack's workbook) is written here.
+Every XLSX of the application (an export's download, an answer pack's workbook) is written here,
+in the active language (the words "yes" and "no", the notes under a sheet): the caller chooses it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import chain, islice
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from doorstroom.disclosure.model import PROTECTED, SUPPRESSED, marks_note
@@ -98,6 +98,7 @@ def xlsx_append_sheet(
     Text is always written as a string cell (never as a formula, whatever it starts with);
     numbers and dates are written as numbers and dates, with a format a person reads.
     """
+    yes, no = _("yes"), _("no")  # as in the CSV
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -128,7 +129,7 @@ def xlsx_append_sheet(
         if isinstance(value, str):
             return text_cell(value)
         if isinstance(value, bool):
-            return text_cell("ja" if value else "nee")  # as in the CSV
+            return text_cell(yes if value else no)
         if isinstance(value, dt.datetime):
             value = value.replace(tzinfo=None)
         number_format = _number_format(value)
@@ -145,8 +146,7 @@ def xlsx_append_sheet(
     for row in chain(first_rows, rows):
         marks.update(value for value in row if isinstance(value, str) and value in MARKS)
         sheet.append([value_cell(value) for value in row])
-    with translation.override("nl-be"):  # the files are in Dutch, as their headers
-        notes = marks_note(marks)
+    notes = marks_note(marks)
     if notes:
         sheet.append([])
     for note in notes:

@@ -16,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure import PROTECTED, derived
-from doorstroom.exports import Cell, Export, register
+from doorstroom.exports import TOTAL, Cell, Export, register
 from mandates.models import Mandate
 from payments.filters import FIGURES, LedgerFilter, ledger_rows
 from payments.models import Claim, ClaimLine, LedgerMonth
 from payments.states import PAYABLE, CheckResult, ClaimStatus, LineKind
 from payments.tables import period_label
-from trajectories.exports import FeesOwedExport, dutch, dutch_labels
+from trajectories.exports.common import choice_labels
+from trajectories.exports.dashboard import FeesOwedExport
 from trajectories.models import Phase
 
 ZERO = Decimal("0.00")
-AMOUNTS = ["Verschuldigd (EUR)", "Gevorderd (EUR)", "Goedgekeurd (EUR)", "Betaald (EUR)"]
+PROJECT_NUMBER, PAID = _("Project number"), _("Paid (EUR)")
+CLAIM, LINE, PERIOD = _("Claim"), _("Line"), _("Period")
+AMOUNTS = [_("Owed (EUR)"), _("Claimed (EUR)"), _("Approved (EUR)"), PAID]
 
 
 @register
@@ -40,20 +43,20 @@ class LedgerExport(Export):
     )
     filterset_class = LedgerFilter
     publishable = False
-    key_columns = ("Projectnummer", "Periode")
+    key_columns = (PROJECT_NUMBER, PERIOD)
 
     def get_queryset(self) -> QuerySet:
         return self.scoped(LedgerMonth.objects.all())
 
     def header(self) -> Sequence[str]:
         return [
-            "Projectnummer",
-            "Projectnaam",
-            "Oproep",
-            "Periode",
-            "Afgeronde fasen",
+            PROJECT_NUMBER,
+            _("Project name"),
+            _("Call"),
+            PERIOD,
+            _("Completed phases"),
             *AMOUNTS,
-            "Openstaand (EUR)",
+            _("Outstanding (EUR)"),
         ]
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
@@ -65,7 +68,7 @@ class LedgerExport(Export):
                 row["project_number"],
                 row["mandate_name"],
                 row["call_number"],
-                dutch(period_label(row.get("period"), per)),
+                period_label(row.get("period"), per),
                 *figures,
                 row["owed"] - row["paid"],
             ]
@@ -73,7 +76,7 @@ class LedgerExport(Export):
                 totals[figure] += row[figure]
         yield [
             None,
-            "Totaal",
+            str(TOTAL),
             None,
             None,
             int(totals["owed_phases"]),
@@ -103,27 +106,27 @@ class ClaimStatementExport(Export):
     filter_form_class = ClaimStatementForm
     publishable = False
     contains_personal_data = True
-    key_columns = ("Schuldvordering", "Regel")
+    key_columns = (CLAIM, LINE)
 
     def header(self) -> Sequence[str]:
         return [
-            "Schuldvordering",
-            "Projectnummer",
-            "Status",
-            "Regel",
-            "Referentie werknemer",
-            "Fase",
-            "Soort",
-            "Afgerond op",
-            "Indexmaand",
-            "Gezondheidsindex",
-            "Basisindex",
-            "Bedrag (EUR)",
-            "Inhouding (EUR)",
-            "Reden inhouding",
-            "Toelichting inhouding",
-            "Goedgekeurd (EUR)",
-            "Steekproef",
+            CLAIM,
+            PROJECT_NUMBER,
+            _("Status"),
+            LINE,
+            _("Worker reference"),
+            _("Phase"),
+            _("Kind"),
+            _("Completed on"),
+            _("Index month"),
+            _("Health index"),
+            _("Base index"),
+            _("Amount (EUR)"),
+            _("Deduction (EUR)"),
+            _("Reason for the deduction"),
+            _("Note on the deduction"),
+            _("Approved (EUR)"),
+            _("Sample"),
         ]
 
     def lines(self) -> QuerySet:
@@ -135,12 +138,13 @@ class ClaimStatementExport(Export):
         ).order_by("claim_id", "position")
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        phases, kinds = dutch_labels(Phase), dutch_labels(LineKind)
-        statuses, checks = dutch_labels(ClaimStatus), dutch_labels(CheckResult)
+        phases, kinds = choice_labels(Phase), choice_labels(LineKind)
+        statuses, checks = choice_labels(ClaimStatus), choice_labels(CheckResult)
+        total = str(TOTAL)
         claim, totals, grand = None, [ZERO, ZERO, ZERO], [ZERO, ZERO, ZERO]
         for line in self.lines().iterator(chunk_size=2000):
             if claim is not None and line.claim_id != claim.pk:
-                yield self._total(claim, totals)
+                yield self._total(claim, totals, total)
                 totals = [ZERO, ZERO, ZERO]
             claim = line.claim
             approved = line.amount - line.deduction if claim.status in _DECIDED else None
@@ -168,13 +172,13 @@ class ClaimStatementExport(Export):
                 sums[1] += line.deduction
                 sums[2] += approved or ZERO
         if claim is not None:
-            yield self._total(claim, totals)
+            yield self._total(claim, totals, total)
         yield [
             None,
             None,
             None,
             None,
-            "Totaal",
+            total,
             *[None] * 6,
             *grand[:2],
             None,
@@ -184,14 +188,24 @@ class ClaimStatementExport(Export):
         ]
 
     @staticmethod
-    def _total(claim: Claim, totals: list) -> list[Cell]:
+    def _total(claim: Claim, totals: list, total: str) -> list[Cell]:
         approved = totals[2] if claim.status in _DECIDED else None
         claimed, deducted, _approved = totals
-        label = [claim.number, claim.mandate.project_number, None, None, "Totaal"]
+        label = [claim.number, claim.mandate.project_number, None, None, total]
         return [*label, *[None] * 6, claimed, deducted, None, None, approved, None]
 
 
 _DECIDED = (*PAYABLE, ClaimStatus.PAID, ClaimStatus.PAYMENT_FAILED)
+
+
+# The columns of the financial system's confirmations (payments.imports reads them by these
+# names, in any language).
+REFERENCE, PAID_ON, AMOUNT = "reference", "paid_on", "amount"
+CONFIRMATION_COLUMNS = {
+    REFERENCE: _("Payment reference"),
+    PAID_ON: _("Payment date"),
+    AMOUNT: _("Amount (EUR)"),
+}
 
 
 @register
@@ -203,17 +217,17 @@ class ApprovedPaymentsExport(Export):
         "system pays with and sends back in its confirmation, the payee and the amount."
     )
     publishable = False
-    key_columns = ("Betalingsreferentie",)
+    key_columns = (CONFIRMATION_COLUMNS[REFERENCE],)
 
     def header(self) -> Sequence[str]:
         return [
-            "Betalingsreferentie",
-            "Schuldvordering",
-            "Projectnummer",
-            "Begunstigde",
-            "Ondernemingsnummer",
-            "Bedrag (EUR)",
-            "Goedgekeurd op",
+            CONFIRMATION_COLUMNS[REFERENCE],
+            _("Claim"),
+            PROJECT_NUMBER,
+            _("Payee"),
+            _("Enterprise number"),
+            _("Amount (EUR)"),
+            _("Approved on"),
         ]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
@@ -234,9 +248,6 @@ class ApprovedPaymentsExport(Export):
             ]
 
 
-CONFIRMATION_COLUMNS = ("Betalingsreferentie", "Betaaldatum", "Bedrag (EUR)")
-
-
 @register
 class PaymentConfirmationTemplateExport(Export):
     name = "payment-confirmations-template"
@@ -248,7 +259,7 @@ class PaymentConfirmationTemplateExport(Export):
     publishable = False
 
     def header(self) -> Sequence[str]:
-        return list(CONFIRMATION_COLUMNS)
+        return list(CONFIRMATION_COLUMNS.values())
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         return iter(())
@@ -267,7 +278,7 @@ class FeesPaidExport(FeesOwedExport):
     )
 
     def header(self) -> Sequence[str]:
-        return [*super().header(), "Betaald (EUR)"]
+        return [*super().header(), PAID]
 
     def scoped(self, queryset: QuerySet) -> QuerySet:
         # The ledger is an internal document, but its paid total per quarter is published here,

@@ -3,34 +3,49 @@ amount), checked against what was approved and applied all or nothing.
 
 As the phase import (trajectories.imports): the file is read by the same readers and limits
 (trajectories.upload_checks), the preview is the real apply inside a transaction that is rolled
-back, and the file is kept with its batch so that what is applied is what was previewed. Every
-row goes through `services.payment_record`, the rule of recording one payment by hand.
+back, the file is kept with its batch so that what is applied is what was previewed, and every
+message of the report is stored in every language (`doorstroom.languages`) for each reader to
+read in theirs. Every row goes through `services.payment_record`, the rule of recording one
+payment by hand.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom import roles
-from doorstroom.exports import DIALECTS
+from doorstroom.languages import in_every_language, lazy_call, lazy_format, lazy_join
 from payments import services
-from payments.exports import CONFIRMATION_COLUMNS
+from payments.exports import AMOUNT, CONFIRMATION_COLUMNS, PAID_ON, REFERENCE
 from payments.models import Claim, PaymentImportBatch, PaymentImportStatus
-from trajectories.imports import checksum_of, clean_text, parse_date, read_table
+from trajectories.imports import read_table
+from trajectories.imports.parsing import parse_date
+from trajectories.imports.reading import checksum_of, clean_text, decimal_comma
 from trajectories.upload_checks import ImportFileError
 
-REFERENCE, PAID_ON, AMOUNT = CONFIRMATION_COLUMNS
-ALSO_KNOWN_AS = {"referentie": REFERENCE, "datum": PAID_ON, "bedrag": AMOUNT}
 PAYMENT_REFERENCE = re.compile(r"^SV-(\d{6,})-(\d+)$")
+# A ValidationError of the service names its field; the report names the file's column.
+FIELD_COLUMNS = {"reference": REFERENCE, "paid_on": PAID_ON, "amount": AMOUNT}
+
+
+def column_names() -> dict[str, str]:
+    """Every name a column is read by (its header in every language) -> the column."""
+    columns = list(CONFIRMATION_COLUMNS)
+    names = {}
+    for column, texts in zip(
+        columns, in_every_language([CONFIRMATION_COLUMNS[c] for c in columns]), strict=True
+    ):
+        names.update({text.casefold(): column for text in texts.values()})
+    return names
 
 
 @dataclass
@@ -40,23 +55,17 @@ class ConfirmationRow:
     paid_on: dt.date | None = None
     amount: Decimal | None = None
     action: str = ""  # paid, error
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    # (column, message): both lazy, stored in every language.
+    errors: list[tuple[str, object]] = field(default_factory=list)
 
-    def error(self, column: str, message: str) -> None:
+    def error(self, column: str, message) -> None:
         self.errors.append((column, message))
         self.action = "error"
-
-    def as_json(self) -> dict:
-        data = asdict(self)
-        data["paid_on"] = self.paid_on.isoformat() if self.paid_on else None
-        data["amount"] = str(self.amount) if self.amount is not None else None
-        data["errors"] = [{"column": c, "message": m} for c, m in self.errors]
-        return data
 
 
 @dataclass
 class ConfirmationReport:
-    file_errors: list[str] = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
     rows: list[ConfirmationRow] = field(default_factory=list)
     file_format: str = ""
     applied: bool = False
@@ -66,38 +75,63 @@ class ConfirmationReport:
         return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
 
     def as_json(self) -> dict:
-        return {"file_errors": self.file_errors, "rows": [r.as_json() for r in self.rows]}
+        """Stored with the batch: every message in every language, as {language: text}."""
+        texts = [*self.file_errors]
+        for row in self.rows:
+            for column, message in row.errors:
+                texts += [CONFIRMATION_COLUMNS[column], message]
+        stored = iter(in_every_language(texts))
+        file_errors = [next(stored) for _error in self.file_errors]
+        rows = []
+        for row in self.rows:
+            errors = [{"column": next(stored), "message": next(stored)} for _ in row.errors]
+            rows.append(
+                {
+                    "row": row.row,
+                    "reference": row.reference,
+                    "paid_on": row.paid_on.isoformat() if row.paid_on else None,
+                    "amount": str(row.amount) if row.amount is not None else None,
+                    "action": row.action,
+                    "errors": errors,
+                }
+            )
+        return {"file_errors": file_errors, "rows": rows}
 
 
-def parse_amount(value, *, decimal_comma: bool) -> Decimal:
+def parse_amount(value, *, comma: bool) -> Decimal:
     if isinstance(value, Decimal):
         number = value
     else:
         text = clean_text(value).replace(" ", "").replace("€", "")
-        if decimal_comma and "," in text:
+        if comma and "," in text:
             text = text.replace(".", "").replace(",", ".")
-        elif not decimal_comma:
+        elif not comma:
             text = text.replace(",", "")
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(
-                _("'%(value)s' is no amount. Write it as 1234,56.") % {"value": clean_text(value)}
+                lazy_format(
+                    _("'%(value)s' is no amount. Write it as 1234,56."), value=clean_text(value)
+                )
             ) from None
     if not number.is_finite() or number <= 0 or number != number.quantize(Decimal("0.01")):
         raise ValueError(_("An amount is more than 0, with at most two decimals."))
     return number.quantize(Decimal("0.01"))
 
 
-def parse_rows(table: list[list], *, decimal_comma: bool) -> list[ConfirmationRow]:
-    known = {name.casefold(): name for name in CONFIRMATION_COLUMNS} | ALSO_KNOWN_AS
+def parse_rows(table: list[list], *, comma: bool) -> list[ConfirmationRow]:
+    known = column_names()
     header = [clean_text(cell).casefold() for cell in (table[0] if table else [])]
     positions = {known[key]: i for i, key in enumerate(header) if key in known}
-    missing = [name for name in CONFIRMATION_COLUMNS if name not in positions]
+    missing = [CONFIRMATION_COLUMNS[c] for c in CONFIRMATION_COLUMNS if c not in positions]
     if missing:
         raise ImportFileError(
-            _("Columns missing: %(missing)s. The first line names the columns: %(columns)s.")
-            % {"missing": ", ".join(missing), "columns": ", ".join(CONFIRMATION_COLUMNS)}
+            lazy_format(
+                _("Columns missing: %(missing)s. The first line names the columns: %(columns)s."),
+                missing=lazy_join(missing),
+                columns=lazy_join(CONFIRMATION_COLUMNS.values()),
+            )
         )
     today = timezone.localdate()
     rows, seen = [], {}
@@ -109,29 +143,30 @@ def parse_rows(table: list[list], *, decimal_comma: bool) -> list[ConfirmationRo
         if not PAYMENT_REFERENCE.match(row.reference):
             row.error(
                 REFERENCE,
-                _("'%(value)s' is no payment reference such as SV-000012-1.")
-                % {"value": row.reference},
+                lazy_format(
+                    _("'%(value)s' is no payment reference such as SV-000012-1."),
+                    value=row.reference,
+                ),
             )
         elif row.reference in seen:
             row.error(
                 REFERENCE,
-                _("This reference is on row %(row)s already.") % {"row": seen[row.reference]},
+                lazy_format(
+                    _("This reference is on row %(row)s already."), row=seen[row.reference]
+                ),
             )
         else:
             seen[row.reference] = number
         try:
             row.paid_on = parse_date(cells[positions[PAID_ON]], today=today)
         except ValueError as error:
-            row.error(PAID_ON, str(error))
+            row.error(PAID_ON, error.args[0])
         try:
-            row.amount = parse_amount(cells[positions[AMOUNT]], decimal_comma=decimal_comma)
+            row.amount = parse_amount(cells[positions[AMOUNT]], comma=comma)
         except ValueError as error:
-            row.error(AMOUNT, str(error))
+            row.error(AMOUNT, error.args[0])
         rows.append(row)
     return rows
-
-
-FIELD_COLUMNS = {"reference": REFERENCE, "paid_on": PAID_ON, "amount": AMOUNT}
 
 
 class _DryRun(Exception):
@@ -146,12 +181,10 @@ def confirmations_run(
     report = ConfirmationReport()
     try:
         report.file_format, table = read_table(data, file_name)
-        dialect = DIALECTS.get(report.file_format)
-        report.rows = parse_rows(
-            table, decimal_comma=dialect is None or dialect.decimal_separator == ","
-        )
+        comma = report.file_format == "xlsx" or decimal_comma(report.file_format)
+        report.rows = parse_rows(table, comma=comma)
     except ImportFileError as error:
-        report.file_errors.append(str(error))
+        report.file_errors.append(error.args[0])
         return report
     if not report.rows:
         report.file_errors.append(_("The file holds no payments."))
@@ -167,6 +200,19 @@ def confirmations_run(
     return report
 
 
+def _messages(error: ValidationError) -> list[tuple[str, object]]:
+    """(column, message) of a service's refusal, put into the reader's language when shown: a
+    Django-style error (a lazy message and its params) is formatted again each time."""
+    named = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    return [
+        (
+            FIELD_COLUMNS.get(name, REFERENCE),
+            lazy_call(lambda errors=errors: " ".join(ValidationError(errors).messages)),
+        )
+        for name, errors in named.items()
+    ]
+
+
 def _record(rows: list[ConfirmationRow], *, user, batch) -> None:
     numbers = {int(m.group(1)) for r in rows if (m := PAYMENT_REFERENCE.match(r.reference))}
     claims = Claim.objects.visible_to(user).in_bulk(numbers)
@@ -177,8 +223,10 @@ def _record(rows: list[ConfirmationRow], *, user, batch) -> None:
         if claim is None:
             row.error(
                 REFERENCE,
-                _("No claim of yours has the reference %(reference)s.")
-                % {"reference": row.reference},
+                lazy_format(
+                    _("No claim of yours has the reference %(reference)s."),
+                    reference=row.reference,
+                ),
             )
             continue
         try:
@@ -191,8 +239,8 @@ def _record(rows: list[ConfirmationRow], *, user, batch) -> None:
                 import_batch=batch,
             )
         except ValidationError as error:
-            for name, messages in getattr(error, "message_dict", {None: error.messages}).items():
-                row.error(FIELD_COLUMNS.get(name, REFERENCE), " ".join(messages))
+            for column, message in _messages(error):
+                row.error(column, message)
         except PermissionDenied as error:
             row.error(REFERENCE, str(error))
         else:
@@ -210,9 +258,7 @@ def payment_import_check(*, user, data: bytes, file_name: str) -> PaymentImportB
     """Keep the uploaded file with the preview of what it would do."""
     if not roles.may_decide_claims(user):
         raise PermissionDenied(_("Only finance staff record payments."))
-    # The report is kept with the file in Dutch, as the phase import's, whoever reads it later.
-    with translation.override("nl-be"):
-        report = confirmations_run(data=data, file_name=file_name, user=user, apply=False)
+    report = confirmations_run(data=data, file_name=file_name, user=user, apply=False)
     batch = PaymentImportBatch(
         created_by=user,
         file_name=file_name[:255],
@@ -233,10 +279,7 @@ def payment_import_apply(*, batch: PaymentImportBatch, user) -> PaymentImportBat
         batch = PaymentImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != PaymentImportStatus.CHECKED:
             return batch
-        with (
-            pghistory.context(payment_import=batch.pk, user=user.pk),
-            translation.override("nl-be"),
-        ):
+        with pghistory.context(payment_import=batch.pk, user=user.pk):
             report = confirmations_run(
                 data=bytes(batch.content),
                 file_name=batch.file_name,

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.formatting import format_amount, format_count
@@ -176,7 +177,10 @@ def period_label(day, per: str) -> str:
     if day is None or per == "period":
         return str(_("whole period"))
     if per == "quarter":
-        return f"{day.year} K{(day.month - 1) // 3 + 1}"
+        return gettext("%(year)s Q%(quarter)s") % {
+            "year": day.year,
+            "quarter": (day.month - 1) // 3 + 1,
+        }
     if per == "year":
         return str(day.year)
     return f"{day:%Y-%m}"

@@ -1,21 +1,33 @@
-"""Answers 2b, 2c and 3b as exports: one row per line of the source's tables."""
+"""Answers 2b, 2c and 3b as exports: one row per line of the source's tables.
+
+Names, participations and notes are written as stored; the headers and labels in the language
+of the export (`doorstroom.exports`).
+"""
 
 from collections.abc import Iterator, Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure import suppress_count
 from doorstroom.exports import Cell, Export, register
 from pilots.filters import PilotFilter
-from pilots.models import CareEngagement, Pilot, ReportedResult
+from pilots.models import UNKNOWN_LABEL, CareEngagement, Pilot, ReportedResult
 
-UNKNOWN = "onbekend"
+SECTOR, PROVIDER, ORGANISATION, NOTES = (
+    _("Sector"),
+    _("Service provider"),
+    _("Organisation"),
+    _("Notes"),
+)
+WORKERS_INVOLVED = _("Workers involved")
 
 
-def table_2b_row(pilot: Pilot) -> tuple[str, str, str]:
+def table_2b_row(pilot: Pilot, unknown: str) -> tuple[str, str, str]:
+    """`unknown`: the label of a provider not given, in the export's language."""
     provider = pilot.assignment.provider
-    return (pilot.sector.name, provider.name if provider else UNKNOWN, pilot.participation)
+    return (pilot.sector.name, provider.name if provider else unknown, pilot.participation)
 
 
 @register
@@ -32,12 +44,13 @@ class PilotsExport(Export):
         return Pilot.objects.for_listing()
 
     def header(self) -> Sequence[str]:
-        return ["Sector", "Dienstverlener", "Deelnemende organisaties"]
+        return [SECTOR, PROVIDER, _("Participating organisations")]
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
         # In the source's row order (for_listing; exports take no sort).
+        unknown = str(UNKNOWN_LABEL)
         for pilot in queryset:
-            yield table_2b_row(pilot)
+            yield table_2b_row(pilot, unknown)
 
 
 @register
@@ -54,17 +67,18 @@ class PilotOutcomesExport(PilotsExport):
     def header(self) -> Sequence[str]:
         return [
             *super().header(),
-            "Aantal organisaties",
-            "Betrokken bedrijven",
-            "Betrokken werknemers",
-            "Uitkomst",
-            "Toelichting",
+            _("Number of organisations"),
+            _("Companies involved"),
+            WORKERS_INVOLVED,
+            _("Outcome"),
+            NOTES,
         ]
 
     def rows_for(self, queryset: QuerySet) -> Iterator[Sequence[Cell]]:
+        unknown = str(UNKNOWN_LABEL)
         for pilot in queryset:
             yield (
-                *table_2b_row(pilot),
+                *table_2b_row(pilot, unknown),
                 pilot.organisation_count,
                 # None becomes an empty cell: unknown, never a 0.
                 pilot.companies_involved,
@@ -85,21 +99,22 @@ class PilotResultsExport(Export):
 
     def header(self) -> Sequence[str]:
         return [
-            "Dienstverlener",
-            "Sector",
-            "Uitkomst",
-            "Organisatie",
-            "Functie",
-            "Aantal doelgroepmedewerkers",
-            "Resultaat",
+            PROVIDER,
+            SECTOR,
+            _("Outcome"),
+            ORGANISATION,
+            _("Job"),
+            _("Number of target-group workers"),
+            _("Result"),
         ]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
+        unknown, every_sector = str(UNKNOWN_LABEL), gettext("all sectors")
         for result in ReportedResult.objects.for_listing():
             provider = result.assignment.provider
             yield (
-                provider.name if provider else UNKNOWN,
-                result.sector.name if result.sector else "alle sectoren",
+                provider.name if provider else unknown,
+                result.sector.name if result.sector else every_sector,
                 result.get_outcome_display(),
                 result.host_organisation.name if result.host_organisation else "",
                 result.job,
@@ -119,14 +134,14 @@ class CareEngagementsExport(Export):
 
     def header(self) -> Sequence[str]:
         return [
-            "Opdracht",
-            "Betrokkene",
-            "Organisatie",
-            "Rol",
-            "Fase",
-            "Aantal woonzorgcentra",
-            "Aard van het aantal",
-            "Toelichting",
+            _("Assignment"),
+            _("Party involved"),
+            ORGANISATION,
+            _("Role"),
+            _("Phase"),
+            _("Number of care homes"),
+            _("Nature of the number"),
+            NOTES,
         ]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
@@ -156,19 +171,20 @@ class PilotsPerSectorExport(Export):
 
     def header(self) -> Sequence[str]:
         return [
-            "Sector",
-            "Dienstverlener",
-            "Aantal proeftuinen",
-            "Genoemde organisaties",
-            "Ook niet-genoemde groepen",
-            "Betrokken werknemers",
+            SECTOR,
+            PROVIDER,
+            _("Number of pilots"),
+            _("Organisations named"),
+            _("Also unnamed groups"),
+            WORKERS_INVOLVED,
         ]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
+        unknown = str(UNKNOWN_LABEL)
         for row in Pilot.objects.overview():
             yield (
                 row["sector"],
-                row["provider"] or UNKNOWN,
+                row["provider"] or unknown,
                 row["pilots"],
                 row["organisations"],
                 row["organisations_at_least"],

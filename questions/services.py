@@ -1,10 +1,14 @@
 """Answer packs: produce every table of a question's answer at once, store what was sent, and
-tell later whether the same parameters still give the same tables."""
+tell later whether the same parameters still give the same tables.
+
+A pack is a document for the Flemish Parliament: always in Dutch (`PACK_LANGUAGE`), whatever the
+language of the staff member who makes or compares it. Its tables are the exports written in
+Dutch; only the messages to the staff member (an error) are in their language.
+"""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import html
 import io
@@ -17,9 +21,9 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure.publishing import notes_for, publish_together
 from doorstroom.exports import (
@@ -29,17 +33,19 @@ from doorstroom.exports import (
     iter_csv_rows,
 )
 from doorstroom.formatting import format_amount, format_number
+from doorstroom.languages import lazy_format
 from doorstroom.xlsx import new_workbook, xlsx_append_sheet
 from questions.models import (
     AnswerPack,
     AnswerPackTable,
     AnswerTable,
     ParliamentaryQuestion,
-    SubQuestion,
 )
 
 # The canonical form of a table, over which checksums are taken and comparisons are made.
 CANONICAL_DIALECT = "rfc4180"
+# The language of every pack: its tables, headers, labels, notes and pages.
+PACK_LANGUAGE = "nl-be"
 
 
 def _filters_text(filters: dict) -> str:
@@ -60,10 +66,7 @@ class TableResult:
     title: str
     header: list[str]
     rows: list[list[Cell]]
-
-    @cached_property
-    def content(self) -> str:
-        return "".join(iter_csv_rows(self.header, self.rows, CANONICAL_DIALECT))
+    content: str  # the canonical CSV, written in the pack's language
 
     @cached_property
     def sha256(self) -> str:
@@ -77,43 +80,48 @@ class TableResult:
 def _table_result(
     export, *, filters: dict[str, str], position: int, label: str, title: str
 ) -> TableResult:
-    """An export's header and rows as a table of an answer."""
+    """An export's header and rows as a table of an answer, in the pack's language (the
+    caller's `translation.override(PACK_LANGUAGE)`)."""
+    header = [str(h) for h in export.header()]
+    rows = [list(row) for row in export.rows()]
     return TableResult(
         position=position,
         label=label,
         export_name=export.name,
         filters=filters,
         title=title,
-        header=[str(h) for h in export.header()],
-        rows=[list(row) for row in export.rows()],
+        header=header,
+        rows=rows,
+        content="".join(iter_csv_rows(header, rows, CANONICAL_DIALECT)),
     )
-
-
-def _dutch(text) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
 
 
 def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
+    """Every answer table of the question, written in Dutch."""
     tables = AnswerTable.objects.filter(subquestion__question=question).select_related(
         "subquestion"
     )
-    runs = []
-    for position, table in enumerate(tables, start=1):
-        export_class = get_export(table.export_name)
-        if not export_class.may_be_published():
-            raise ExportError(f"Export '{table.export_name}' is niet bestemd voor publicatie.")
-        filters = {key: str(value) for key, value in (table.filters or {}).items()}
-        label = table.answers or table.subquestion.label
-        # The answer goes to the Flemish Parliament in Dutch, whatever the staff member's language.
-        title = table.title or _dutch(export_class.title)
-        runs.append((export_class(filters), filters, position, label, title))
-    # The tables of one answer are read together: their counts are protected together.
-    publish_together(export for export, *_ in runs)
-    return [
-        _table_result(export, filters=filters, position=position, label=label, title=title)
-        for export, filters, position, label, title in runs
-    ]
+    with translation.override(PACK_LANGUAGE):
+        runs = []
+        for position, table in enumerate(tables, start=1):
+            export_class = get_export(table.export_name)
+            if not export_class.may_be_published():
+                raise ExportError(
+                    lazy_format(
+                        _("Export '%(name)s' is not meant for publication."),
+                        name=table.export_name,
+                    )
+                )
+            filters = {key: str(value) for key, value in (table.filters or {}).items()}
+            label = table.answers or table.subquestion.label
+            title = table.title or str(export_class.title)
+            runs.append((export_class(filters), filters, position, label, title))
+        # The tables of one answer are read together: their counts are protected together.
+        publish_together(export for export, *_ in runs)
+        return [
+            _table_result(export, filters=filters, position=position, label=label, title=title)
+            for export, filters, position, label, title in runs
+        ]
 
 
 def _pack_checksum(results: Sequence[TableResult]) -> str:
@@ -128,7 +136,7 @@ def answer_pack_generate(*, question: ParliamentaryQuestion, user) -> AnswerPack
     """Produce every table of the question's answer and store them as sent."""
     results = answer_tables_run(question=question)
     if not results:
-        raise ExportError("Deze vraag heeft nog geen antwoordtabellen.")
+        raise ExportError(_("This question has no answer tables yet."))
     pack = AnswerPack.objects.create(
         question=question,
         generated_at=timezone.now(),
@@ -213,7 +221,7 @@ def answer_pack_html(*, pack: AnswerPack, stylesheet_url: str | None = None) -> 
             parts.extend(f"<td>{html.escape(value)}</td>" for value in row)
             parts.append("</tr>")
         parts.append("</tbody></table>")
-        with translation.override("nl-be"):
+        with translation.override(PACK_LANGUAGE):
             notes = notes_for(rows)
         parts.extend(f"<p class='disclosure-note'>{html.escape(note)}</p>" for note in notes)
         parts.append(f"<p class='checksum'>SHA-256: {table.sha256}</p>")
@@ -225,8 +233,14 @@ def answer_pack_archive(*, pack: AnswerPack) -> bytes:
     """The pack as one ZIP: a workbook (one sheet per table), the CSV tables, the HTML page and a
     manifest with the parameters and checksums.
 
-    The CSV files are the stored tables themselves; the workbook is built from the same rows.
+    The CSV files are the stored tables themselves; the workbook is built from the same rows,
+    in Dutch (its notes under the tables).
     """
+    with translation.override(PACK_LANGUAGE):
+        return _archive(pack)
+
+
+def _archive(pack: AnswerPack) -> bytes:
     workbook = new_workbook()
     manifest_tables = []
     buffer = io.BytesIO()
@@ -284,7 +298,7 @@ def _shown_row(header: Sequence[str], row: Sequence[str]) -> list[str]:
     in EUR) as € 1.260,00, other decimals with their own places, whole numbers (years, project
     numbers, counts) as they are."""
     shown = []
-    with translation.override("nl-be"):
+    with translation.override(PACK_LANGUAGE):
         for name, value in zip(header, row, strict=False):
             typed = _typed(value)
             if isinstance(typed, Decimal) and name.endswith("(EUR)"):
@@ -332,7 +346,13 @@ class TableComparison:
 
 
 def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
-    """Regenerate each stored table with its stored parameters and compare with what was sent."""
+    """Regenerate each stored table with its stored parameters, in Dutch as the pack was, and
+    compare with what was sent."""
+    with translation.override(PACK_LANGUAGE):
+        return _compare(pack)
+
+
+def _compare(pack: AnswerPack) -> list[TableComparison]:
     comparisons = []
     tables, exports = list(pack.tables.all()), {}
     for table in tables:
@@ -346,8 +366,13 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
         export = exports[table.position]
         if isinstance(export, ExportError):
             comparisons.append(
+                # The error as made (lazy): shown in the staff member's language, not the pack's.
                 TableComparison(
-                    table.position, table.subquestion_label, table.title, False, error=str(export)
+                    table.position,
+                    table.subquestion_label,
+                    table.title,
+                    False,
+                    error=export.args[0],
                 )
             )
             continue
@@ -373,7 +398,8 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
             False,
             header_changed=old_header != new_header,
         )
-        keys = [new_header.index(k) for k in export_class.key_columns if k in new_header]
+        key_names = [str(name) for name in export_class.key_columns]
+        keys = [new_header.index(name) for name in key_names if name in new_header]
         if keys and not comparison.header_changed:
             old_by_key = {tuple(r[i] for i in keys): r for r in old_rows}
             new_by_key = {tuple(r[i] for i in keys): r for r in new_rows}
@@ -389,50 +415,3 @@ def answer_pack_compare(*, pack: AnswerPack) -> list[TableComparison]:
             comparison.removed = [list(r) for r in (old_count - new_count).elements()]
         comparisons.append(comparison)
     return comparisons
-
-
-# --- seed -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def questions_seed_load(*, path: Path) -> Counter:
-    """Load the registered questions with their sub-questions and answer tables.
-
-    Only what is missing is created (question by number and date, sub-question by label, an
-    answer table by sub-question and export), so staff edits survive a reload.
-    """
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    created: Counter = Counter()
-    for row in data["questions"]:
-        question, was_created = ParliamentaryQuestion.objects.get_or_create(
-            number=row["number"],
-            date=dt.date.fromisoformat(row["date"]),
-            defaults={
-                "asked_by": row["asked_by"],
-                "addressed_to": row["addressed_to"],
-                "subject": row["subject"],
-                "status": row["status"],
-                "answered_on": row.get("answered_on") and dt.date.fromisoformat(row["answered_on"]),
-            },
-        )
-        created["questions"] += was_created
-        for position, sub in enumerate(row["subquestions"], start=1):
-            subquestion, was_created = SubQuestion.objects.get_or_create(
-                question=question,
-                label=sub["label"],
-                defaults={"text": sub["text"], "position": position},
-            )
-            created["subquestions"] += was_created
-            for table_position, table in enumerate(sub.get("tables", []), start=1):
-                _, was_created = AnswerTable.objects.get_or_create(
-                    subquestion=subquestion,
-                    export_name=table["export"],
-                    defaults={
-                        "filters": table.get("filters", {}),
-                        "title": table.get("title", ""),
-                        "answers": table.get("answers", ""),
-                        "position": table_position,
-                    },
-                )
-                created["answer tables"] += was_created
-    return created

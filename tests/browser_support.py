@@ -7,8 +7,11 @@ the tests are skipped on a developer's machine, but fail in CI, where .ci/run in
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,35 @@ def accessibility_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
         for v in results.response["violations"]
     ]
+
+
+def table_rows(page, selector: str | None = "main table") -> list[list[str]]:
+    """The text of each cell of each body row of the first table matching `selector` (or of
+    `page` itself, a table's locator, without one)."""
+    table = page if selector is None else page.locator(selector).first
+    body_rows = table.locator("tbody tr")
+    return [
+        [cell.strip() for cell in body_rows.nth(i).locator("th, td").all_inner_texts()]
+        for i in range(body_rows.count())
+    ]
+
+
+def download(page, link, folder: Path) -> Path:
+    """Click `link` (or button) as a person would and keep the file it downloads."""
+    with page.expect_download() as download_info:
+        link.click()
+    path = folder / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    return path
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """A downloaded CSV in either dialect: Excel's (BOM, semicolons) or RFC 4180's."""
+    text = path.read_text(encoding="utf-8")
+    delimiter = ";" if text.startswith("\ufeff") else ","
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+
+
+def amount(text: str) -> Decimal:
+    """An amount as a Belgian reads it, on a page or in an Excel CSV: 4.200,00 or 4200,00."""
+    return Decimal(text.replace(".", "").replace(",", "."))

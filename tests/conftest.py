@@ -3,9 +3,11 @@ import secrets
 
 import psycopg
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 from psycopg import sql
 
 from doorstroom import dbroles
@@ -140,6 +142,15 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch), as a request without a choice would:
+    a request in English leaves English active in the thread (Django's LocaleMiddleware does
+    not switch back), and the next test would read its messages in English."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,12 @@ import io
 
 from doorstroom.exports import iter_csv_rows, new_workbook, xlsx_append_sheet
 from tests.factories import MandateFactory, OrganisationFactory
-from trajectories import imports
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_start, worker_create
 
-# The template's columns that a progress file fills in.
-HEADER = [*imports.REQUIRED_COLUMNS, imports.END, imports.HOURS]
+# The template's columns that a progress file fills in, named as in the template providers were
+# given (Dutch; the English names are read too).
+HEADER = ["Referentie werknemer", "Projectnummer", "Fase", "Startdatum", "Einddatum", "Uren"]
 START = dt.date(2019, 3, 4)
 
 

@@ -1,7 +1,7 @@
 """Issue 22 in a real browser: a provider submits a claim with its evidence, an editor checks
 the sample, finance approves it with one deduction and records the payment, and the ledger, the
-provider statement and the dashboard show it. Then every payments page at a phone's width and a
-laptop's, with a screenshot to look at."""
+provider statement and the dashboard show it. (Every payments page at a phone's width and a
+laptop's, in both languages: tests/test_browser_layout.py, its cases in tests/layout_pages.py.)"""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from doorstroom.roles import Role
 from mandates.models import Mandate, Organisation
 from payments.models import Claim, EvidenceDocument
 from payments.states import ClaimStatus
-from tests.browser_support import PASSWORD, SCREENSHOTS, accessibility_violations, log_in
+from tests.browser_support import PASSWORD, accessibility_violations, log_in
 from tests.factories_payments import FIRST_DAY, PDF, completed_trajectory
-from tests.test_browser_layout import LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.browser
 
@@ -157,55 +156,3 @@ def test_a_claim_from_the_provider_to_its_payment_shown_everywhere(page, world, 
     cells = quarter.locator("td").all_inner_texts()
     assert quarter.locator("th").inner_text() == "2024 K1"
     assert cells[0] == "8" and cells[2] == paid
-
-
-# --- every page, as it looks ------------------------------------------------------------------
-
-
-@pytest.fixture
-def pages(world, staff):
-    """Every payments page with something on it: a claim in review with its sample, a paid
-    claim, a confirmation file, a correction run."""
-    from payments import imports, services
-    from tests.factories_payments import claim_in
-
-    people = {**world, "administrator": staff}
-    reviewed = claim_in("gecontroleerd", {**people, "editor": world["editor"]})
-    batch = imports.payment_import_check(user=world["finance"], data=b"x", file_name="x.csv")
-    run = services.correction_run_create(user=world["editor"], reason="Index 03/2024")
-    return [
-        ("claims", "/betalingen/"),
-        (
-            "claim-new",
-            "/betalingen/nieuw/?mandate=7887&period_start=01/01/2024&period_end=31/12/2024",
-        ),
-        ("claim", reviewed.get_absolute_url()),
-        ("claim-print", f"/betalingen/{reviewed.pk}/afdruk/"),
-        (
-            "phase-evidence",
-            f"/betalingen/fasen/{reviewed.lines.get(position=3).phase_id}/bewijsstukken/",
-        ),
-        ("ledger", "/betalingen/grootboek/"),
-        ("import", "/betalingen/betalingsbevestigingen/"),
-        ("import-detail", batch.get_absolute_url()),
-        ("corrections", "/betalingen/correcties/"),
-        ("correction", run.get_absolute_url()),
-        ("mandate", "/mandaten/7887/"),
-    ]
-
-
-@pytest.mark.parametrize("width", [375, 1366])
-def test_every_payments_page_fits_the_screen(page, pages, width):
-    page.set_viewport_size({"width": width, "height": 800})
-    log_in(page)
-    folder = SCREENSHOTS / "layout"
-    folder.mkdir(parents=True, exist_ok=True)
-    problems = {}
-    for name, path in pages:
-        response = page.goto(page.base_url + path)
-        assert response.status == 200, path
-        found = page.evaluate(LAYOUT_PROBLEMS) + accessibility_violations(page)
-        if found:
-            problems[path] = found
-        page.screenshot(path=folder / f"nl-be-{width}-payments-{name}.png", full_page=True)
-    assert not problems, "\n".join(f"{p}: {found}" for p, found in problems.items())

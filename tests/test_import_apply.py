@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from doorstroom.roles import Role
 from tests.factories import MandateFactory, OrganisationFactory
@@ -14,8 +15,9 @@ from tests.factories_trajectories_import import START, csv_file, started, xlsx_f
 from tests.queries import count_queries
 from trajectories import imports, services
 from trajectories.exports import ImportTemplateExport, TrajectoriesExport, TrajectoryPhasesExport
-from trajectories.imports import import_batch_apply, import_batch_check, import_run
+from trajectories.imports import applying, import_batch_apply, import_batch_check, import_run
 from trajectories.models import ImportBatch, ImportStatus, Phase, PhaseRecord, TrajectoryStatus
+from trajectories.phase_file import names_in_every_language
 
 END1 = dt.date(2019, 3, 29)  # within the month of Voortraject
 START2 = dt.date(2019, 4, 1)
@@ -273,10 +275,13 @@ def test_template_and_export_share_the_column_names(seed, editor):
     listing = TrajectoriesExport(user=editor).header()
     for column in ("Referentie werknemer", "Projectnummer", "Startdatum", "Einddatum", "Uren"):
         assert column in template and column in listing
-    # Every column of the listing export is either imported or known as information.
-    known = {c.casefold() for c in imports.REQUIRED_COLUMNS + imports.OPTIONAL_COLUMNS}
-    known |= {c.casefold() for c in imports.INFORMATIVE_COLUMNS}
-    assert {c.casefold() for c in listing} <= known
+    # Every column of the listing export is either imported or known as information, in Dutch
+    # and in English.
+    for language in ("nl-be", "en"):
+        with translation.override(language):
+            names = {str(c).casefold() for c in TrajectoriesExport(user=editor).header()}
+        known = set(names_in_every_language(imports.IMPORTED_COLUMNS))
+        assert names <= known | imports.informative_columns()
     assert ImportTemplateExport.contains_personal_data
 
 
@@ -311,13 +316,13 @@ def test_a_rule_only_the_database_knows_rolls_everything_back(seed, editor, monk
     from django.db import IntegrityError
 
     trajectory = started()
-    original = imports._Writes.write
+    original = applying._Writes.write
 
     def write_then_refuse(self):
         original(self)
         raise IntegrityError("Fase 2 begint terwijl fase 1 nog loopt.")
 
-    monkeypatch.setattr(imports._Writes, "write", write_then_refuse)
+    monkeypatch.setattr(applying._Writes, "write", write_then_refuse)
     before = snapshot()
     report = import_run(
         data=csv_file(progress_rows(trajectory)), file_name="f.csv", user=editor, apply=True

@@ -246,7 +246,7 @@ def test_a_file_at_the_size_limit_still_reaches_the_import(client, editor):
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.REJECTED
-    assert "Het bestand is groter dan 5 MB" in batch.report["file_errors"][0]
+    assert "Het bestand is groter dan 5 MB" in batch.report["file_errors"][0]["nl-be"]
 
 
 def test_an_attack_through_the_form_is_a_rejected_batch(client, editor):

@@ -99,8 +99,9 @@ def test_a_row_that_does_not_match_refuses_the_whole_file_naming_the_row(people,
         ),
     )
     assert batch.status == PaymentImportStatus.REJECTED
+    # Stored in every language; read here in Dutch.
     errors = {
-        row["row"]: [(e["column"], e["message"]) for e in row["errors"]]
+        row["row"]: [(e["column"]["nl-be"], e["message"]["nl-be"]) for e in row["errors"]]
         for row in batch.report["rows"]
     }
     assert errors[2] == []
@@ -138,12 +139,15 @@ def test_an_xlsx_file_and_a_file_that_is_no_table(people, approved):
     workbook.save(buffer)
     batch = upload(finance, SimpleUploadedFile("betaald.xlsx", buffer.getvalue()))
     assert batch.status == PaymentImportStatus.CHECKED, batch.report
-    missing = upload(finance, SimpleUploadedFile("x.csv", b"Referentie;Iets\r\nSV-1;2\r\n"))
+    missing = upload(
+        finance, SimpleUploadedFile("x.csv", b"Betalingsreferentie;Iets\r\nSV-1;2\r\n")
+    )
     assert missing.status == PaymentImportStatus.REJECTED
-    assert missing.report["file_errors"] == [
+    assert [error["nl-be"] for error in missing.report["file_errors"]] == [
         "Kolom(men) ontbreken: Betaaldatum, Bedrag (EUR). De eerste regel noemt de kolommen: "
         "Betalingsreferentie, Betaaldatum, Bedrag (EUR)."
     ]
+    assert missing.report["file_errors"][0]["en"].startswith("Columns missing: Payment date")
 
 
 def test_only_finance_imports_confirmations(people, approved):

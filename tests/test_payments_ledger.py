@@ -12,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstroom.exports import export_bytes, get_dialect, get_export, iter_csv_bytes
+from doorstroom.export_sql import iter_csv_bytes
+from doorstroom.exports import export_bytes, get_dialect, get_export
 from mandates.models import Mandate
 from payments.models import DeductionReason, MandateBudget
 from payments.services import Deduction, claim_approve, payment_record

@@ -97,7 +97,7 @@ def test_applying_a_rejected_batch_leaves_its_report(seed, editor, client):
     batch = import_batch_check(user=editor, data=b"geen;kolommen\r\n", file_name="f.csv")
     assert batch.status == ImportStatus.REJECTED
     report = batch.report
-    assert "Kolom(men) ontbreken" in report["file_errors"][0]
+    assert "Kolom(men) ontbreken" in report["file_errors"][0]["nl-be"]  # stored in each language
     batch = import_batch_apply(batch=batch, user=editor)
     batch.refresh_from_db()
     assert batch.status == ImportStatus.REJECTED

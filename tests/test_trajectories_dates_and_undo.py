@@ -12,9 +12,9 @@ from pghistory.models import Events
 
 from doorstroom.roles import Role
 from mandates.models import Mandate
+from tests.admin_posts import page_data
 from tests.factories import OrganisationFactory
 from tests.html_forms import forms
-from trajectories.admin import PhaseRecordForm, TrajectoryForm
 from trajectories.models import JobOutcome, Phase, PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.services import (
     phase_complete,
@@ -128,22 +128,24 @@ def test_the_services_refuse_the_future_on_the_field_that_holds_it(trajectory):
     assert error.value.message_dict == {"start_date": [FUTURE]}
 
 
-def test_the_admin_refuses_the_future_with_the_same_message(trajectory):
-    record = PhaseRecord.objects.get(trajectory=trajectory)
-    data = {
-        "seen_version": record.version,
-        "trajectory": trajectory.pk,
-        "phase": Phase.VOORTRAJECT,
-        "start_date": TOMORROW.isoformat(),
-        "max_months": 1,
-        "hours": "0",
-    }
-    form = PhaseRecordForm(data=data, instance=record)
-    assert not form.is_valid()
-    assert form.errors["start_date"] == [FUTURE]
-    form = TrajectoryForm(instance=trajectory)
-    assert form.fields  # the trajectory's own dates obey the same rule
-    assert "end_date" in TrajectoryForm.future_date_fields
+def test_the_admin_refuses_the_future_with_the_same_message(admin_client_, trajectory):
+    """Tomorrow typed in the admin's trajectory form: as its end, and as its phase's start."""
+    url = reverse("admin:trajectories_trajectory_change", args=[trajectory.pk])
+    shown = page_data(admin_client_.get(url))
+    [phase_start_field] = [k for k in shown if k.startswith("phases-") and k.endswith("start_date")]
+    before = phases(trajectory)
+    for field in ("end_date", phase_start_field):
+        response = admin_client_.post(url, {**shown, field: f"{TOMORROW:%d/%m/%Y}"})
+        assert response.status_code == 200, field  # the form again, not a save's redirect
+        if field == "end_date":
+            errors = response.context["adminform"].form.errors
+        else:
+            [formset] = [inline.formset for inline in response.context["inline_admin_formsets"]]
+            [errors] = [form.errors for form in formset.forms]
+        assert errors == {field.rsplit("-", 1)[-1]: [FUTURE]}, field
+        assert FUTURE in response.content.decode()
+        trajectory.refresh_from_db()
+        assert trajectory.end_date is None and phases(trajectory) == before
 
 
 # --- undoing the last step ----------------------------------------------------------------------

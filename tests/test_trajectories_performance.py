@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstroom.exports import export_bytes, get_dialect, iter_csv_bytes
+from doorstroom.export_sql import iter_csv_bytes
+from doorstroom.exports import export_bytes, get_dialect
 from doorstroom.pagination import paginator as pagination
 from mandates.models import Mandate, Organisation
 from tests.queries import count_queries
@@ -221,9 +222,9 @@ def test_copy_path_writes_byte_for_byte_the_python_csv(awkward, dialect, params)
 
 
 def test_copy_path_streams_in_blocks(awkward, monkeypatch):
-    from doorstroom import exports
+    from doorstroom import export_sql
 
-    monkeypatch.setattr(exports, "COPY_BLOCK_BYTES", 200)
+    monkeypatch.setattr(export_sql, "COPY_BLOCK_BYTES", 200)
     chunks = list(iter_csv_bytes(TrajectoriesExport({}), "excel-nl"))
     assert len(chunks) > 3  # header, then several blocks
     assert all(chunk.endswith(b"\r\n") for chunk in chunks)
@@ -246,9 +247,9 @@ def table_html(html: str) -> str:
     ],
 )
 def test_plain_table_is_the_html_django_tables2_renders(awkward, rf, staff_user, per_page, query):
-    """The listing's table is written in Python (PlainTableMixin) for speed: header, rows and
-    page links are what django-tables2's own template makes of the same table, escaping
-    included."""
+    """The listing's rows are written in Python (doorstroom.rendering.table_rows) for speed:
+    the table, header and page links included, is what django-tables2's own template makes of
+    the same table, escaping included."""
     from django_tables2 import RequestConfig
 
     from trajectories.tables import TrajectoryTable
@@ -414,10 +415,10 @@ def test_a_provider_statement_with_nothing_completed_has_only_its_grand_total(
 
 
 def test_an_export_without_copy_streams_its_header_then_blocks_of_rows(awkward, monkeypatch):
-    from doorstroom import exports
+    from doorstroom import export_sql, exports
     from trajectories.exports import ProviderStatementExport
 
-    monkeypatch.setattr(exports, "COPY_BLOCK_BYTES", 300)
+    monkeypatch.setattr(export_sql, "COPY_BLOCK_BYTES", 300)
     # The provider statement without its COPY path: rows from Python, in blocks.
     monkeypatch.setattr(ProviderStatementExport, "copy_sql", exports.Export.copy_sql)
     export = ProviderStatementExport({})

@@ -148,6 +148,9 @@ class PhaseRecordInline(ScopedAdminMixin, admin.TabularInline):
     ]
     ordering = ["phase"]
 
+    class Media:
+        css = {"all": ["doorstroom/admin.css"]}  # fifteen columns: they scroll in their box
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("over_maximum_approved_by")
 

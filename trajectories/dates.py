@@ -10,16 +10,17 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 
 def date_in_future_refuse(day: dt.date | None, *, today: dt.date | None = None) -> None:
     """Raise a ValidationError (code "future") when `day` is after today (Brussels time)."""
     if day is not None and day > (today or timezone.localdate()):
+        # Lazy, with its params: formatted in the language of whoever reads it.
         raise ValidationError(
-            _("%(date)s is in the future; only dates that have passed can be recorded.")
-            % {"date": date_format(day, "SHORT_DATE_FORMAT")},
+            _("%(date)s is in the future; only dates that have passed can be recorded."),
             code="future",
+            params={"date": date_format(day, "SHORT_DATE_FORMAT")},
         )
 
 

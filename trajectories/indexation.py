@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from doorstroom.languages import lazy_format
 from trajectories.models import (
     FeeSchedule,
     HealthIndexMonth,
@@ -23,15 +26,30 @@ SMOOTHING_MONTHS = 4
 
 
 class MissingIndexError(Exception):
-    """An amount needs the health index of a month that is not (yet) recorded."""
+    """An amount needs the health index of a month that is not (yet) recorded. `message` is
+    put into the reader's language when it is shown."""
 
     def __init__(self, months: list[dt.date], needed_for: dt.date | None = None) -> None:
         self.months = months
         names = ", ".join(f"{month:%m/%Y}" for month in months)
-        text = f"De gezondheidsindex van {names} ontbreekt"
         if needed_for is not None and [needed_for] != months:
-            text += f" (nodig voor de afgevlakte index van {needed_for:%m/%Y})"
-        super().__init__(text + ": voeg die maand toe; er wordt niets geschat.")
+            self.message = lazy_format(
+                _(
+                    "The health index of %(months)s is missing (needed for the smoothed index of "
+                    "%(month)s): add that month; nothing is estimated."
+                ),
+                months=names,
+                month=f"{needed_for:%m/%Y}",
+            )
+        else:
+            self.message = lazy_format(
+                _(
+                    "The health index of %(months)s is missing: add that month; nothing is "
+                    "estimated."
+                ),
+                months=names,
+            )
+        super().__init__(self.message)
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -17,7 +17,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+
+# Lazy, with the values as params: an error is put into a language where it is shown (the
+# import stores its report in every language, from the same ValidationError).
+from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as be_nn
 
 from doorstroom.formatting import format_amount
@@ -53,7 +56,7 @@ def fee_schedule_in_force(*, on: dt.date) -> FeeSchedule:
     schedule = FeeSchedule.objects.in_force(on).prefetch_related("phases").first()
     if schedule is None:
         raise ValidationError(
-            _("No fee schedule is in force on %(date)s.") % {"date": date_format(on)}
+            _("No fee schedule is in force on %(date)s."), params={"date": date_format(on)}
         )
     return schedule
 
@@ -63,8 +66,8 @@ def schedule_phase(*, schedule: FeeSchedule, phase: int) -> FeeSchedulePhase:
         if row.phase == phase:
             return row
     raise ValidationError(
-        _("The fee schedule %(schedule)s has no fee for the phase %(phase)s.")
-        % {"schedule": schedule, "phase": Phase(phase).label}
+        _("The fee schedule %(schedule)s has no fee for the phase %(phase)s."),
+        params={"schedule": schedule, "phase": Phase(phase).label},
     )
 
 
@@ -130,8 +133,8 @@ def _phases(trajectory: Trajectory) -> list[PhaseRecord]:
 def _require_running(trajectory: Trajectory) -> None:
     if trajectory.status != TrajectoryStatus.RUNNING:
         raise ValidationError(
-            _("The trajectory is %(status)s; only a running trajectory can change.")
-            % {"status": trajectory.get_status_display()}
+            _("The trajectory is %(status)s; only a running trajectory can change."),
+            params={"status": TrajectoryStatus(trajectory.status).label},
         )
 
 
@@ -140,7 +143,7 @@ def _not_in_future(field: str, day: dt.date) -> None:
     try:
         date_in_future_refuse(day)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
+        raise ValidationError({field: error}) from None
 
 
 def _new_phase(
@@ -226,15 +229,15 @@ def phase_start_checked(
     last = phases[-1]
     if last.is_running:
         raise ValidationError(
-            _("The phase %(phase)s is still running: complete it first.")
-            % {"phase": last.get_phase_display()}
+            _("The phase %(phase)s is still running: complete it first."),
+            params={"phase": Phase(last.phase).label},
         )
     if last.phase == Phase.NAZORG:
         raise ValidationError(_("All four phases have been done."))
     if start_date < last.end_date:
         raise ValidationError(
-            _("A phase starts on or after the day the previous one ended (%(date)s).")
-            % {"date": date_format(last.end_date)}
+            _("A phase starts on or after the day the previous one ended (%(date)s)."),
+            params={"date": date_format(last.end_date)},
         )
     return _new_phase(
         trajectory=trajectory,
@@ -254,8 +257,8 @@ def _check_duration(
 ) -> None:
     if end_date < record.start_date:
         raise ValidationError(
-            _("The end date is before the phase started (%(date)s).")
-            % {"date": date_format(record.start_date)}
+            _("The end date is before the phase started (%(date)s)."),
+            params={"date": date_format(record.start_date)},
         )
     deadline = add_months(record.start_date, record.max_months)
     if end_date <= deadline:
@@ -265,12 +268,12 @@ def _check_duration(
             _(
                 "The phase %(phase)s may last at most %(months)s month(s), until %(deadline)s. "
                 "A longer phase needs an exception: give the reason (and who approves it)."
-            )
-            % {
-                "phase": record.get_phase_display(),
+            ),
+            params={
+                "phase": Phase(record.phase).label,
                 "months": record.max_months,
                 "deadline": date_format(deadline),
-            }
+            },
         )
     record.over_maximum = True
     record.over_maximum_reason = exception_reason.strip()
@@ -341,7 +344,7 @@ def phase_complete_checked(
         fee = fee_indexed(schedule=schedule, phase=record.phase, on=end_date, index=index)
         cap = cap_indexed(schedule=schedule, on=end_date, index=index)
     except MissingIndexError as error:
-        raise ValidationError(str(error)) from error
+        raise ValidationError(error.message) from error
     already_paid = sum((p.fee_amount for p in phases[:-1] if p.is_completed), Decimal("0.00"))
     amount, note = fee_within_cap(fee=fee.amount, cap=cap.amount, already_paid=already_paid)
 
@@ -394,8 +397,8 @@ def trajectory_stop(
         record.save()
     elif end_date < record.end_date:
         raise ValidationError(
-            _("The trajectory cannot stop before its last phase ended (%(date)s).")
-            % {"date": date_format(record.end_date)}
+            _("The trajectory cannot stop before its last phase ended (%(date)s)."),
+            params={"date": date_format(record.end_date)},
         )
     trajectory.status = TrajectoryStatus.STOPPED
     trajectory.end_date = end_date

@@ -17,7 +17,9 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from doorstroom.disclosure import Key, Relation, Table, derived, key, protect
-from doorstroom.exports import select_sql
+from doorstroom.export_sql import (
+    select_sql,
+)
 from mandates.models import Call, Mandate, MandateProvince, Province
 from trajectories.models import Phase, TrajectoryStatus
 

@@ -1,21 +1,14 @@
-from types import SimpleNamespace
-
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
-from django.utils.functional import cached_property, lazy
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.formatting import NumberFormatter, format_amount, format_count, format_number
-from doorstroom.tables import (
-    PLAIN_TABLE_TEMPLATE,
-    PlainTableMixin,
-    date_formatter,
-    link_html,
-)
+from doorstroom.formatting import format_amount, format_count, format_number
+from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
 from mandates.models import Organisation
 from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
 
@@ -29,7 +22,7 @@ OVERDUE_FLAG = SafeString('<span class="true">⚠</span>')
 NOT_OVERDUE_FLAG = SafeString('<span class="false"></span>')
 
 
-class TrajectoryTable(PlainTableMixin, tables.Table):
+class TrajectoryTable(PlainRowsMixin, tables.Table):
     reference = tables.Column(
         verbose_name=_("Worker"),
         accessor="worker__reference",
@@ -73,7 +66,7 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
         )
         empty_text = _("No trajectories match these filters.")
         attrs = {"class": "table"}
-        template_name = PLAIN_TABLE_TEMPLATE
+        template_name = PLAIN_ROWS_TEMPLATE
 
     # The fields the rows show: all a page loads (see loading_only_what_it_shows).
     SHOWN_FIELDS = (
@@ -101,46 +94,21 @@ class TrajectoryTable(PlainTableMixin, tables.Table):
     def render_reference(self, record):
         return record.worker.reference
 
-    @cached_property
-    def _plain(self) -> SimpleNamespace:
-        """What every row needs, looked up once per rendering instead of once per cell: the
-        URL patterns, the active language's labels, date and number formats."""
-        marker = 918273645
-
-        def url(name: str) -> str:
-            return reverse(name, args=[marker]).replace(str(marker), "{}")
-
-        return SimpleNamespace(
-            trajectory_url=url("trajectories:detail"),
-            mandate_url=url("mandates:detail"),
-            phases={
-                value: str(label)
-                for value, label in Trajectory._meta.get_field("current_phase").flatchoices
-            },
-            statuses={
-                value: str(label)
-                for value, label in Trajectory._meta.get_field("status").flatchoices
-            },
-            date=date_formatter(get_format("SHORT_DATE_FORMAT")),
-            number=NumberFormatter(),
-        )
-
     def cells(self, record):
-        """The rows of `render_table` without its per-cell machinery (see PlainTableMixin)."""
-        plain = self._plain
+        """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
         mandate = record.mandate
         fees = record.fees_total
         return (
-            link_html(plain.trajectory_url.format(record.pk), record.worker.reference),
+            format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.worker.reference),
             mandate.call.number,
-            link_html(plain.mandate_url.format(mandate.project_number), mandate.project_number),
+            format_html('<a href="{}">{}</a>', mandate.get_absolute_url(), mandate.project_number),
             record.origin_employer,
-            plain.date(record.start_date),
-            plain.phases.get(record.current_phase, record.current_phase),
-            plain.statuses.get(record.status, record.status),
+            date_format(record.start_date, "SHORT_DATE_FORMAT"),
+            record.get_current_phase_display(),
+            record.get_status_display(),
             OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
-            plain.number(record.hours_total, 1, force_grouping=True),
-            None if fees is None else plain.number.amount(fees),
+            format_number(record.hours_total, 1),
+            None if fees is None else format_amount(fees),
         )
 
     def render_hours_total(self, value):

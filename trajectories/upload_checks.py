@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from doorstroom.languages import lazy_format
 
 CHUNK = 64 * 1024
 # A workbook has a dozen parts; more than this is no spreadsheet anyone saved.
@@ -44,7 +49,8 @@ EXCEL_MAX_ROW, EXCEL_MAX_COLUMN = 1_048_576, 16_384
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message is meant for the user (Dutch)."""
+    """The file as a whole cannot be read; the message is meant for the user, made lazy (put
+    into the reader's language when shown)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,8 @@ class Limits:
         )
 
 
-def _number(number: int) -> str:
-    return f"{number:,}".replace(",", ".")  # 20.000, as Dutch writes it
+# 20.000 in Dutch, 20,000 in English: as the reader writes it, when shown.
+_number = lazy(lambda number: number_format(number, force_grouping=True), str)
 
 
 def _megabytes(size: int) -> str:
@@ -79,30 +85,53 @@ def _megabytes(size: int) -> str:
 def check_size(data: bytes, limits: Limits) -> None:
     if len(data) > limits.bytes:
         raise ImportFileError(
-            f"Het bestand is groter dan {_megabytes(limits.bytes)} (ongeveer "
-            f"{_number(limits.rows)} rijen): verdeel het over meerdere bestanden."
+            lazy_format(
+                _(
+                    "The file is larger than %(size)s (about %(rows)s rows): split it over "
+                    "several files."
+                ),
+                size=_megabytes(limits.bytes),
+                rows=_number(limits.rows),
+            )
         )
 
 
 def _too_big(limits: Limits) -> ImportFileError:
     return ImportFileError(
-        f"Het bestand is te groot: verdeel het over meerdere bestanden van hoogstens "
-        f"{_number(limits.rows)} rijen en {limits.columns} kolommen ({_number(limits.cells)} "
-        "cellen)."
+        lazy_format(
+            _(
+                "The file is too large: split it over several files of at most %(rows)s rows "
+                "and %(columns)s columns (%(cells)s cells)."
+            ),
+            rows=_number(limits.rows),
+            columns=limits.columns,
+            cells=_number(limits.cells),
+        )
+    )
+
+
+def too_many_rows(rows: int) -> ImportFileError:
+    return ImportFileError(
+        lazy_format(
+            _("The file has more than %(rows)s rows: split it over several files."),
+            rows=_number(rows),
+        )
     )
 
 
 def check_table_shape(rows: list[list], limits: Limits) -> None:
     """Rows and columns of a table that has been read (a CSV)."""
     if len(rows) > limits.rows + 1:  # the header is not a row
-        raise ImportFileError(
-            f"Het bestand heeft meer dan {_number(limits.rows)} rijen: verdeel het over meerdere "
-            "bestanden."
-        )
+        raise too_many_rows(limits.rows)
     if any(len(row) > limits.columns for row in rows):
         raise ImportFileError(
-            f"Een rij heeft meer dan {limits.columns} kolommen. Laat enkel de kolommen van het "
-            "sjabloon staan."
+            lazy_format(
+                _(
+                    "A row has more than %(columns)s columns. Keep only the columns of the "
+                    "template."
+                ),
+                columns=limits.columns,
+            )
         )
 
 
@@ -116,24 +145,28 @@ def check_csv_text(text: str, *, delimiter: str, limits: Limits) -> None:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _damaged() -> ImportFileError:
-    return ImportFileError(
-        "Het Excel-bestand kan niet gelezen worden (beschadigd of geen .xlsx-werkmap)."
-    )
+def damaged() -> ImportFileError:
+    return ImportFileError(_("The Excel file cannot be read (damaged or not an .xlsx workbook)."))
 
 
 def _bomb(limits: Limits) -> ImportFileError:
     return ImportFileError(
-        f"Het Excel-bestand is uitgepakt groter dan {_megabytes(limits.uncompressed_bytes)}: "
-        "zo groot is geen werkmap met de gegevens van een import. Sla het opnieuw op met enkel "
-        "het werkblad van de import, of als CSV."
+        lazy_format(
+            _(
+                "Unpacked, the Excel file is larger than %(size)s: no workbook with the data of an "
+                "import is that large. Save it again with only the import's worksheet, or as CSV."
+            ),
+            size=_megabytes(limits.uncompressed_bytes),
+        )
     )
 
 
 def _bloated() -> ImportFileError:
     return ImportFileError(
-        "Het Excel-bestand heeft ongewoon veel opmaak of onderdelen buiten de gegevens. Sla het "
-        "op als een nieuwe werkmap met enkel de gegevens, of als CSV."
+        _(
+            "The Excel file has unusually much formatting or parts besides the data. Save it as a "
+            "new workbook with only the data, or as CSV."
+        )
     )
 
 
@@ -184,7 +217,7 @@ class _Scan:
             else:
                 self.in_cell = in_cell
             if name == "row" or name.endswith(" row"):
-                raise _damaged()  # openpyxl would read a row within a row as one more row
+                raise damaged()  # openpyxl would read a row within a row as one more row
             return
         local = name.rpartition(" ")[2]
         if local == "row":
@@ -195,9 +228,13 @@ class _Scan:
             totals.strings += 1
             if totals.strings > limits.shared_strings:
                 raise ImportFileError(
-                    f"Het Excel-bestand heeft meer dan {_number(limits.shared_strings)} "
-                    "verschillende teksten: zo veel heeft geen import nodig. Sla het op als CSV, "
-                    "of verdeel het."
+                    lazy_format(
+                        _(
+                            "The Excel file has more than %(count)s different texts: no import "
+                            "needs that many. Save it as CSV, or split it."
+                        ),
+                        count=_number(limits.shared_strings),
+                    )
                 )
         totals.other_elements += 1
         if totals.other_elements > MAX_OTHER_ELEMENTS + 2 * totals.strings:
@@ -208,14 +245,19 @@ class _Scan:
         try:
             self.row = _row_number(attributes["r"]) if "r" in attributes else self.row + 1
         except ValueError:
-            raise _damaged() from None
+            raise damaged() from None
         self.column = 0
         limits = self.totals.limits
         if self.row > limits.rows + 1:  # the header is not one of the rows
             raise ImportFileError(
-                f"Het werkblad heeft gegevens tot in rij {_number(min(self.row, EXCEL_MAX_ROW))}; "
-                f"een import heeft hoogstens {_number(limits.rows)} rijen. Verwijder de lege rijen "
-                "onder de gegevens, of verdeel het bestand."
+                lazy_format(
+                    _(
+                        "The worksheet has data down to row %(row)s; an import has at most "
+                        "%(rows)s rows. Delete the empty rows under the data, or split the file."
+                    ),
+                    row=_number(min(self.row, EXCEL_MAX_ROW)),
+                    rows=_number(limits.rows),
+                )
             )
 
     def _cell(self, attributes: dict) -> None:
@@ -227,14 +269,20 @@ class _Scan:
         if reference:
             match = CELL_REFERENCE.match(reference)
             if match is None:
-                raise _damaged()
+                raise damaged()
             self.column = _column_number(match.group(1))
         else:
             self.column += 1
         if self.column > limits.columns:
             raise ImportFileError(
-                f"Het werkblad heeft cellen tot in kolom {_number(self.column)}; een import heeft "
-                f"er hoogstens {limits.columns}. Verwijder de kolommen rechts van de gegevens."
+                lazy_format(
+                    _(
+                        "The worksheet has cells up to column %(column)s; an import has at most "
+                        "%(columns)s. Delete the columns right of the data."
+                    ),
+                    column=_number(self.column),
+                    columns=limits.columns,
+                )
             )
 
     def end(self, name: str) -> None:
@@ -260,7 +308,7 @@ class _Totals:
 
 def _no_declarations(*args) -> None:
     # No workbook part has a DTD; entity declarations are how XML bombs expand.
-    raise _damaged()
+    raise damaged()
 
 
 def _scan_member(stream, totals: _Totals) -> None:
@@ -293,11 +341,11 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise _damaged() from None
+        raise damaged() from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise _damaged()
+            raise damaged()
         # What the archive claims first (free), then what its parts really hold.
         if sum(member.file_size for member in members) > limits.uncompressed_bytes:
             raise _bomb(limits)
@@ -319,4 +367,4 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
                 OSError,
                 EOFError,
             ):
-                raise _damaged() from None
+                raise damaged() from None

@@ -18,6 +18,7 @@ from doorstroom.admin_site import database_message
 from doorstroom.concurrency import SEEN_VERSION, refuse_stale
 from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
+from doorstroom.languages import in_reader_language
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
 from trajectories import imports
 from trajectories.corrections import Step, trajectory_last_step_undo
@@ -43,6 +44,7 @@ from trajectories.models import (
     PhaseRecord,
     Trajectory,
 )
+from trajectories.phase_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, labels
 from trajectories.services import (
     phase_complete,
     phase_start,
@@ -294,8 +296,8 @@ class ImportView(EditRoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["batches"] = ImportBatch.objects.visible_to(self.request.user).for_listing()[:20]
-        context["required_columns"] = imports.REQUIRED_COLUMNS
-        context["optional_columns"] = imports.OPTIONAL_COLUMNS
+        context["required_columns"] = labels(REQUIRED_COLUMNS)
+        context["optional_columns"] = labels(OPTIONAL_COLUMNS)
         return context
 
     def form_valid(self, form):
@@ -331,11 +333,16 @@ class ImportBatchDetailView(EditRoleRequiredMixin, DetailView):
         rows = report.get("rows", [])
         # Errors first: they are what the user has to act on.
         ordered = sorted(rows, key=lambda r: (r["action"] != "error", r["row"]))
-        context["file_errors"] = report.get("file_errors", [])
+        # The messages were stored in every language: each reader sees them in theirs.
+        context["file_errors"] = [in_reader_language(e) for e in report.get("file_errors", [])]
         shown = ordered[: self.shown_rows]
-        names = {p.value: imports.phase_label(p.value) for p in Phase}
+        names = {p.value: p.label for p in Phase}
         for row in shown:
             row["phase_name"] = names.get(row.get("phase"), "")
+            row["detail"] = in_reader_language(row.get("detail"))
+            for error in row.get("errors", []):
+                error["column"] = in_reader_language(error["column"])
+                error["message"] = in_reader_language(error["message"])
         context["rows"] = shown
         context["rows_hidden"] = max(len(ordered) - self.shown_rows, 0)
         context["previous"] = list(imports.previous_applications(self.object)[:5])

@@ -34,6 +34,7 @@ from doorstroom.disclosure.model import (
     key,
     marks_note,
     suppress_count,
+    with_marks,
 )
 from doorstroom.disclosure.protection import MIN_POSSIBLE_VALUES, protect
 
@@ -53,4 +54,5 @@ __all__ = [
     "marks_note",
     "protect",
     "suppress_count",
+    "with_marks",
 ]

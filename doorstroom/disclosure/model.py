@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 SMALL_COUNT_THRESHOLD = 5
@@ -27,6 +28,18 @@ NOTES = {
         "(the hidden figure may have any value)."
     ),
 }
+
+
+MARKS_EXPLAINED = _(
+    "Counts of 1 to 4 are shown as <5; x is a figure hidden so that no <5 can be worked out "
+    "from the others."
+)
+
+
+def with_marks(description) -> str:
+    """An export's description followed by what its marks mean (every table that protects its
+    counts can show both)."""
+    return format_lazy("{} {}", description, MARKS_EXPLAINED)
 
 
 def key(**conditions: Hashable) -> Key:

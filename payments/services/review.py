@@ -19,12 +19,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doorstroom import roles
 from doorstroom.formatting import format_amount
+from doorstroom.languages import lazy_call
 from payments.models import Claim, ClaimLine, DeductionReason, Payment, PaymentImportBatch
 from payments.services.common import (
     claim_locked,
@@ -210,37 +210,49 @@ def claim_reject(*, user, claim: Claim, reason: str) -> Claim:
 
 
 def payment_check(*, claim: Claim, reference: str, paid_on: dt.date, amount: Decimal) -> None:
-    """What a payment must match: the claim's current reference and its approved amount."""
+    """What a payment must match: the claim's current reference and its approved amount. The
+    messages are Django-style (a lazy text and its values): an import's report shows them in
+    each reader's language."""
+    status = ClaimStatus(claim.status).label
     if claim.status not in PAYABLE:
         raise ValidationError(
-            _("%(claim)s is %(status)s: only an approved claim is paid.")
-            % {"claim": claim.number, "status": claim.get_status_display()}
+            gettext_lazy("%(claim)s is %(status)s: only an approved claim is paid."),
+            params={"claim": claim.number, "status": status},
         )
     if reference.strip() != claim.payment_reference:
         raise ValidationError(
             {
-                "reference": _("The payment reference of %(claim)s is %(reference)s.")
-                % {"claim": claim.number, "reference": claim.payment_reference}
+                "reference": ValidationError(
+                    gettext_lazy("The payment reference of %(claim)s is %(reference)s."),
+                    params={"claim": claim.number, "reference": claim.payment_reference},
+                )
             }
         )
     if amount != claim.approved_amount:
         raise ValidationError(
             {
-                "amount": _("%(claim)s was approved for %(approved)s, not %(amount)s.")
-                % {
-                    "claim": claim.number,
-                    "approved": format_amount(claim.approved_amount),
-                    "amount": format_amount(amount),
-                }
+                "amount": ValidationError(
+                    gettext_lazy("%(claim)s was approved for %(approved)s, not %(amount)s."),
+                    params={
+                        "claim": claim.number,
+                        "approved": lazy_call(lambda: format_amount(claim.approved_amount)),
+                        "amount": lazy_call(lambda: format_amount(amount)),
+                    },
+                )
             }
         )
     if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("The payment date is in the future.")})
-    if paid_on < timezone.localtime(claim.decided_at).date():
+        raise ValidationError({"paid_on": gettext_lazy("The payment date is in the future.")})
+    approved_on = timezone.localtime(claim.decided_at).date()
+    if paid_on < approved_on:
         raise ValidationError(
             {
-                "paid_on": _("The claim was approved on %(date)s: it was not paid before that.")
-                % {"date": date_format(timezone.localtime(claim.decided_at).date())}
+                "paid_on": ValidationError(
+                    gettext_lazy(
+                        "The claim was approved on %(date)s: it was not paid before that."
+                    ),
+                    params={"date": f"{approved_on:%d/%m/%Y}"},
+                )
             }
         )
 

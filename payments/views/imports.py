@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView
 
 from doorstroom import roles
+from doorstroom.languages import in_reader_language
 from payments import imports
 from payments.exports import CONFIRMATION_COLUMNS
 from payments.forms import PaymentImportForm
@@ -32,7 +33,7 @@ class PaymentImportView(RoleRequiredMixin, FormView):
             .defer("content", "report")
             .select_related("created_by")[:20]
         )
-        context["columns"] = CONFIRMATION_COLUMNS
+        context["columns"] = list(CONFIRMATION_COLUMNS.values())
         return context
 
     def form_valid(self, form):
@@ -63,7 +64,12 @@ class PaymentImportDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         report = self.object.report or {}
         rows = report.get("rows", [])
-        context["file_errors"] = report.get("file_errors", [])
+        # Stored in every language (payments.imports): shown in the reader's.
+        context["file_errors"] = [in_reader_language(e) for e in report.get("file_errors", [])]
+        for row in rows:
+            for error in row["errors"]:
+                error["column"] = in_reader_language(error["column"])
+                error["message"] = in_reader_language(error["message"])
         context["rows"] = sorted(rows, key=lambda row: (row["action"] != "error", row["row"]))
         context["can_apply"] = self.object.status == PaymentImportStatus.CHECKED
         return context

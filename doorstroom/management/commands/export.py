@@ -1,7 +1,12 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from doorstroom.export_sql import (
+    iter_csv_bytes,
+    write_csv,
+)
 from doorstroom.exports import (
     DEFAULT_DIALECT,
     DIALECTS,
@@ -9,10 +14,9 @@ from doorstroom.exports import (
     ExportError,
     all_exports,
     get_export,
-    iter_csv_bytes,
-    write_csv,
     write_xlsx,
 )
+from doorstroom.languages import COMMAND_LANGUAGES
 
 
 def parse_filters(pairs: list[str]) -> dict[str, str]:
@@ -26,7 +30,10 @@ def parse_filters(pairs: list[str]) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Write a registered export as CSV or XLSX (stdout by default)."
+    help = (
+        "Write a registered export as CSV or XLSX (stdout by default), in Dutch unless "
+        "--language en."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("name", nargs="?", help="Name of the export (see --list).")
@@ -34,6 +41,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("--dialect", choices=list(DIALECTS), default=DEFAULT_DIALECT)
         parser.add_argument("--output", help="File to write (default: stdout).")
+        parser.add_argument(
+            "--language",
+            choices=list(COMMAND_LANGUAGES),
+            default="nl",
+            help="Language of the headers, labels and messages (default: nl, as the files "
+            "staff send on).",
+        )
         parser.add_argument(
             "--filter",
             action="append",
@@ -43,6 +57,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        with translation.override(COMMAND_LANGUAGES[options["language"]]):
+            self.write(options)
+
+    def write(self, options: dict) -> None:
         if options["list"]:
             for export_class in all_exports():
                 self.stdout.write(f"{export_class.name}: {export_class.description}")
