@@ -58,12 +58,12 @@ PYTEST_WORKERS ?= 3
 pytest: install
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# One catalog per app (pilots/, trajectories/, questions/); doorstroom/locale holds the project
-# package's and the mandates app's strings.
+# One catalog per app (pilots/, trajectories/, questions/, payments/); doorstroom/locale holds
+# the project package's and the mandates app's strings.
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=tests \
-		--ignore=pilots --ignore=trajectories --ignore=questions
-	for app in pilots trajectories questions; do \
+		--ignore=pilots --ignore=trajectories --ignore=questions --ignore=payments
+	for app in pilots trajectories questions payments; do \
 		(cd $$app && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl); done
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 

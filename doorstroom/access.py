@@ -36,16 +36,32 @@ class PersonalDataMixin:
         return response
 
 
+INTERNAL_FIGURES_MESSAGE = (
+    "Dit is een intern document met exacte cijfers; uw rol ziet enkel cijfers die "
+    "gepubliceerd mogen worden."
+)
+
+
 def require_export_access(user, export_class) -> None:
     """An export's download, by the rule of `Export.may_be_downloaded_by`, with the reason."""
     if export_class.may_be_downloaded_by(user):
         return
     if export_class.contains_personal_data:
         require_personal_data_access(user)
-    raise PermissionDenied(
-        "Dit is een intern document met exacte cijfers; uw rol ziet enkel cijfers die "
-        "gepubliceerd mogen worden."
-    )
+    raise PermissionDenied(INTERNAL_FIGURES_MESSAGE)
+
+
+def require_internal_figures(user) -> None:
+    """Pages of internal documents with exact figures (claims, payments, the ledger): not for
+    a role that sees only what may be published (the analyst)."""
+    if not roles.may_see_internal_figures(user):
+        raise PermissionDenied(INTERNAL_FIGURES_MESSAGE)
+
+
+class InternalFiguresRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        require_internal_figures(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def require_wide_role(user) -> None:

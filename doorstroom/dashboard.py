@@ -37,7 +37,8 @@ SECTIONS = [
     SectionSpec("dashboard-calls", (0, 1), (2,)),
     SectionSpec("dashboard-provinces", (0,), (1,)),
     SectionSpec("dashboard-outcomes", (0, 1), (2, 3)),
-    SectionSpec("dashboard-fees-owed", (0,), (2,), amount_columns=(2,)),
+    # Owed and, beside it, paid (payments/exports.py): the fees owed with a column more.
+    SectionSpec("dashboard-fees-paid", (0,), (2, 3), amount_columns=(2, 3)),
     SectionSpec("dashboard-overdue", (0,), (1,)),
     SectionSpec("dashboard-pilots", (0, 1), (2,), filtered=False),
 ]

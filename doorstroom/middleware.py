@@ -56,11 +56,10 @@ class RequestSizeLimitMiddleware:
             announced = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             announced = 0
-        if announced > settings.REQUEST_MAX_BYTES:
-            return render(
-                request,
-                "413.html",
-                {"limit_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024},
-                status=413,
-            )
+        file_limit, body_limit = settings.IMPORT_MAX_BYTES, settings.REQUEST_MAX_BYTES
+        for prefix, limits in settings.REQUEST_MAX_BYTES_BY_PATH.items():
+            if request.path.startswith(prefix):
+                file_limit, body_limit = limits
+        if announced > body_limit:
+            return render(request, "413.html", {"limit_mb": file_limit // 1024 // 1024}, status=413)
         return self.get_response(request)

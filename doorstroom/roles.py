@@ -16,10 +16,20 @@ class Role(StrEnum):
     ANALYST = "Beleidsanalist"
     PROVINCIAL = "Provinciaal medewerker"
     PROVIDER = "Dienstverlener"
+    # Approves providers' claims and records their payments (payments/): sees every record,
+    # edits none of the trajectories.
+    FINANCE = "Financieel medewerker"
 
 
 # Strongest first: a user in two groups gets the wider of the two.
-PRECEDENCE = [Role.ADMINISTRATOR, Role.EDITOR, Role.ANALYST, Role.PROVINCIAL, Role.PROVIDER]
+PRECEDENCE = [
+    Role.ADMINISTRATOR,
+    Role.EDITOR,
+    Role.FINANCE,
+    Role.ANALYST,
+    Role.PROVINCIAL,
+    Role.PROVIDER,
+]
 
 
 def role_of(user) -> Role | None:
@@ -37,13 +47,20 @@ def role_of(user) -> Role | None:
 
 
 def sees_everything(user) -> bool:
-    """Administrators, editors and analysts read every record (analysts without personal data)."""
-    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.ANALYST)
+    """Administrators, editors, finance staff and analysts read every record (analysts without
+    personal data)."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.FINANCE, Role.ANALYST)
 
 
 def may_see_personal_data(user) -> bool:
     """Everyone with a role except the policy analyst, who works with aggregates only."""
-    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
+    return role_of(user) in (
+        Role.ADMINISTRATOR,
+        Role.EDITOR,
+        Role.FINANCE,
+        Role.PROVINCIAL,
+        Role.PROVIDER,
+    )
 
 
 def may_see_internal_figures(user) -> bool:
@@ -55,6 +72,32 @@ def may_see_internal_figures(user) -> bool:
 
 def may_edit(user) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL, Role.PROVIDER)
+
+
+# Paying providers (payments/): who does which step of a claim. Four eyes on top of the roles:
+# whoever checks a claim never approves it, nor does whoever submitted it (the services and the
+# database hold to it, whatever the role).
+
+
+def may_claim(user) -> bool:
+    """Make, document and submit a claim for the fees owed: the provider (administrators too)."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.PROVIDER)
+
+
+def may_check_claims(user) -> bool:
+    """Take a submitted claim in review and check its sample: VDAB and provincial staff."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.PROVINCIAL)
+
+
+def may_decide_claims(user) -> bool:
+    """Approve or reject a checked claim and record its payment: finance staff."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.FINANCE)
+
+
+def may_run_corrections(user) -> bool:
+    """Compute a correction run after the index or a schedule changed (VDAB and finance); it
+    is approved by finance, never by whoever computed it."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR, Role.FINANCE)
 
 
 def scope_province_id(user) -> int | None:
@@ -76,9 +119,29 @@ ALL_ACTIONS = ("add", "change", "delete", "view")
 ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.ADMINISTRATOR: {
         app: ALL_ACTIONS
-        for app in ("mandates", "pilots", "trajectories", "questions", "doorstroom", "auth")
+        for app in (
+            "mandates",
+            "pilots",
+            "trajectories",
+            "questions",
+            "payments",
+            "doorstroom",
+            "auth",
+        )
     },
-    Role.EDITOR: {app: ALL_ACTIONS for app in ("mandates", "pilots", "trajectories", "questions")},
+    Role.EDITOR: {
+        **{app: ALL_ACTIONS for app in ("mandates", "pilots", "trajectories", "questions")},
+        # Which documents a phase needs is VDAB's rule; claims, payments, budgets and
+        # deductions are finance's (claims move only through their pages, never the admin).
+        "payments": (
+            "view",
+            *(
+                f"{model}.{action}"
+                for model in ("documentkind", "evidencerequirement")
+                for action in ("add", "change", "delete")
+            ),
+        ),
+    },
     Role.ANALYST: {app: ("view",) for app in ("mandates", "pilots", "questions")},
     Role.PROVINCIAL: {
         "mandates": (
@@ -101,8 +164,21 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
             "phaserecord.add",
             "phaserecord.change",
         ),
+        "payments": ("view",),
     },
     Role.PROVIDER: {"trajectories": ("view",)},
+    Role.FINANCE: {
+        # The mandate's view, for the budget's choice of mandate (autocomplete).
+        "mandates": ("view",),
+        "payments": (
+            "view",
+            *(
+                f"{model}.{action}"
+                for model in ("mandatebudget", "deductionreason")
+                for action in ("add", "change")
+            ),
+        ),
+    },
 }
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pilots",
     "trajectories",
     "questions",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -174,8 +175,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Evidence of claims (payments): never given a URL, served by a view that checks who asks. A
+# folder outside the repository's tracked files by default (git-ignored); EVIDENCE_ROOT moves
+# it, or set another backend of Django's storage API here (an object store) to scale out.
+EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "evidence")))
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,6 +265,8 @@ IMPORT_MAX_CELLS = 100_000  # 5 s on the test machine under load set it
 IMPORT_MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
 IMPORT_MAX_SHARED_STRINGS = 45_000  # a reference and an INSZ a row, and some
 REQUEST_MAX_BYTES = IMPORT_MAX_BYTES + 256 * 1024
+# Pages whose forms take larger files: evidence of claims (payments), at most 10 MB a file.
+REQUEST_MAX_BYTES_BY_PATH = {"/betalingen/": (EVIDENCE_MAX_BYTES, EVIDENCE_MAX_BYTES + 256 * 1024)}
 
 # Shown in the page title and header.
 SITE_TITLE = _("Doorstroom")

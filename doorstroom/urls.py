@@ -18,6 +18,7 @@ urlpatterns = [
     path("proeftuinen/", include("pilots.urls")),
     path("trajecten/", include("trajectories.urls")),
     path("vragen/", include("questions.urls")),
+    path("betalingen/", include("payments.urls")),
     path("exports/", views.export_list, name="exports"),
     path("exports/<slug:name>/", views.export_download, name="export-download"),
     path("beheer/", admin.site.urls),

@@ -3,6 +3,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.hooks import MANDATE_PAGE_SECTIONS
 from doorstroom.roles import may_see_personal_data
 from mandates.filters import MandateFilter
 from mandates.models import ConsortiumPartner, Mandate
@@ -49,6 +50,9 @@ class MandateDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         # The trajectory listing names workers (by reference): only for roles that may see them.
         context["may_see_trajectories"] = may_see_personal_data(self.request.user)
+        # What other apps show about the mandate (its budget and payments), without importing
+        # them (doorstroom.hooks).
+        context["sections"] = MANDATE_PAGE_SECTIONS.ask(request=self.request, mandate=self.object)
         return context
 
     queryset = Mandate.objects.for_listing().prefetch_related(

@@ -151,3 +151,14 @@ def _default_language():
     not switch back), and the next test would read its messages in English."""
     with translation.override(django_settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _evidence_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Evidence of claims uploaded by a test is kept in the test's own folder (payments)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from payments.models import EvidenceDocument
+
+    storage = FileSystemStorage(location=tmp_path / "evidence")
+    monkeypatch.setattr(EvidenceDocument._meta.get_field("file"), "storage", storage)

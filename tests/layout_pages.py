@@ -45,6 +45,16 @@ PAGES: dict[str, dict] = {
     "questions:pack-detail": {"pk": Record("pack")},
     "questions:pack-html": {"pk": Record("pack")},
     "exports": {},
+    "payments:claims": {},
+    "payments:claim-new": {},
+    "payments:claim-detail": {"pk": Record("claim")},
+    "payments:claim-print": {"pk": Record("claim")},
+    "payments:phase-evidence": {"pk": Record("claimed_phase")},
+    "payments:ledger": {},
+    "payments:import": {},
+    "payments:import-detail": {"pk": Record("payment_import")},
+    "payments:corrections": {},
+    "payments:correction-detail": {"pk": Record("correction")},
     "admin:index": {},
     "admin:app_list": {"app_label": "mandates"},
     "admin:password_change": {},
@@ -72,6 +82,24 @@ NOT_PAGES: dict[str, str] = {
     "questions:pack-generate": POST_ONLY + " (the question's page)",
     "questions:pack-download": "a ZIP file, not a page",
     "export-download": "a CSV or XLSX file, not a page",
+    "payments:evidence-download": "a claim's document (PDF, image, office file), not a page",
+    "payments:claim-evidence": POST_ONLY + " (the claim's page)",
+    **{
+        f"payments:claim-{step}": POST_ONLY + " (the claim's page)"
+        for step in (
+            "submit",
+            "discard",
+            "review",
+            "check",
+            "approve",
+            "reject",
+            "pay",
+            "payment-failed",
+            "reissue",
+        )
+    },
+    "payments:correction-approve": POST_ONLY + " (the correction run's page)",
+    "payments:correction-discard": POST_ONLY + " (the correction run's page)",
     "admin:login": "the admin's login form; staff log in on the application's login page",
     "admin:logout": POST_ONLY + " (the admin's Log out)",
     "admin:autocomplete": "JSON for the admin's search boxes",
@@ -174,6 +202,7 @@ def records() -> dict[str, int]:
     )
     batch = import_batch_check(user=staff, data=upload.encode(), file_name="voortgang.csv")
     return {
+        **payment_records(staff),
         "pilot": Pilot.objects.order_by("pk").first().pk,
         "question": question.pk,
         "trajectory": trajectory.pk,
@@ -181,6 +210,28 @@ def records() -> dict[str, int]:
         "staff": staff.pk,
         "pack": answer_pack_generate(question=question, user=staff).pk,
         "import_batch": batch.pk,
+    }
+
+
+def payment_records(staff) -> dict[str, int]:
+    """A draft claim of the demo data with its documents, a confirmation file, a run."""
+    from payments import imports, services
+    from tests.factories_payments import documented
+    from trajectories.models import PhaseRecord
+
+    mandate = PhaseRecord.objects.completed().order_by("pk").first().trajectory.mandate
+    claim = services.claim_create(
+        user=staff, mandate=mandate, period_start=dt.date(2017, 1, 1), period_end=dt.date.today()
+    )
+    documented(claim, staff)
+    phase = claim.lines.order_by("-phase_number", "position").first().phase_id
+    confirmations = imports.payment_import_check(user=staff, data=b"x", file_name="x.csv")
+    run = services.correction_run_create(user=staff, reason="Index 03/2024")
+    return {
+        "claim": claim.pk,
+        "claimed_phase": phase,
+        "payment_import": confirmations.pk,
+        "correction": run.pk,
     }
 
 

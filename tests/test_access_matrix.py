@@ -24,7 +24,7 @@ from questions.services import answer_pack_generate
 from tests.factories import OrganisationFactory
 from trajectories.services import trajectory_start, worker_create
 
-ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN = (
+ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN, FINANCE = (
     "anonymous",
     "no-role",
     "analyst",
@@ -32,10 +32,15 @@ ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN = (
     "provincial",
     "editor",
     "administrator",
+    "finance",
 )
-ROLES = [ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN]
-WITH_ROLE = [ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN]
-WIDE = [ANALYST, EDITOR, ADMIN]
+ROLES = [ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN, FINANCE]
+WITH_ROLE = [ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN, FINANCE]
+WIDE = [ANALYST, EDITOR, ADMIN, FINANCE]
+# Every role that may see records about workers (all but the analyst); those that edit them.
+RECORDS = [EDITOR, ADMIN, PROVIDER, PROVINCIAL, FINANCE]
+EDITING = [EDITOR, ADMIN, PROVIDER, PROVINCIAL]
+STAFF = (PROVINCIAL, EDITOR, ADMIN, FINANCE)
 
 
 def expect(ok: int, allowed: list[str], *, denied: int = 403, anon: int = 302) -> dict[str, int]:
@@ -50,6 +55,57 @@ def expect(ok: int, allowed: list[str], *, denied: int = 403, anon: int = 302) -
 def same(status: int) -> dict[str, int]:
     return dict.fromkeys(ROLES, status)
 
+
+CLAIMANTS, CHECKERS = [PROVIDER, ADMIN], [EDITOR, PROVINCIAL, ADMIN]
+DECIDERS, CORRECTORS = [FINANCE, ADMIN], [EDITOR, FINANCE, ADMIN]
+
+# Paying providers (issue 22). "claim" is a rejected claim of EMINO's 7887 (in Limburg): every
+# step posted to it empty is refused by its rules (400) for the roles that take it and by the
+# role (403) for the others; "other_claim" is a draft of Gent's 6454. The correction run is a
+# discarded one, for the same reason.
+PAYMENTS: dict[str, tuple[str | None, dict, dict]] = {
+    "payments:claims": (None, expect(200, RECORDS), expect(405, RECORDS)),
+    "payments:claim-new": (None, expect(200, CLAIMANTS), expect(400, CLAIMANTS)),
+    "payments:claim-detail": ("claim", expect(200, RECORDS), expect(405, RECORDS)),
+    "payments:claim-detail#other": (
+        "other_claim",
+        {**expect(200, [EDITOR, ADMIN, FINANCE], denied=404), ANALYST: 403},
+        expect(405, RECORDS),
+    ),
+    "payments:claim-print": ("claim", expect(200, RECORDS), expect(405, RECORDS)),
+    "payments:claim-evidence": ("claim", expect(405, RECORDS), expect(400, CLAIMANTS)),
+    "payments:phase-evidence": ("phase", expect(200, RECORDS), expect(400, CLAIMANTS)),
+    "payments:evidence-download": ("evidence", expect(200, RECORDS), expect(405, RECORDS)),
+    "payments:ledger": (None, expect(200, RECORDS), expect(405, RECORDS)),
+    "payments:import": (None, expect(200, DECIDERS), expect(200, DECIDERS)),
+    "payments:import-detail": ("payment_import", expect(200, DECIDERS), expect(302, DECIDERS)),
+    "payments:corrections": (None, expect(200, CORRECTORS), expect(400, CORRECTORS)),
+    "payments:correction-detail": (
+        "correction",
+        expect(200, CORRECTORS),
+        expect(405, CORRECTORS),
+    ),
+    "payments:correction-approve": ("correction", expect(405, CORRECTORS), expect(400, DECIDERS)),
+    "payments:correction-discard": (
+        "correction",
+        expect(405, CORRECTORS),
+        expect(400, CORRECTORS),
+    ),
+    **{
+        f"payments:claim-{step}": ("claim", expect(405, RECORDS), expect(400, takers))
+        for step, takers in (
+            ("submit", CLAIMANTS),
+            ("discard", CLAIMANTS),
+            ("review", CHECKERS),
+            ("check", CHECKERS),
+            ("approve", DECIDERS),
+            ("reject", DECIDERS),
+            ("pay", DECIDERS),
+            ("payment-failed", DECIDERS),
+            ("reissue", DECIDERS),
+        )
+    },
+}
 
 # name: (path arguments key, expected GET, expected POST). Keys with "#" are a second object.
 APP: dict[str, tuple[str | None, dict, dict]] = {
@@ -70,34 +126,26 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
     "pilots:detail": ("pilot", expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "pilots:overview": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
     "pilots:care": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
-    "trajectories:list": (
-        None,
-        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-    ),
-    "trajectories:detail": (
-        "own_trajectory",
-        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-    ),
+    "trajectories:list": (None, expect(200, RECORDS), expect(405, RECORDS)),
+    "trajectories:detail": ("own_trajectory", expect(200, RECORDS), expect(405, RECORDS)),
     "trajectories:detail#other": (
         "other_trajectory",
-        {**expect(200, [EDITOR, ADMIN], denied=404), ANALYST: 403},
-        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        {**expect(200, [EDITOR, ADMIN, FINANCE], denied=404), ANALYST: 403},
+        expect(405, RECORDS),
     ),
     # Recording progress: POST only; an empty form is refused with its errors (400).
     **{
         f"trajectories:{action}": (
             "own_trajectory",
-            expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-            expect(400, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+            expect(405, RECORDS),
+            expect(400, EDITING),
         )
         for action in ("phase-start", "phase-complete", "stop", "outcome", "undo")
     },
     "trajectories:outcome#other": (
         "other_trajectory",
-        {**expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]), ANALYST: 403},
-        {**expect(400, [EDITOR, ADMIN], denied=404), ANALYST: 403},
+        {**expect(405, RECORDS), ANALYST: 403},
+        {**expect(400, [EDITOR, ADMIN], denied=404), ANALYST: 403, FINANCE: 403},
     ),
     "trajectories:import": (
         None,
@@ -108,14 +156,10 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
     # all). Applying an empty, refused file changes nothing and leads back to it.
     "trajectories:import-detail": (
         "import_batch",
-        expect(200, [EDITOR, ADMIN], denied=404) | {ANALYST: 403},
-        expect(302, [EDITOR, ADMIN], denied=404) | {ANALYST: 403},
+        expect(200, [EDITOR, ADMIN], denied=404) | {ANALYST: 403, FINANCE: 403},
+        expect(302, [EDITOR, ADMIN], denied=404) | {ANALYST: 403, FINANCE: 403},
     ),
-    "trajectories:deadlines": (
-        None,
-        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-        expect(405, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
-    ),
+    "trajectories:deadlines": (None, expect(200, RECORDS), expect(405, RECORDS)),
     "trajectories:hours": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "trajectories:health-index": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "questions:list": (None, expect(200, WIDE), expect(405, WIDE)),
@@ -128,15 +172,16 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
     "export-download": ("export_mandates", expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "export-download#personal": (
         "export_trajectories",
-        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(200, RECORDS),
         expect(405, WITH_ROLE),
     ),
     # An internal document's exact figures: not for the analyst, who sees what may be published.
     "export-download#internal": (
         "export_provider_statement",
-        expect(200, [EDITOR, ADMIN, PROVIDER, PROVINCIAL]),
+        expect(200, RECORDS),
         expect(405, WITH_ROLE),
     ),
+    **PAYMENTS,
 }
 
 
@@ -202,6 +247,7 @@ def world(seed, make_user):
         PROVINCIAL: make_user("limburg", Role.PROVINCIAL, province=limburg, is_staff=True),
         EDITOR: make_user("redactie", Role.EDITOR, is_staff=True),
         ADMIN: make_user("beheer", None, is_staff=True, is_superuser=True),
+        FINANCE: make_user("financien", Role.FINANCE, is_staff=True),
     }
     question = ParliamentaryQuestion.objects.get(number=35)
     objects = {
@@ -216,8 +262,46 @@ def world(seed, make_user):
         "export_mandates": {"name": "mandates"},
         "export_trajectories": {"name": "trajectories"},
         "export_provider_statement": {"name": "provider-statement"},
+        **_payments(users),
     }
     return users, objects
+
+
+def _payments(users) -> dict:
+    """A rejected claim of 7887 with its evidence, a draft of 6454, an empty confirmation file,
+    a discarded correction run and a budget (for the admin's pages)."""
+    from payments import imports, services
+    from payments.models import EvidenceDocument, MandateBudget
+    from payments.states import CheckResult
+    from tests.factories_payments import completed_trajectory, documented
+
+    limburg, gent = (Mandate.objects.get(project_number=n) for n in (7887, 6454))
+    period = {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31)}
+    completed_trajectory(limburg)
+    completed_trajectory(gent, phases=1)
+    claim = services.claim_create(user=users[PROVIDER], mandate=limburg, **period)
+    documented(claim, users[PROVIDER])
+    services.claim_submit(user=users[PROVIDER], claim=claim)
+    services.claim_review_start(user=users[EDITOR], claim=claim)
+    sample = claim.lines.filter(in_sample=True)
+    results = {line.pk: (CheckResult.OK, "") for line in sample}
+    services.claim_check_record(user=users[EDITOR], claim=claim, results=results)
+    services.claim_reject(user=users[FINANCE], claim=claim, reason="Niet conform.")
+    other = services.claim_create(user=users[ADMIN], mandate=gent, **period)
+    run = services.correction_run_create(user=users[EDITOR], reason="Index verbeterd.")
+    services.correction_run_discard(user=users[EDITOR], run=run)
+    MandateBudget.objects.create(mandate=limburg, amount=100_000, max_trajectories=40)
+    evidence = EvidenceDocument.objects.filter(claim_line__claim=claim).first()
+    return {
+        "claim": {"pk": claim.pk},
+        "other_claim": {"pk": other.pk},
+        "phase": {"pk": evidence.phase_id},
+        "evidence": {"pk": evidence.pk},
+        "payment_import": {
+            "pk": imports.payment_import_check(user=users[FINANCE], data=b"", file_name="x.csv").pk
+        },
+        "correction": {"pk": run.pk},
+    }
 
 
 def _import_batch(user):
@@ -244,6 +328,12 @@ def table_fingerprint() -> dict[str, int]:
             "trajectories_worker",
             "pilots_pilot",
             "mandates_organisation",
+            "payments_claim",
+            "payments_claimline",
+            "payments_payment",
+            "payments_evidencedocument",
+            "payments_correctionrun",
+            "payments_mandatebudget",
         ):
             cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(t::text)), 0) FROM {table} t")
             counts[table] = cursor.fetchone()
@@ -279,7 +369,7 @@ def allowed(role: str, model_admin, action: str) -> bool:
     if role == ADMIN or not anyone:
         return anyone
     opts = model_admin.model._meta
-    group = {PROVINCIAL: Role.PROVINCIAL, EDITOR: Role.EDITOR}[role]
+    group = {PROVINCIAL: Role.PROVINCIAL, EDITOR: Role.EDITOR, FINANCE: Role.FINANCE}[role]
     return granted(group, opts.app_label, opts.model_name, action)
 
 
@@ -293,7 +383,7 @@ def test_admin_urls_for_every_role(world):
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         for role in ROLES:
             client = client_for(users[role])
-            staff = role in (PROVINCIAL, EDITOR, ADMIN)
+            staff = role in STAFF
             if not staff:
                 expected_all = 302  # the admin sends everyone else to its login page
             visible = (
@@ -339,7 +429,7 @@ def test_admin_urls_for_every_role(world):
                     failures.append(f"POST {prefix}_change as {role}: {response.status_code}")
     password_url = reverse("admin:auth_user_password_change", args=[users[EDITOR].pk])
     for role in ROLES:
-        expected = {ADMIN: 200, EDITOR: 403, PROVINCIAL: 403}.get(role, 302)
+        expected = {ADMIN: 200, EDITOR: 403, PROVINCIAL: 403, FINANCE: 403}.get(role, 302)
         response = client_for(users[role]).get(password_url)
         if response.status_code != expected:
             failures.append(f"GET {password_url} as {role}: {response.status_code}")
@@ -347,7 +437,7 @@ def test_admin_urls_for_every_role(world):
         if staff_status is None:
             continue
         for role in ROLES:
-            expected = staff_status if role in (PROVINCIAL, EDITOR, ADMIN) else other_status
+            expected = staff_status if role in STAFF else other_status
             response = client_for(users[role]).get(reverse(name))
             if response.status_code != expected:
                 failures.append(

@@ -80,6 +80,7 @@ def staff(seed, make_user):
         "editor": make_user("redactie", Role.EDITOR, is_staff=True),
         # The administrators' group (not a superuser): its permissions are what is tested.
         "administrator": make_user("beheer", Role.ADMINISTRATOR, is_staff=True),
+        "finance": make_user("financien", Role.FINANCE, is_staff=True),
     }
     superuser = make_user("root", None, is_staff=True, is_superuser=True)
     assert Group.objects.get(name=Role.ADMINISTRATOR.value).permissions.exists()

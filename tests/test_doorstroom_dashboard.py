@@ -124,17 +124,20 @@ def test_small_counts_are_suppressed_on_the_dashboard_as_in_the_export(logged_in
     assert provinces["Limburg"] == "<5" and provinces["Antwerpen"] == 0
 
 
-def test_fees_owed_per_quarter_in_euro_and_no_paid_figure(logged_in_client, seed):
+def test_fees_owed_per_quarter_in_euro_and_paid_beside(logged_in_client, seed):
     trajectories = [start() for _ in range(5)]
     for trajectory in trajectories:
         phase_complete(trajectory=trajectory, end_date=dt.date(2024, 2, 5), hours=Decimal("14"))
     response, sections = dashboard(logged_in_client)
     owed = sum(PhaseRecord.objects.completed().values_list("fee_amount", flat=True))
-    assert sections["dashboard-fees-owed"].rows == [["2024 K1", 5, owed], ["Totaal", 5, owed]]
+    nothing = Decimal("0.00")  # no claim paid yet (payments: tests/test_payments_ledger.py)
+    assert sections["dashboard-fees-paid"].rows == [
+        ["2024 K1", 5, owed, nothing],
+        ["Totaal", 5, owed, nothing],
+    ]
     body = response.content.decode()
-    assert "Betalingen worden niet in de toepassing bijgehouden" in body
     assert format_amount(owed) in body  # EUR 2.557,25
-    assert "betaald (EUR)" not in body.lower()
+    assert "Betaald (EUR)" in body
 
 
 def test_a_provider_sees_only_its_own_trajectories(client, make_user, seed):

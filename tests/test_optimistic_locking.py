@@ -22,7 +22,7 @@ from tests.factories import OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_outcome_record, trajectory_start, worker_create
 
-PROJECT_APPS = {"auth", "doorstroom", "mandates", "pilots", "trajectories", "questions"}
+PROJECT_APPS = {"auth", "doorstroom", "mandates", "pilots", "trajectories", "questions", "payments"}
 
 
 def a_worker():
@@ -40,6 +40,15 @@ def a_trajectory():
 
 def a_phase():
     return a_trajectory().phases.get()
+
+
+def a_budget():
+    from payments.models import MandateBudget
+
+    mandate = Mandate.objects.get(project_number=7887)
+    return MandateBudget.objects.create(
+        mandate=mandate, amount=Decimal("80000"), max_trajectories=20
+    )
 
 
 def a_user():
@@ -67,6 +76,10 @@ CASES = [
     ("pilots.CareEngagement", "notes", "Gewijzigd.", None),
     ("questions.ParliamentaryQuestion", "subject", "Doorstroom (gewijzigd)", None),
     ("questions.SubQuestion", "text", "Gewijzigde vraag?", None),
+    ("payments.DocumentKind", "name", "Stagecontract", None),
+    ("payments.EvidenceRequirement", "phase", 4, None),
+    ("payments.DeductionReason", "label", "Dubbel gevorderd", None),
+    ("payments.MandateBudget", "amount", Decimal("90000.00"), a_budget),
     # Django's own: their version is kept beside them (doorstroom.AccountVersion).
     ("auth.User", "first_name", "Elisa", a_user),
     ("auth.Group", "name", "Redactie (hernoemd)", None),

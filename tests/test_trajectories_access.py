@@ -239,5 +239,7 @@ def test_a_user_without_a_scope_gets_empty_exports_not_an_error(client, seed, ma
     stats = rows(client.get(reverse("export-download", args=["trajectory-stats"])))
     assert ["Totaal", "alle trajecten", "0"] in stats
     statement = rows(client.get(reverse("export-download", args=["provider-statement"])))
-    assert statement[1:] == [["", "Totaal alle mandaten", "", "", "", "", "", "", "0", "0,00"]]
+    assert statement[1:] == [
+        ["", "Totaal alle mandaten", "", "", "", "", "", "", "0", "0,00", "0,00"]
+    ]
     assert len(rows(client.get(reverse("export-download", args=["trajectories"])))) == 1

@@ -147,27 +147,28 @@ def test_provider_statement_lists_completed_phases_with_index_and_totals(seed):
         "Basisindex",
         "Aantal afgeronde fasen",
         "Vergoeding (EUR)",
+        "Betaald (EUR)",
     ]
     # 2019: 420 x 108.42 / 106.05 = 429.39 and 1260 x 108.42 / 106.05 = 1288.16;
     # 2024: 420 x 129.14 / 106.05 = 511.45.
     assert body == [
         ["6454", "Uitstroom Lokale Diensteneconomie", "Stad Gent - Dienst Werk", "366",
-         "Voortraject", "2024-01", "129.14", "106.05", "1", "511.45"],
+         "Voortraject", "2024-01", "129.14", "106.05", "1", "511.45", "0.00"],
         ["6454", "Uitstroom Lokale Diensteneconomie", "Stad Gent - Dienst Werk", "366",
-         "Totaal", "", "", "", "1", "511.45"],
+         "Totaal", "", "", "", "1", "511.45", "0.00"],
         ["7887", "Doorstroom Sociale Economie Limburg", "EMINO", "432",
-         "Voortraject", "2019-01", "108.42", "106.05", "2", "858.78"],
+         "Voortraject", "2019-01", "108.42", "106.05", "2", "858.78", "0.00"],
         ["7887", "Doorstroom Sociale Economie Limburg", "EMINO", "432",
-         "Job matching", "2019-01", "108.42", "106.05", "1", "1288.16"],
+         "Job matching", "2019-01", "108.42", "106.05", "1", "1288.16", "0.00"],
         ["7887", "Doorstroom Sociale Economie Limburg", "EMINO", "432",
-         "Totaal", "", "", "", "3", "2146.94"],
-        ["", "Totaal alle mandaten", "", "", "", "", "", "", "4", "2658.39"],
+         "Totaal", "", "", "", "3", "2146.94", "0.00"],
+        ["", "Totaal alle mandaten", "", "", "", "", "", "", "4", "2658.39", "0.00"],
     ]  # fmt: skip
 
     only_2024 = run_export("provider-statement", "--filter", "date_from=2024-01-01")
-    assert only_2024[-1][-2:] == ["1", "511.45"]
+    assert only_2024[-1][-3:] == ["1", "511.45", "0.00"]
     only_limburg = run_export("provider-statement", "--filter", "mandate=7887")
-    assert only_limburg[-1][-2:] == ["3", "2146.94"]
+    assert only_limburg[-1][-3:] == ["3", "2146.94", "0.00"]
 
 
 def test_trajectories_export_follows_the_listing_filters_and_shows_only_the_reference(seed):

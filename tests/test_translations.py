@@ -142,6 +142,24 @@ POST_ONLY = {
     "health",
     "questions:pack-download",
     "export-download",
+    "payments:evidence-download",
+    "payments:claim-evidence",
+    *(
+        f"payments:claim-{step}"
+        for step in (
+            "submit",
+            "discard",
+            "review",
+            "check",
+            "approve",
+            "reject",
+            "pay",
+            "payment-failed",
+            "reissue",
+        )
+    ),
+    "payments:correction-approve",
+    "payments:correction-discard",
 }
 
 
@@ -168,6 +186,7 @@ def pages(seed, staff_user):
     }
     ids["mandates:detail", "project_number"] = 6441
     ids["trajectories:import-detail", "pk"] = an_import(staff_user).pk
+    ids.update(payment_pages(staff_user))
     paths = [p for p in url_paths_or_skip(ids)]
     for model, model_admin in admin.site._registry.items():
         info = f"{model._meta.app_label}_{model._meta.model_name}"
@@ -179,6 +198,34 @@ def pages(seed, staff_user):
             paths.append(reverse(f"admin:{info}_change", args=[record.pk]))
             paths.append(reverse(f"admin:{info}_history", args=[record.pk]))
     return paths
+
+
+def payment_pages(user) -> dict:
+    """A claim with its documents, a confirmation file and a correction run (payments)."""
+    import datetime as dt
+
+    from mandates.models import Mandate
+    from payments import imports, services
+    from tests.factories_payments import completed_trajectory, documented
+
+    mandate = Mandate.objects.get(project_number=7887)
+    completed_trajectory(mandate)
+    claim = services.claim_create(
+        user=user,
+        mandate=mandate,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    documented(claim, user)
+    run = services.correction_run_create(user=user, reason="Index 03/2024")
+    batch = imports.payment_import_check(user=user, data=b"x", file_name="x.csv")
+    return {
+        ("payments:claim-detail", "pk"): claim.pk,
+        ("payments:claim-print", "pk"): claim.pk,
+        ("payments:phase-evidence", "pk"): claim.lines.get(position=3).phase_id,
+        ("payments:import-detail", "pk"): batch.pk,
+        ("payments:correction-detail", "pk"): run.pk,
+    }
 
 
 def an_import(user):

@@ -85,6 +85,11 @@ class FeeSchedules:
         """The maximum duration of a phase started on `start` (fixed at its start)."""
         return self.phase(self.in_force(start), phase).max_months
 
+    @staticmethod
+    def cap(*, schedule: FeeSchedule, on: dt.date, index: HealthIndex) -> IndexedAmount:
+        """The cap per trajectory, indexed for a completion on `on`."""
+        return index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on)
+
     def fee_and_cap(
         self, *, schedule: FeeSchedule, phase: int, on: dt.date, index: HealthIndex
     ) -> tuple[IndexedAmount, IndexedAmount]:
@@ -95,7 +100,7 @@ class FeeSchedules:
             base = self.phase(schedule, phase).base_amount
             self._indexed[key] = (
                 index.indexed(schedule=schedule, base_amount=base, on=on),
-                index.indexed(schedule=schedule, base_amount=schedule.cap_amount, on=on),
+                self.cap(schedule=schedule, on=on, index=index),
             )
         return self._indexed[key]
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
+from doorstroom.admin_site import database_message
 from doorstroom.concurrency import SEEN_VERSION, refuse_stale
 from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
@@ -189,6 +190,9 @@ class TrajectoryActionView(TrajectoryDetailView):
                     message = self.perform(form.cleaned_data)
             except ValidationError as error:
                 form.add_service_error(error)
+            except IntegrityError as error:
+                # A rule the database keeps (e.g. a claimed phase stays as it was: payments).
+                form.add_error(None, database_message(error))
             else:
                 messages.success(request, message)
                 return redirect(self.object)

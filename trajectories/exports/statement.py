@@ -19,6 +19,7 @@ from doorstroom.exports import (
 )
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
+from doorstroom.hooks import PROVIDER_STATEMENT_PAID
 from mandates.models import Call, Mandate
 from trajectories.exports.common import (
     COMPLETED_PHASE_COUNT,
@@ -67,8 +68,8 @@ class ProviderStatementExport(Export):
     title = _("Fees owed per provider")
     description = _(
         "Per mandate (mandated provider) and period of completion: the completed phases, their "
-        "number and fee, the health index used, a total per mandate and a grand total. Only "
-        "counts and amounts, no personal data."
+        "number and fee, the health index used, what was paid for them, a total per mandate and "
+        "a grand total. Only counts and amounts, no personal data."
     )
     filter_form_class = StatementFilterForm
     # A payment statement needs exact counts and amounts: for staff, not for publication.
@@ -88,6 +89,7 @@ class ProviderStatementExport(Export):
             _("Base index"),
             COMPLETED_PHASE_COUNT,
             FEE,
+            _("Paid (EUR)"),
         ]
 
     def get_phases(self) -> QuerySet:
@@ -129,11 +131,21 @@ class ProviderStatementExport(Export):
             .order_by(*self.ORDER)
         )
 
+    def paid_groups(self) -> list[QuerySet]:
+        """What was paid per line, from the app that records payments (doorstroom.hooks):
+        tuples of (project number, phase, index month, index, base index, amount paid)."""
+        return PROVIDER_STATEMENT_PAID.ask(filters=self.filters, user=self.user)
+
     def rows(self) -> Iterator[Sequence[Cell]]:
         groups = self.groups()
         phase_names, total = choice_labels(Phase), str(TOTAL)
-        per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: [0, Decimal("0.00")])
-        grand = [0, Decimal("0.00")]
+        paid: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for found in self.paid_groups():
+            for *line, amount in found:
+                paid[tuple(line)] += amount
+        zeros = [0, Decimal("0.00"), Decimal("0.00")]
+        per_mandate: dict[int, list[Decimal | int]] = defaultdict(lambda: list(zeros))
+        grand = list(zeros)
         previous = None
         for row in groups:
             number = row["trajectory__mandate__project_number"]
@@ -145,6 +157,7 @@ class ProviderStatementExport(Export):
                 row["trajectory__mandate__promoter_as_written"],
                 row["trajectory__mandate__call__number"],
             )
+            line = (number, *(row[name] for name in self.ORDER[1:]))
             yield [
                 *previous,
                 phase_names[row["phase"]],
@@ -153,10 +166,12 @@ class ProviderStatementExport(Export):
                 row["index_base_value"],
                 row["n"],
                 row["total"],
+                paid[line],
             ]
             for totals in (per_mandate[number], grand):
                 totals[0] += row["n"]
                 totals[1] += row["total"]
+                totals[2] += paid[line]
         if previous is not None:
             yield self._subtotal(previous, per_mandate[previous[0]], total)
         grand_total = gettext("Total of all mandates")
