@@ -297,3 +297,18 @@ def test_a_bulk_delete_the_database_refuses_changes_nothing_and_says_why(admin_c
     assert response.redirect_chain[-1][0].startswith(url)
     assert "Een afgerond traject heeft een afgeronde nazorg" in response.content.decode()
     assert PhaseRecord.objects.filter(pk__in=chosen).count() == 2
+
+
+def test_the_installed_phase_order_function_is_the_one_beside_the_python_rule(db):
+    """`trajectories.phase_order` keeps the rule and its trigger's function together: a change of
+    the one there needs a migration that installs it."""
+    from django.db import connection
+
+    from trajectories.phase_order import ORDER_CHECK
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'trajectories_phase_record_order_check'"
+        )
+        (installed,) = cursor.fetchone()
+    assert " ".join(installed.split()) == " ".join(ORDER_CHECK.split("$$")[1].split())

@@ -34,6 +34,7 @@ from trajectories.models import (
     Worker,
     validate_insz,
 )
+from trajectories.phase_order import phase_order_check
 from trajectories.schedules import FeeSchedules
 
 # --- fees -------------------------------------------------------------------------------------
@@ -157,31 +158,20 @@ def phase_start_checked(
     trajectory: Trajectory,
     phases: list[PhaseRecord],
     start_date: dt.date,
+    phase: int | None = None,
     schedules: FeeSchedules | None = None,
     save: bool = True,
 ) -> PhaseRecord:
     """The rules and write of `phase_start`, for a caller that has locked the trajectory and
     read its phases itself (the import does both for all its rows in one query each, and loads
-    the fee schedules once for all of them); with `save=False`
-    the new phase is returned unsaved, for the caller to write with many others at once."""
+    the fee schedules once for all of them; it names the `phase` its row says). With
+    `save=False` the new phase is returned unsaved, for the caller to write with many others at
+    once."""
     _require_running(trajectory)
     _not_in_future("start_date", start_date)
-    last = phases[-1]
-    if last.is_running:
-        raise ValidationError(
-            _("The phase %(phase)s is still running: complete it first."),
-            params={"phase": Phase(last.phase).label},
-        )
-    if last.phase == Phase.NAZORG:
-        raise ValidationError(_("All four phases have been done."))
-    if start_date < last.end_date:
-        raise ValidationError(
-            _("A phase starts on or after the day the previous one ended (%(date)s)."),
-            params={"date": date_format(last.end_date)},
-        )
     return _new_phase(
         trajectory=trajectory,
-        phase=last.phase + 1,
+        phase=phase_order_check(phases=phases, phase=phase, start_date=start_date),
         start_date=start_date,
         schedules=schedules,
         save=save,

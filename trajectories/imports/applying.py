@@ -16,7 +16,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom import sql
-from doorstroom.languages import lazy_format, lazy_join
+from doorstroom.languages import lazy_format
 from mandates.models import Mandate
 from trajectories import services
 from trajectories.imports.parsing import (
@@ -178,25 +178,11 @@ def _apply_row(
         row.action = "unchanged"
         return
 
-    last = phases[-1]
-    if row.phase != last.phase + 1:
-        row.error(
-            PHASE,
-            lazy_format(
-                _(
-                    "%(phase)s cannot come yet: the last phase of this trajectory is %(last)s. "
-                    "The phases follow each other: %(order)s."
-                ),
-                phase=label,
-                last=phase_label(last.phase),
-                order=lazy_join(p.label for p in Phase),
-            ),
-        )
-        return
     record = services.phase_start_checked(
         trajectory=trajectory,
         phases=phases,
         start_date=row.start_date,
+        phase=row.phase,
         schedules=schedules,
         save=False,
     )
@@ -330,7 +316,7 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
             )
         except ValidationError as error:
             name, text = _message(error)
-            column = {"hours": HOURS}.get(name) or (END if row.end_date else START)
+            column = {"hours": HOURS, "phase": PHASE}.get(name) or (END if row.end_date else START)
             row.error(column, text)
         if row.errors:
             failed_trajectories.add(trajectory.pk)
