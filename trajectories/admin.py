@@ -8,6 +8,7 @@ from doorstroom.admin import AuditHistoryMixin, BigTableAdminMixin, ScopedPerson
 from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
+from trajectories.admin_phases import PhaseRecordForm, save_trajectory_of
 from trajectories.dates import NoFutureDatesMixin
 from trajectories.models import (
     FeeSchedule,
@@ -96,19 +97,6 @@ class WorkerAdmin(
         return None
 
 
-def sign_exception(record: PhaseRecord, user) -> None:
-    """An exception to the maximum duration ticked in the admin is signed by who ticked it."""
-    if record.over_maximum and record.over_maximum_approved_by_id is None:
-        record.over_maximum_approved_by = user
-        record.over_maximum_approved_at = timezone.now()
-
-
-class PhaseRecordForm(NoFutureDatesMixin, OptimisticLockForm):
-    class Meta:
-        model = PhaseRecord
-        fields = "__all__"
-
-
 class TrajectoryForm(NoFutureDatesMixin, OptimisticLockForm):
     class Meta:
         model = Trajectory
@@ -136,8 +124,10 @@ class PhaseRecordInline(ScopedAdminMixin, admin.TabularInline):
         "over_maximum_reason",
         "over_maximum_approved_by",
     ]
-    # Fees are fixed by the services at completion, from the schedule and index then.
+    # Fees are fixed by the services at completion, from the schedule and index then; the
+    # maximum duration at the start, from the schedule in force (trajectories.admin_phases).
     readonly_fields = [
+        "max_months",
         "deadline",
         "fee_amount",
         "index_reference_month",
@@ -153,6 +143,11 @@ class PhaseRecordInline(ScopedAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("over_maximum_approved_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
+        return formset
 
 
 @admin.register(Trajectory)
@@ -198,11 +193,9 @@ class TrajectoryAdmin(
         return obj.fees_total
 
     def save_formset(self, request, form, formset, change):
-        for record in formset.save(commit=False):
-            sign_exception(record, request.user)
-            record.save()
-        for record in formset.deleted_objects:
-            record.delete()
+        formset.save()
+        for phase_form in formset.forms:
+            save_trajectory_of(phase_form)
 
 
 @admin.register(PhaseRecord)
@@ -230,6 +223,10 @@ class PhaseRecordAdmin(
     autocomplete_fields = ["trajectory", "fee_schedule"]
     readonly_fields = PhaseRecordInline.readonly_fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def save_model(self, request, obj, form, change):
-        sign_exception(obj, request.user)
         super().save_model(request, obj, form, change)
+        save_trajectory_of(form)
