@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstroom.filters import ModelChoiceFilter
 from mandates.models import (
+    UNKNOWN_PROVINCE,
     UNKNOWN_PROVINCE_LABEL,
     Call,
     Mandate,
@@ -11,25 +12,47 @@ from mandates.models import (
     Province,
 )
 
+# The filters on a call, a province and a mandate, for every filter form that has them (the
+# mandates, the trajectories, the ledger); `field_name` is the path from the rows to them.
 
-class MandateFilter(django_filters.FilterSet):
-    """Filters of the Mandaten page, also used by the `mandates` export."""
 
-    call = ModelChoiceFilter(
+def call_filter(field_name: str = "call") -> ModelChoiceFilter:
+    return ModelChoiceFilter(
         label=_("ESF call"),
+        field_name=field_name,
         queryset=Call.objects.all(),
         to_field_name="number",
         help_text=_("Call number, e.g. 380."),
     )
-    province = ModelChoiceFilter(
+
+
+def province_filter(field_name: str = "provinces") -> ModelChoiceFilter:
+    return ModelChoiceFilter(
         label=_("Province"),
-        field_name="provinces",
+        field_name=field_name,
         queryset=Province.objects.all(),
         to_field_name="name",
         null_label=UNKNOWN_PROVINCE_LABEL,
-        null_value="onbekend",
+        null_value=UNKNOWN_PROVINCE,
         help_text=_("Province name, e.g. Limburg, or 'onbekend' for mandates without one."),
     )
+
+
+def mandate_filter(field_name: str = "mandate") -> ModelChoiceFilter:
+    return ModelChoiceFilter(
+        label=_("Mandate"),
+        field_name=field_name,
+        queryset=Mandate.objects.all(),
+        to_field_name="project_number",
+        help_text=_("Project number, e.g. 6441."),
+    )
+
+
+class MandateFilter(django_filters.FilterSet):
+    """Filters of the Mandaten page, also used by the `mandates` export."""
+
+    call = call_filter()
+    province = province_filter()
     promoter = ModelChoiceFilter(
         label=_("Promoter"),
         queryset=Organisation.objects.filter(promoted_mandates__isnull=False).distinct(),

@@ -16,6 +16,9 @@ from stdnum.be import vat as be_vat
 from doorstroom.audit import audited
 from doorstroom.concurrency import version_bump_trigger, version_field
 
+# A mandate without a province: the value a URL, a filter and the command line give for it (the
+# same in every language), and how it reads.
+UNKNOWN_PROVINCE = "onbekend"
 UNKNOWN_PROVINCE_LABEL = _("unknown")
 
 

@@ -8,9 +8,9 @@ from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.filters import ModelChoiceFilter
 from doorstroom.forms import BelgianDateField
-from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
+from mandates.filters import call_filter, mandate_filter, province_filter
+from mandates.models import Mandate
 from payments.models import Claim, LedgerMonth
 from payments.states import ClaimStatus
 
@@ -31,15 +31,8 @@ class ScopedMandateFilterSet(django_filters.FilterSet):
 
 class ClaimFilter(ScopedMandateFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
-    mandate = ModelChoiceFilter(
-        label=_("Mandate"), queryset=Mandate.objects.all(), to_field_name="project_number"
-    )
-    call = ModelChoiceFilter(
-        label=_("ESF call"),
-        field_name="mandate__call",
-        queryset=Call.objects.all(),
-        to_field_name="number",
-    )
+    mandate = mandate_filter()
+    call = call_filter("mandate__call")
 
     class Meta:
         model = Claim
@@ -57,28 +50,9 @@ PER_CHOICES = [
 class LedgerFilter(ScopedMandateFilterSet):
     """Which mandates and months; `per` groups the months (by quarter, year or not at all)."""
 
-    call = ModelChoiceFilter(
-        label=_("ESF call"),
-        field_name="mandate__call",
-        queryset=Call.objects.all(),
-        to_field_name="number",
-        help_text=_("Call number, e.g. 380."),
-    )
-    province = ModelChoiceFilter(
-        label=_("Province"),
-        field_name="mandate__provinces",
-        queryset=Province.objects.all(),
-        to_field_name="name",
-        null_label=UNKNOWN_PROVINCE_LABEL,
-        null_value="onbekend",
-        help_text=_("Province name, e.g. Limburg, or 'onbekend'."),
-    )
-    mandate = ModelChoiceFilter(
-        label=_("Mandate"),
-        queryset=Mandate.objects.all(),
-        to_field_name="project_number",
-        help_text=_("Project number, e.g. 6441."),
-    )
+    call = call_filter("mandate__call")
+    province = province_filter("mandate__provinces")
+    mandate = mandate_filter()
     date_from = DayFilter(
         label=_("Completed from"),
         field_name="month",

@@ -55,9 +55,13 @@ def admin_tables() -> list[str]:
 
 def fingerprint(tables: list[str]) -> list[tuple]:
     """Row count and a hash of every row of each table, in one statement."""
-    sql = " UNION ALL ".join(
-        f"SELECT '{table}', count(*), coalesce(sum(hashtext(t::text)), 0) FROM {table} t"
-        for table in tables
+    # Ordered: PostgreSQL may return the branches of a UNION ALL in any order (in parallel).
+    sql = (
+        " UNION ALL ".join(
+            f"SELECT '{table}', count(*), coalesce(sum(hashtext(t::text)), 0) FROM {table} t"
+            for table in tables
+        )
+        + " ORDER BY 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

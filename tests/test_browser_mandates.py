@@ -68,10 +68,8 @@ def test_a_mandate_page_leads_to_its_trajectories_hours_and_fees(page, demo, sta
     fees = page.locator("li", has_text="De verschuldigde vergoedingen van dit mandaat")
     rows = csv_rows(download(page, fees.get_by_role("link", name="CSV (Excel)"), tmp_path))
     header, lines, grand_total = rows[0], rows[1:-1], rows[-1]
-    assert header[0] == "Projectnummer" and header[-2:] == [
-        "Aantal afgeronde fasen",
-        "Vergoeding (EUR)",
-    ]
+    assert header[0] == "Projectnummer"
+    count, fee = header.index("Aantal afgeronde fasen"), header.index("Vergoeding (EUR)")
     assert lines and {line[0] for line in lines} == {number}
     completed = PhaseRecord.objects.completed()
     owed = completed.filter(trajectory__mandate=mandate).aggregate(
@@ -79,6 +77,6 @@ def test_a_mandate_page_leads_to_its_trajectories_hours_and_fees(page, demo, sta
     )
     assert completed.filter(~Q(trajectory__mandate=mandate)).exists()  # others are owed fees too
     [subtotal] = [line for line in lines if line[4] == "Totaal"]
-    assert [int(subtotal[-2]), amount(subtotal[-1])] == [owed["n"], owed["total"]]
+    assert [int(subtotal[count]), amount(subtotal[fee])] == [owed["n"], owed["total"]]
     assert grand_total[1] == "Totaal alle mandaten"
-    assert [int(grand_total[-2]), amount(grand_total[-1])] == [owed["n"], owed["total"]]
+    assert [int(grand_total[count]), amount(grand_total[fee])] == [owed["n"], owed["total"]]

@@ -113,11 +113,12 @@ def test_the_readme_table_is_generated_from_the_permissions():
     assert table == roles_table(), "run: manage.py roles_table --write"
     rows = {line.split(" | ")[0]: line for line in table.splitlines()}
     index = rows["| health index month (`trajectories.HealthIndexMonth`)"]
-    # model | administrator | editor | analyst | provincial | provider
+    # model | administrator | editor | analyst | provincial | provider | finance
     assert index.split(" | ")[1:] == [
         "view, add, change, delete",
         "view, add, change, delete",
         "—",
         "view",
-        "view |",
+        "view",
+        "— |",
     ]

@@ -83,7 +83,8 @@ class DemoGenerator:
             None,  # demo workers never get a national number, not even a plausible one
             True,
         )
-        status, end_date, outcome, stop_reason = TrajectoryStatus.RUNNING, None, "onbekend", ""
+        status, end_date, outcome = TrajectoryStatus.RUNNING, None, JobOutcome.UNKNOWN
+        stop_reason = ""
         host = None
         phases: list[tuple] = []
         paid = Decimal("0.00")

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
-from doorstroom.filters import DateFilter, ModelChoiceFilter, TypedChoiceFilter, YesNoFilter
-from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
+from doorstroom.filters import DateFilter, TypedChoiceFilter, YesNoFilter
+from mandates.filters import call_filter, mandate_filter, province_filter
+from mandates.models import Mandate
 from trajectories.models import Phase, PhaseRecord, Trajectory, TrajectoryStatus
 
 
@@ -29,28 +30,9 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         help_text=_("The reference or part of it, e.g. 001234."),
     )
 
-    call = ModelChoiceFilter(
-        label=_("ESF call"),
-        field_name="mandate__call",
-        queryset=Call.objects.all(),
-        to_field_name="number",
-        help_text=_("Call number, e.g. 380."),
-    )
-    mandate = ModelChoiceFilter(
-        label=_("Mandate"),
-        queryset=Mandate.objects.all(),
-        to_field_name="project_number",
-        help_text=_("Project number, e.g. 6441."),
-    )
-    province = ModelChoiceFilter(
-        label=_("Province"),
-        field_name="mandate__provinces",
-        queryset=Province.objects.all(),
-        to_field_name="name",
-        null_label=UNKNOWN_PROVINCE_LABEL,
-        null_value="onbekend",
-        help_text=_("Province of the mandate, or 'onbekend'."),
-    )
+    call = call_filter("mandate__call")
+    mandate = mandate_filter()
+    province = province_filter("mandate__provinces")
     phase = TypedChoiceFilter(
         label=_("Current phase"),
         choices=Phase.choices,
@@ -111,18 +93,8 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
 class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the page of running phases near or past their maximum duration."""
 
-    call = ModelChoiceFilter(
-        label=_("ESF call"),
-        field_name="trajectory__mandate__call",
-        queryset=Call.objects.all(),
-        to_field_name="number",
-    )
-    mandate = ModelChoiceFilter(
-        label=_("Mandate"),
-        field_name="trajectory__mandate",
-        queryset=Mandate.objects.all(),
-        to_field_name="project_number",
-    )
+    call = call_filter("trajectory__mandate__call")
+    mandate = mandate_filter("trajectory__mandate")
     phase = TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
     only_overdue = django_filters.BooleanFilter(
         label=_("Only past the maximum"), method="filter_only_overdue", widget=forms.CheckboxInput
@@ -146,17 +118,8 @@ class HoursFilterForm(forms.Form):
 
 
 class HoursFilter(ScopedChoicesMixin, django_filters.FilterSet):
-    call = ModelChoiceFilter(
-        label=_("ESF call"),
-        field_name="mandate__call",
-        queryset=Call.objects.all(),
-        to_field_name="number",
-    )
-    mandate = ModelChoiceFilter(
-        label=_("Mandate"),
-        queryset=Mandate.objects.all(),
-        to_field_name="project_number",
-    )
+    call = call_filter("mandate__call")
+    mandate = mandate_filter()
     started_from = DateFilter(
         label=_("Trajectories started from"),
         field_name="start_date",

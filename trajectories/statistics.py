@@ -21,10 +21,10 @@ from doorstroom.disclosure import Key, Relation, Table, derived, key, protect
 from doorstroom.sql import (
     select_sql,
 )
-from mandates.models import Call, Mandate, MandateProvince, Province
+from mandates.models import UNKNOWN_PROVINCE, Call, Mandate, MandateProvince, Province
 from trajectories.models import Phase, TrajectoryStatus
 
-UNKNOWN = "onbekend"
+UNKNOWN = UNKNOWN_PROVINCE  # a mandate without a province
 # The phase breakdown ends in "no phase yet" (None), so it adds up to the total.
 PHASES = [*(phase.value for phase in Phase), None]
 STATUSES = [status.value for status in TrajectoryStatus]

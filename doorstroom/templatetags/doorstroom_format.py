@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def amount(value):
-    """{{ fee|amount }} -> EUR 1.260,00"""
+    """{{ fee|amount }} -> € 1.260,00 (doorstroom.formatting.format_amount)"""
     return format_amount(value)
 
 

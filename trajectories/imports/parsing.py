@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as be_nn
 
@@ -57,7 +58,8 @@ def informative_columns() -> frozenset[str]:
 
 
 WORKER_REFERENCE = re.compile(r"^DW-[0-9]{6,}$")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# The dates a form accepts (doorstroom/formats, the same in both languages).
+DATE_FORMATS = get_format("DATE_INPUT_FORMATS", lang="nl-be")
 MAX_HOURS = Decimal("9999.99")
 
 

@@ -74,13 +74,12 @@ class TrajectoryQuerySet(models.QuerySet):
     def hours_per_mandate(self) -> list[dict]:
         """Hours per mandate; the average over completed trajectories is set against the norm.
 
-        Two grouped queries (trajectories, then phase hours) instead of one with COUNT(DISTINCT):
-        on a million trajectories that is the difference between seconds and a long wait.
+        One grouped query over the trajectories and the figures kept beside them
+        (`TrajectoryFigures`): the phases themselves are not read.
         """
         completed = Q(status=TrajectoryStatus.COMPLETED)
-        rows = {
-            row["mandate"]: row
-            for row in self.order_by()
+        rows = (
+            self.order_by()
             .values(
                 "mandate",
                 project_number=F("mandate__project_number"),
@@ -90,30 +89,19 @@ class TrajectoryQuerySet(models.QuerySet):
             .annotate(
                 trajectory_count=Count("id"),
                 completed_count=Count("id", filter=completed),
-            )
-        }
-        hours = (
-            self.phase_model()
-            .objects.filter(trajectory__in=self.values("pk"))
-            .order_by()
-            .values("trajectory__mandate")
-            .annotate(
-                hours_total=Sum("hours"),
-                completed_hours=Sum(
-                    "hours", filter=Q(trajectory__status=TrajectoryStatus.COMPLETED)
+                hours_total=Coalesce(
+                    Sum("figures__hours_total"), Value(Decimal("0")), output_field=DECIMAL
                 ),
+                completed_hours=Sum("figures__hours_total", filter=completed),
             )
+            .order_by("mandate__project_number")
         )
-        for row in rows.values():
-            row.update(hours_total=Decimal("0"), completed_hours=None, hours_per_completed=None)
-        for row in hours:
-            rows[row["trajectory__mandate"]].update(
-                hours_total=row["hours_total"], completed_hours=row["completed_hours"]
-            )
-        for row in rows.values():
-            if row["completed_count"]:
-                row["hours_per_completed"] = row["completed_hours"] / row["completed_count"]
-        return sorted(rows.values(), key=lambda row: row["project_number"])
+        result = []
+        for row in rows:
+            count, hours = row["completed_count"], row["completed_hours"]
+            row["hours_per_completed"] = hours / count if count and hours is not None else None
+            result.append(row)
+        return result
 
     def in_phase(self, phase: int) -> TrajectoryQuerySet:
         """Trajectories whose latest phase is this one."""
