@@ -1,4 +1,4 @@
-"""Benchmark cases of paying providers (issue 22), run by `make bench` (benchmarks/run.py):
+"""Benchmark cases of paying providers, run by `make bench` (benchmarks/run.py):
 
 * making a claim from 10,000 completed phases (`claim_create`, rolled back after each run), and
 * the ledger page (`/betalingen/grootboek/`),

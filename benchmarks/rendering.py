@@ -1,5 +1,5 @@
 """What each piece of hand-written rendering (doorstroom/rendering/) saves of its page's time:
-issue 20 keeps a piece only where it saves at least a fifth.
+the house keeps a piece only where it saves at least a fifth.
 
     .venv/bin/python benchmarks/rendering.py [--size 10000] [--repeat 60] [--reuse]
 

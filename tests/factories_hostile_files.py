@@ -92,7 +92,7 @@ HEADER_ROW = row(
 )
 
 
-# --- the attacks of issue 19 -------------------------------------------------------------------
+# --- the attacks of hostile files ----------------------------------------------------------------
 
 
 def claimed_whole_sheet() -> bytes:

@@ -59,7 +59,7 @@ def same(status: int) -> dict[str, int]:
 CLAIMANTS, CHECKERS = [PROVIDER, ADMIN], [EDITOR, PROVINCIAL, ADMIN]
 DECIDERS, CORRECTORS = [FINANCE, ADMIN], [EDITOR, FINANCE, ADMIN]
 
-# Paying providers (issue 22). "claim" is a rejected claim of EMINO's 7887 (in Limburg): every
+# Paying providers. "claim" is a rejected claim of EMINO's 7887 (in Limburg): every
 # step posted to it empty is refused by its rules (400) for the roles that take it and by the
 # role (403) for the others; "other_claim" is a draft of Gent's 6454. The correction run is a
 # discarded one, for the same reason.

@@ -1,4 +1,4 @@
-"""Issue 19, point 1: the admin writes only in the user's scope.
+"""The admin writes only in the user's scope.
 
 The attacks of the issue, as Limburg provincial staff: a phase added to an Antwerpen mandate's
 trajectory, a trajectory on an Antwerpen mandate, a new mandate working in Antwerpen, and the

@@ -1,6 +1,6 @@
-"""Issue 22 in a real browser: a provider submits a claim with its evidence, an editor checks
-the sample, finance approves it with one deduction and records the payment, and the ledger, the
-provider statement and the dashboard show it. (Every payments page at a phone's width and a
+"""Paying providers in a real browser: a provider submits a claim with its evidence, an editor
+checks the sample, finance approves it with one deduction and records the payment, and the ledger,
+the provider statement and the dashboard show it. (Every payments page at a phone's width and a
 laptop's, in both languages: tests/test_browser_layout.py, its cases in tests/layout_pages.py.)"""
 
 from __future__ import annotations

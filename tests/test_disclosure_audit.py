@@ -1,5 +1,5 @@
 """The auditor (tests/disclosure_auditor.py) against what the application publishes: generated
-tables, every month and quarter of demo data, and the four attacks of issue 18."""
+tables, every month and quarter of demo data, and the four attacks that once worked."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Issue 6: deep pages as fast as the first. A page link carries the position the page starts
+"""Deep pages as fast as the first. A page link carries the position the page starts
 from (the sort values of a row next to it), and the page is read from there, not by OFFSET."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
-"""Lockout per user name and client address behind the proxy, and the password rules (issue 19,
-points 7 and 8)."""
+"""Lockout per user name and client address behind the proxy, and the password
+rules."""
 
 import pytest
 from django.contrib.auth import get_user_model

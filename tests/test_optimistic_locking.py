@@ -1,4 +1,4 @@
-"""Issue 19, point 4: one optimistic lock on every model staff edit (doorstroom.concurrency).
+"""One optimistic lock on every model staff edit (doorstroom.concurrency).
 
 For each model: open its admin change form, let someone else save the row behind it, submit the
 stale form: it is refused with the trajectory's message and the other save survives. Reopened,

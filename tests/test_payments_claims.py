@@ -1,4 +1,4 @@
-"""Issue 22, points 1, 5 and 7: a claim takes the completed phases not yet claimed, freezes what
+"""A claim takes the completed phases not yet claimed, freezes what
 each was owed, holds to the mandate's budget, and is refused with a reason naming the line."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Issue 22, point 4: corrections without overwriting. After the health index of a month is
+"""Corrections without overwriting. After the health index of a month is
 corrected, a run compares every paid phase with what it is due now, as a preview; approved by
 someone else, its differences become top-up or recovery lines of the provider's next claim.
 Nothing claimed or paid changes; the cap per trajectory holds across claims."""

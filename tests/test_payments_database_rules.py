@@ -1,4 +1,4 @@
-"""Issue 22: the rules of paying providers held by the database itself (payments migration 0002
+"""The rules of paying providers held by the database itself (payments migration 0002
 and the constraints of the models).
 
 Every attack is plain SQL, as a psql session or a script would send it, bypassing Django: no

@@ -1,4 +1,4 @@
-"""Issue 22: payments shows on other apps' pages without them importing it. Dependencies point
+"""Payments shows on other apps' pages without them importing it. Dependencies point
 one way: mandates imports neither pilots, trajectories nor payments; trajectories does not import
 payments (the hooks of doorstroom.hooks carry what they show)."""
 

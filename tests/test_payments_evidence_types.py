@@ -1,4 +1,4 @@
-"""Issue 22, point 2: evidence is PDF, an image or an office file, as its content says whatever
+"""Evidence is PDF, an image or an office file, as its content says whatever
 its name; at most 10 MB; office archives are read by their table of contents only."""
 
 import io

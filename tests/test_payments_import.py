@@ -1,4 +1,4 @@
-"""Issue 22, points 6 and 7: the financial system's payment confirmations, imported all or
+"""The financial system's payment confirmations, imported all or
 nothing with the same preview as the phase import; a reference or amount that does not match
 what was approved is refused with a reason naming its row, and nothing changes."""
 

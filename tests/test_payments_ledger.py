@@ -1,4 +1,4 @@
-"""Issue 22, points 5, 6 and 8: the ledger per mandate and period (page and exports, the same
+"""The ledger per mandate and period (page and exports, the same
 filtered rows), a claim's statement, the payments for the financial system, the budget on the
 mandate's page, and paid beside owed on the provider statement and the dashboard; each scoped."""
 

@@ -1,6 +1,6 @@
-"""Issue 22 through the pages, as people use them: the provider makes and documents a claim, an
-editor checks its sample, finance approves it with a deduction and records the payment. Each
-form is submitted with what it holds; a refusal comes back on its form with the reason."""
+"""Paying providers through the pages, as people use them: the provider makes and documents a
+claim, an editor checks its sample, finance approves it with a deduction and records the payment.
+Each form is submitted with what it holds; a refusal comes back on its form with the reason."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""Issue 22, point 3: every step of a claim is a service that only its roles may take, in the
+"""Every step of a claim is a service that only its roles may take, in the
 claim's order, audited; and four eyes for every role: whoever submitted or checked a claim never
 approves or rejects it, whatever their role.
 """

@@ -1,5 +1,5 @@
 """Pages about workers: logged, never kept in the browser's cache; a rejected import keeps its
-report (issue 19, point 8)."""
+report."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Issue 19, point 2: national reference data is written only by administrators and editors.
+"""National reference data is written only by administrators and editors.
 
 The issue's example: provincial staff set a health index month to 199.99 and it was saved.
 The health index, fee schedules, calls, provinces and organisations: provincial staff may view

@@ -1,4 +1,4 @@
-"""Issue 5 on trajectories: scope by every route, personal data gating and logging, audit of
+"""Trajectories: scope by every route, personal data gating and logging, audit of
 bulk changes, stale saves refused, and GDPR erasure that keeps the figures."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Issue 19, point 3: the trajectory's rules held by the database itself (migration 0007).
+"""The trajectory's rules held by the database itself (migration 0007).
 
 Every attack is plain SQL, as a psql session or a script would send it, bypassing Django; the
 refusal names the rule (the error's constraint name) and says why. The admin, which lets staff

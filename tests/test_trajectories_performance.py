@@ -1,4 +1,4 @@
-"""Issue 6: the listing's pagination and counts, its search, and the COPY path of the CSV."""
+"""The listing's pagination and counts, its search, and the COPY path of the CSV."""
 
 import datetime as dt
 import re

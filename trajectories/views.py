@@ -283,7 +283,7 @@ class LastStepUndoView(TrajectoryActionView):
         return message % {"phase": Phase(undone.phase).label}
 
 
-# --- import of phase progress (issue 9) ---------------------------------------------------------
+# --- import of phase progress ---------------------------------------------------------
 
 
 # Only roles that may edit import; others get 403 (they have no import to look for).

@@ -1,6 +1,6 @@
 """Rendering written by hand instead of by a library, one module per piece.
 
-A piece stays here only while it saves at least a fifth of its page's time (issue 20), measured
+A piece stays here only while it saves at least a fifth of its page's time, measured
 with `benchmarks/rendering.py` against what it replaces, in the same run; its docstring names
 what it replaces and that figure. A piece that copies a library's HTML holds that library to the
 minor version it was copied from (requirements.txt), and a test compares both renderings.
