@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("doorstroom", "mandates", "pilots", "trajectories", "questions")
+APPS = ("doorstroom", "mandates", "pilots", "trajectories", "questions", "payments")
 MAX_LINES = 450
 
 
@@ -107,3 +107,37 @@ def test_no_application_module_is_longer_than_one_sitting():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+# The modules every app keeps as it needs them, named once for all in the README's layout.
+USUAL = {
+    *("models.py", "admin.py", "apps.py", "urls.py", "views.py", "tables.py"),
+    *("filters.py", "forms.py", "exports.py", "services.py", "seeding.py"),
+}
+
+
+def test_the_readme_layout_names_every_module():
+    """A newcomer finds a module from the README's layout: each module of an app is named in its
+    app's part, a module of a package on the line (or item) that names the package."""
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[
+        readme.index("## Layout\n") : readme.index("\n## ", readme.index("## Layout\n"))
+    ]
+    parts = layout.split("\n### ")
+    unnamed = []
+    for app in APPS:
+        part = next(p for p in parts if p.startswith(f"`{app}/`"))
+        items = [item.replace("\n ", " ") for item in part.split("\n- ")]
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT / app)
+            if "migrations" in relative.parts or path.name == "__init__.py":
+                continue
+            if len(relative.parts) == 1:
+                if path.name not in USUAL and f"`{path.name}`" not in part:
+                    unnamed.append(f"{app}/{relative}")
+                continue
+            package = f"`{relative.parts[0]}/"
+            names = (f"`{path.name}`", f"`{'/'.join(relative.parts[1:])}`")
+            if not any(package in item and any(n in item for n in names) for item in items):
+                unnamed.append(f"{app}/{relative}")
+    assert unnamed == []
