@@ -31,7 +31,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from doorstroom.seeds import load_all  # noqa: E402
-from tests.factories_trajectories_import import csv_file, xlsx_file  # noqa: E402
+from tests.factories.import_files import csv_file, xlsx_file  # noqa: E402
 from trajectories import imports  # noqa: E402
 from trajectories.dates import add_months  # noqa: E402
 from trajectories.models import PhaseRecord, TrajectoryStatus  # noqa: E402

@@ -216,7 +216,7 @@ def records() -> dict[str, int]:
 def payment_records(staff) -> dict[str, int]:
     """A draft claim of the demo data with its documents, a confirmation file, a run."""
     from payments import imports, services
-    from tests.factories_payments import documented
+    from tests.factories.payments import documented
     from trajectories.models import PhaseRecord
 
     mandate = PhaseRecord.objects.completed().order_by("pk").first().trajectory.mandate

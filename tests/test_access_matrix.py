@@ -21,7 +21,7 @@ from mandates.models import Mandate, Organisation, Province
 from pilots.models import Pilot
 from questions.models import ParliamentaryQuestion
 from questions.services import answer_pack_generate
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.services import trajectory_start, worker_create
 
 ANON, NONE, ANALYST, PROVIDER, PROVINCIAL, EDITOR, ADMIN, FINANCE = (
@@ -273,7 +273,7 @@ def _payments(users) -> dict:
     from payments import imports, services
     from payments.models import EvidenceDocument, MandateBudget
     from payments.states import CheckResult
-    from tests.factories_payments import completed_trajectory, documented
+    from tests.factories.payments import completed_trajectory, documented
 
     limburg, gent = (Mandate.objects.get(project_number=n) for n in (7887, 6454))
     period = {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31)}

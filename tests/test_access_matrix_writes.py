@@ -27,7 +27,7 @@ from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.roles import ROLE_PERMISSIONS, Role, granted
 from mandates.models import Mandate, Organisation, Province
 from tests.admin_posts import admin_tables, fingerprint, page_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.services import trajectory_start, worker_create
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from doorstroom.roles import Role
 from mandates.models import Mandate
 from tests.admin_forms import change_form_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import PhaseRecord, TrajectoryStatus
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from doorstroom.roles import Role
 from mandates.models import Call, Mandate, MandateProvince, Organisation, Province
 from tests.admin_posts import admin_tables, fingerprint, page_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus, Worker
 from trajectories.services import trajectory_start, trajectory_stop, worker_create
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstroom.audit import history_for
 from mandates.models import Call, Mandate, MandateEvent, MandateProvince, Province
-from tests.factories_trajectories import PhaseRecordFactory, TrajectoryFactory
+from tests.factories.trajectories import PhaseRecordFactory, TrajectoryFactory
 
 
 def diffs(obj) -> list[dict]:

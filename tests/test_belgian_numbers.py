@@ -17,8 +17,8 @@ from doorstroom.formatting import format_amount, format_count, format_number
 from mandates.models import Mandate
 from questions.models import ParliamentaryQuestion
 from questions.services import answer_pack_generate, answer_pack_html
-from tests.factories import OrganisationFactory
-from tests.factories_trajectories_import import csv_file, started
+from tests.factories.import_files import csv_file, started
+from tests.factories.mandates import OrganisationFactory
 from tests.html_forms import table_rows
 from trajectories.imports import import_batch_check
 from trajectories.models import Phase, PhaseRecord

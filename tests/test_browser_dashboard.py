@@ -9,7 +9,7 @@ import pytest
 
 from mandates.models import Mandate
 from tests.browser_support import accessibility_violations, log_in
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_start, worker_create
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from mandates.models import Mandate
 from tests.browser_support import log_in
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import phase_complete, trajectory_start, worker_create
 

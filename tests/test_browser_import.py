@@ -6,7 +6,7 @@ import pytest
 
 from mandates.models import Mandate
 from tests.browser_support import accessibility_violations, log_in
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import PhaseRecord
 from trajectories.services import trajectory_start, worker_create
 

@@ -19,7 +19,7 @@ from mandates.models import Mandate, Organisation
 from payments.models import Claim, EvidenceDocument
 from payments.states import ClaimStatus
 from tests.browser_support import PASSWORD, accessibility_violations, log_in
-from tests.factories_payments import FIRST_DAY, PDF, completed_trajectory
+from tests.factories.payments import FIRST_DAY, PDF, completed_trajectory
 
 pytestmark = pytest.mark.browser
 

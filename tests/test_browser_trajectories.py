@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from doorstroom.formatting import format_amount, format_number
 from mandates.models import Mandate
 from tests.browser_support import amount, csv_rows, download, log_in, table_rows
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (
     FeeSchedule,

@@ -18,7 +18,7 @@ from doorstroom.exports import DIALECTS, csv_cell, get_export
 from doorstroom.formatting import format_amount
 from doorstroom.roles import Role
 from mandates.models import Mandate
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from tests.queries import count_queries
 from trajectories.demo import demo_generate
 from trajectories.models import Phase, PhaseRecord, Trajectory

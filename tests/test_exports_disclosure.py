@@ -8,7 +8,7 @@ import pytest
 
 from doorstroom.exports import all_exports
 from mandates.models import Mandate
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.services import (
     phase_complete,
     phase_start,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from doorstroom.roles import Role
-from tests.factories import MandateFactory, OrganisationFactory
-from tests.factories_trajectories_import import START, csv_file, started, xlsx_file
+from tests.factories.import_files import START, csv_file, started, xlsx_file
+from tests.factories.mandates import MandateFactory, OrganisationFactory
 from tests.queries import count_queries
 from trajectories import imports, services
 from trajectories.exports import ImportTemplateExport, TrajectoriesExport, TrajectoryPhasesExport

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from doorstroom.roles import Role
-from tests.factories import MandateFactory
-from tests.factories_trajectories_import import HEADER, START, csv_file, started, xlsx_file
+from tests.factories.import_files import HEADER, START, csv_file, started, xlsx_file
+from tests.factories.mandates import MandateFactory
 from trajectories import imports
 from trajectories.imports import ImportFileError, import_run, parse_rows, read_table
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests import factories_hostile_files as hostile
-from tests.factories_hostile_files import HEADER_ROW, row, text_cell, workbook
+from tests.factories import hostile_files as hostile
+from tests.factories.hostile_files import HEADER_ROW, row, text_cell, workbook
 from trajectories.imports import ImportFileError, read_table
 from trajectories.models import ImportBatch, ImportStatus
 from trajectories.upload_checks import ELEMENTS_PER_CELL, MAX_MEMBERS, MAX_OTHER_ELEMENTS

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from doorstroom.exports import ExportError, get_export
 from questions.models import AnswerTable, ParliamentaryQuestion
 from questions.services import answer_pack_compare, answer_pack_generate, answer_tables_run
-from tests.factories_trajectories_import import HEADER, csv_file, started
+from tests.factories.import_files import HEADER, csv_file, started
 from trajectories.demo import demo_generate
 from trajectories.imports import import_batch_check, import_run
 from trajectories.models import PhaseRecord

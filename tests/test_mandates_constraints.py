@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from mandates.models import Mandate, Organisation, validate_kbo_number
-from tests.factories import MandateFactory, OrganisationFactory
+from tests.factories.mandates import MandateFactory, OrganisationFactory
 
 
 def test_kbo_number_validator_checks_digits():

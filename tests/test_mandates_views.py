@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mandates.models import Mandate, Province
-from tests.factories import CallFactory, OrganisationFactory
+from tests.factories.mandates import CallFactory, OrganisationFactory
 from tests.queries import count_queries
 
 

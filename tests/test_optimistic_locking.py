@@ -18,7 +18,7 @@ from django.urls import reverse
 from doorstroom.concurrency import STALE_MESSAGE, is_versioned
 from mandates.models import Mandate
 from tests.admin_forms import change_form_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_outcome_record, trajectory_start, worker_create
 

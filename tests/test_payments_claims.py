@@ -12,7 +12,7 @@ from mandates.models import Mandate
 from payments import services
 from payments.models import ClaimLine, EvidenceDocument, MandateBudget
 from payments.states import ClaimStatus, LineKind
-from tests.factories_payments import (
+from tests.factories.payments import (
     FIRST_DAY,
     claim_made,
     completed_trajectory,
@@ -36,7 +36,7 @@ def mandate(seed):
 
 
 def test_a_claim_takes_the_completed_unclaimed_phases_of_its_period(people, mandate):
-    from tests.factories import OrganisationFactory
+    from tests.factories.mandates import OrganisationFactory
 
     done = completed_trajectory(mandate)
     # Two phases completed, the third still running: only the two are owed.

@@ -15,7 +15,7 @@ from django.urls import reverse
 from payments import services
 from payments.models import ClaimLine, CorrectionItem, CorrectionRun, LedgerMonth
 from payments.states import ClaimStatus, CorrectionStatus, LineKind
-from tests.factories_payments import (
+from tests.factories.payments import (
     FIRST_DAY,
     claim_in,
     completed_trajectory,

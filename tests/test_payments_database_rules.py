@@ -19,7 +19,7 @@ from django.db.models.functions import TruncMonth
 from mandates.models import Mandate
 from payments import states
 from payments.models import ClaimLine, LedgerMonth
-from tests.factories_payments import ClaimFactory, ClaimLineFactory, completed_trajectory
+from tests.factories.payments import ClaimFactory, ClaimLineFactory, completed_trajectory
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from doorstroom.formatting import format_amount
 from payments.models import Claim, Payment, PaymentImportBatch, PaymentImportStatus
 from payments.states import ClaimStatus
-from tests.factories_payments import claim_in, payment_people
+from tests.factories.payments import claim_in, payment_people
 from tests.html_forms import forms
 
 

@@ -17,7 +17,7 @@ from mandates.models import Mandate
 from payments.models import DeductionReason, MandateBudget
 from payments.services import Deduction, claim_approve, payment_record
 from payments.states import ClaimStatus
-from tests.factories_payments import CHECKED, claim_in, completed_trajectory, payment_people
+from tests.factories.payments import CHECKED, claim_in, completed_trajectory, payment_people
 from tests.html_forms import filter_form, table_rows
 
 

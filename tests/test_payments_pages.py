@@ -14,7 +14,7 @@ from django.urls import reverse
 from mandates.models import Mandate
 from payments.models import Claim, DeductionReason, EvidenceDocument
 from payments.states import ClaimStatus
-from tests.factories_payments import PDF, completed_trajectory, payment_people
+from tests.factories.payments import PDF, completed_trajectory, payment_people
 from tests.html_forms import forms, table_rows
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -160,7 +160,7 @@ def test_a_claim_from_its_making_to_its_payment_through_the_forms(people):
 
 
 def test_the_page_offers_only_the_steps_of_the_users_role_and_says_why_not(people):
-    from tests.factories_payments import CHECKED, claim_in
+    from tests.factories.payments import CHECKED, claim_in
 
     claim = claim_in(CHECKED, people)
     approve = reverse("payments:claim-approve", args=[claim.pk])
@@ -185,7 +185,7 @@ def test_the_page_offers_only_the_steps_of_the_users_role_and_says_why_not(peopl
 
 def test_a_stale_form_on_the_claim_page_is_refused(people):
     from doorstroom.concurrency import STALE_MESSAGE
-    from tests.factories_payments import claim_in
+    from tests.factories.payments import claim_in
 
     claim = claim_in(ClaimStatus.SUBMITTED, people)
     editor = client_of(people["editor"])
@@ -202,7 +202,7 @@ def test_a_stale_form_on_the_claim_page_is_refused(people):
 def test_evidence_is_served_only_to_who_may_see_its_claim(people, make_user):
     from doorstroom.roles import Role
     from mandates.models import Organisation, Province
-    from tests.factories_payments import claim_in
+    from tests.factories.payments import claim_in
 
     claim = claim_in(ClaimStatus.SUBMITTED, people)
     document = EvidenceDocument.objects.first()
@@ -275,7 +275,7 @@ def test_the_claims_list_makes_the_same_queries_whatever_the_claims(people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories_payments import claim_in
+    from tests.factories.payments import claim_in
 
     finance = client_of(people["finance"])
     url = reverse("payments:claims")
@@ -295,7 +295,7 @@ def test_the_claims_list_makes_the_same_queries_whatever_the_claims(people):
 
 
 def test_undoing_a_claimed_phase_is_refused_on_the_trajectory_page(people):
-    from tests.factories_payments import claim_in
+    from tests.factories.payments import claim_in
 
     claim = claim_in(ClaimStatus.SUBMITTED, people)
     trajectory = claim.lines.first().trajectory

@@ -13,7 +13,7 @@ from pghistory.models import Events
 from payments import services
 from payments.models import Claim, ClaimLine, DocumentKind
 from payments.states import CheckResult, ClaimStatus
-from tests.factories_payments import CHECKED, PDF, claim_in, documented, payment_people
+from tests.factories.payments import CHECKED, PDF, claim_in, documented, payment_people
 
 ROLES = ["provider", "provincial", "editor", "finance", "administrator", "analyst", "no-role"]
 

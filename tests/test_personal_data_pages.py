@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from doorstroom.models import PersonalDataAccess
-from tests.factories_trajectories_import import csv_file, started
+from tests.factories.import_files import csv_file, started
 from trajectories.imports import import_batch_apply, import_batch_check
 from trajectories.models import ImportStatus
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from pilots.models import Assignment, CareEngagement, Pilot, PilotParticipant, ReportedResult
-from tests.factories import OrganisationFactory
-from tests.factories_pilots import (
+from tests.factories.mandates import OrganisationFactory
+from tests.factories.pilots import (
     AssignmentFactory,
     PilotFactory,
     PilotParticipantFactory,

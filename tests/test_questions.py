@@ -21,7 +21,7 @@ from questions.services import (
     answer_pack_compare,
     answer_pack_generate,
 )
-from tests.factories import MandateFactory
+from tests.factories.mandates import MandateFactory
 from tests.queries import count_queries
 
 

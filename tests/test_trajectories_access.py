@@ -18,7 +18,7 @@ from doorstroom.exports import export_bytes, get_export
 from doorstroom.models import PersonalDataAccess
 from doorstroom.roles import Role
 from mandates.models import Mandate, Organisation, Province
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import PhaseRecord, Trajectory, Worker
 from trajectories.services import (
     phase_complete,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from doorstroom.roles import Role
 from mandates.models import Mandate
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.models import JobOutcome, Phase, PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.services import phase_complete, trajectory_start, worker_create
 

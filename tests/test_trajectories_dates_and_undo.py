@@ -13,7 +13,7 @@ from pghistory.models import Events
 from doorstroom.roles import Role
 from mandates.models import Mandate
 from tests.admin_posts import page_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from tests.html_forms import forms
 from trajectories.models import JobOutcome, Phase, PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.services import (

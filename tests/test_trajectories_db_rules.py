@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from mandates.models import Mandate
 from tests.admin_forms import change_form_data
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.services import (

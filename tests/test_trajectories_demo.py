@@ -73,7 +73,7 @@ def test_same_seed_gives_the_same_data_and_running_twice_adds_nothing(seed):
 
 
 def test_replace_keeps_real_trajectories(seed):
-    from tests.factories_trajectories import PhaseRecordFactory
+    from tests.factories.trajectories import PhaseRecordFactory
 
     real = PhaseRecordFactory(trajectory__start_date=dt.date(2020, 1, 6))
     generate("--count", "10")

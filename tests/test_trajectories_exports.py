@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from doorstroom.exports import ExportError, get_export
 from doorstroom.roles import Role
 from mandates.models import Call, Mandate, MandateProvince, Province
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from trajectories.demo import demo_generate
 from trajectories.services import phase_complete, phase_start, trajectory_start, worker_create
 from trajectories.statistics import trajectory_counts

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from doorstroom.seeds import FIXTURES_DIR
-from tests.factories import MandateFactory, OrganisationFactory
+from tests.factories.mandates import MandateFactory, OrganisationFactory
 from trajectories.dates import add_months
 from trajectories.indexation import HealthIndex, MissingIndexError
 from trajectories.models import (

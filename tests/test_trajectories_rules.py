@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from tests.factories import MandateFactory, OrganisationFactory
-from tests.factories_trajectories import PhaseRecordFactory, TrajectoryFactory, WorkerFactory
+from tests.factories.mandates import MandateFactory, OrganisationFactory
+from tests.factories.trajectories import PhaseRecordFactory, TrajectoryFactory, WorkerFactory
 from trajectories.models import (
     FeeSchedule,
     FeeSchedulePhase,

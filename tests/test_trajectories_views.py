@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mandates.models import Mandate
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 from tests.queries import count_queries
 from trajectories.demo import demo_generate
 from trajectories.models import PhaseRecord, Trajectory

@@ -206,7 +206,7 @@ def payment_pages(user) -> dict:
 
     from mandates.models import Mandate
     from payments import imports, services
-    from tests.factories_payments import completed_trajectory, documented
+    from tests.factories.payments import completed_trajectory, documented
 
     mandate = Mandate.objects.get(project_number=7887)
     completed_trajectory(mandate)
@@ -303,7 +303,7 @@ def test_a_dutch_word_of_the_interface_counts_even_where_the_data_has_it(seed):
 
 
 def test_english_dates_are_day_month_year_shown_and_typed_on_every_form(admin_client_, seed):
-    from tests.factories_trajectories import PhaseRecordFactory
+    from tests.factories.trajectories import PhaseRecordFactory
 
     phase = PhaseRecordFactory()
     trajectory = phase.trajectory

@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from tests.factories import MandateFactory, OrganisationFactory
+from tests.factories.mandates import MandateFactory, OrganisationFactory
 from trajectories.models import Phase, PhaseRecord, Trajectory, Worker
 
 

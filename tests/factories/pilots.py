@@ -1,7 +1,7 @@
 import factory
 
 from pilots.models import Assignment, Pilot, PilotParticipant, Sector
-from tests.factories import OrganisationFactory
+from tests.factories.mandates import OrganisationFactory
 
 
 class SectorFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ import datetime as dt
 import io
 
 from doorstroom.exports import iter_csv_rows, new_workbook, xlsx_append_sheet
-from tests.factories import MandateFactory, OrganisationFactory
+from tests.factories.mandates import MandateFactory, OrganisationFactory
 from trajectories.models import Trajectory
 from trajectories.services import trajectory_start, worker_create
 
