@@ -230,6 +230,11 @@ DEMO_WORKERS_DELETE = (
 )
 
 
+# ANALYZE of the tables a bulk load fills, as their owner (migration
+# trajectories/0011_analyze_after_bulk_loads): the application role may not ANALYZE them itself.
+ANALYZE_FILLED = "SELECT trajectories_analyze_filled()"
+
+
 def reserve_ids(cursor, table: str, count: int) -> list[int]:
     """`count` keys of `table` taken from its sequence at once, for rows written by COPY."""
     cursor.execute(
