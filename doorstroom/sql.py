@@ -230,6 +230,10 @@ DEMO_WORKERS_DELETE = (
 )
 
 
+# The version of the filter forms' choices, bumped by the database (migration
+# doorstroom/0005_filter_choices_version; doorstroom.filter_forms).
+CHOICES_VERSION = "SELECT version FROM doorstroom_choicesversion WHERE id = 1"
+
 # ANALYZE of the tables a bulk load fills, as their owner (migration
 # trajectories/0011_analyze_after_bulk_loads): the application role may not ANALYZE them itself.
 ANALYZE_FILLED = "SELECT trajectories_analyze_filled()"
