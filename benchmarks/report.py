@@ -58,6 +58,23 @@ def add_page_ratios(results: list[Result], sizes: list[int]) -> None:
         if result.size != sizes[0] and result.case in smallest and not result.reference:
             result.reference = f"same page at {sizes[0]:,}"
             result.reference_ms = smallest[result.case].median
+            if result.queries != smallest[result.case].queries:
+                result.extra["queries at smallest"] = smallest[result.case].queries
+
+
+# A page at the largest size may cost at most this much its cost at the smallest (issue 21).
+PAGE_TARGET = 1.2
+
+
+def over_target(results: list[Result]) -> list[Result]:
+    """The pages at a larger size costing more than PAGE_TARGET x the smallest, or making
+    another number of queries."""
+    return [
+        r
+        for r in results
+        if r.reference.startswith("same page")
+        and (r.ratio > PAGE_TARGET or "queries at smallest" in r.extra)
+    ]
 
 
 def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds: float) -> None:
@@ -95,4 +112,14 @@ def write_markdown(results: list[Result], path: Path, sizes: list[int], seconds:
             f"| {r.sql_ms:,.1f} | {'' if r.peak_mb is None else f'{r.peak_mb:.1f}'} "
             f"| {'' if r.ratio is None else f'{r.ratio:.2f}'} | {r.reference} | {notes} |"
         )
+    lines += ["", f"Pages over {PAGE_TARGET} x their cost at {sizes[0]:,}, or other queries:", ""]
+    lines += [
+        f"- {r.case}: {r.ratio:.2f} x ({r.median:,.1f} ms at {r.size:,}), {r.queries} queries"
+        + (
+            f" ({r.extra['queries at smallest']} at the smallest)"
+            if r.extra.get("queries at smallest")
+            else ""
+        )
+        for r in over_target(results)
+    ] or ["- none"]
     path.write_text("\n".join(lines) + "\n")

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,6 +84,24 @@ class KeyedChangeList(ChangeList):
         new_params = {AFTER: None, BEFORE: None, **(new_params or {})}
         return super().get_query_string(new_params, remove)
 
+    def get_ordering(self, request, queryset):
+        # A column chosen in the header is the order, its ties broken by the key: the
+        # queryset's own order (the list's default) is not added after it, as Django does.
+        if ORDER_VAR in self.params:
+            queryset = queryset.order_by()
+        return super().get_ordering(request, queryset)
+
+    def _get_deterministic_ordering(self, ordering):
+        """Ties broken by the key in the direction of the column sorted on, not always
+        descending as Django does: `status, id` and `-status, -id` are one index read forwards
+        or backwards (the sort indexes are `(column, id)`), where `status, -id` sorted every
+        row of a status (0.6 s at a million trajectories)."""
+        given = len(ordering)
+        ordering = super()._get_deterministic_ordering(ordering)
+        if len(ordering) > given > 0 and isinstance(ordering[-2], str):
+            ordering[-1] = "-pk" if ordering[-2].startswith("-") else "pk"
+        return ordering
+
 
 class BigTableAdminMixin:
     """The changelist of a table of a million rows: an estimated count, not two exact ones
@@ -99,6 +119,57 @@ class BigTableAdminMixin:
         if issubclass(self.paginator, EstimatedCountPaginator):
             positions = {"after": request.GET.get(AFTER), "before": request.GET.get(BEFORE)}
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page, **positions)
+
+
+class SearchByKeysMixin:
+    """An admin search on fields of related records (`=worker__reference`, `mandate__name`)
+    that looks in the related tables first and then takes this table's rows by their keys.
+
+    Django's search joins every related table and tests each row: `UPPER(worker.reference) =
+    'DW-0001' OR UPPER(mandate.name) LIKE '%DW-0001%'` over a million trajectories is a scan of
+    them all (3.4 s), as no index holds an OR across tables. Here each relation is searched in
+    its own table, with its own index (one query per relation and word, whatever the size),
+    and the rows are those with `worker_id IN (...) OR mandate_id IN (...)`: index scans of
+    the foreign keys. A related search field that follows a relation further is searched the
+    same way in its table. Search fields on the model's own columns go to Django's search."""
+
+    def get_search_results(self, request, queryset, search_term):
+        by_relation = self._search_relations(request)
+        if not search_term or by_relation is None:
+            return super().get_search_results(request, queryset, search_term)
+        terms = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            found = Q(pk__in=[])
+            for relation, fields in by_relation.items():
+                related = self.model._meta.get_field(relation).related_model
+                searcher = _related_searcher(related, fields, self.admin_site)
+                matches, _ = searcher.get_search_results(
+                    request, related._default_manager.order_by(), bit
+                )
+                found |= Q(**{f"{relation}__in": list(matches.values_list("pk", flat=True))})
+            terms.append(found)
+        return queryset.filter(*terms), False
+
+    def _search_relations(self, request) -> dict[str, list[str]] | None:
+        """Relation -> its search fields (with their prefix), or None when a field is the
+        model's own or not a foreign key."""
+        by_relation: dict[str, list[str]] = {}
+        for name in map(str, self.get_search_fields(request)):
+            prefix = name[0] if name[0] in "=^@" else ""
+            relation, _, rest = name.removeprefix(prefix).partition("__")
+            field = self.model._meta.get_field(relation)
+            if not rest or not field.many_to_one:
+                return None
+            by_relation.setdefault(relation, []).append(prefix + rest)
+        return by_relation or None
+
+
+def _related_searcher(model, fields: list[str], site) -> admin.ModelAdmin:
+    searcher = type("RelatedSearch", (SearchByKeysMixin, admin.ModelAdmin), {})(model, site)
+    searcher.search_fields = fields
+    return searcher
 
 
 class AuditHistoryMixin:

@@ -230,6 +230,23 @@ DEMO_WORKERS_DELETE = (
 )
 
 
+# The version of the filter forms' choices, bumped by the database (migration
+# doorstroom/0005_filter_choices_version; doorstroom.filter_forms).
+CHOICES_VERSION = "SELECT version FROM doorstroom_choicesversion WHERE id = 1"
+
+# A view of personal data logged by one statement whose commit does not wait for the disk
+# (doorstroom.access.personal_data_access_log): set_config(..., true) holds for the statement's
+# own transaction, and PostgreSQL reads synchronous_commit when it commits it.
+ACCESS_LOG_INSERT = (
+    "INSERT INTO doorstroom_personaldataaccess (user_id, at, action, subject) "
+    "SELECT %s, %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s"
+)
+
+# ANALYZE of the tables a bulk load fills, as their owner (migration
+# trajectories/0011_analyze_after_bulk_loads): the application role may not ANALYZE them itself.
+ANALYZE_FILLED = "SELECT trajectories_analyze_filled()"
+
+
 def reserve_ids(cursor, table: str, count: int) -> list[int]:
     """`count` keys of `table` taken from its sequence at once, for rows written by COPY."""
     cursor.execute(

@@ -4,7 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.access import personal_data_access_log, require_personal_data_access
-from doorstroom.admin import AuditHistoryMixin, BigTableAdminMixin, ScopedPersonalDataAdminMixin
+from doorstroom.admin import (
+    AuditHistoryMixin,
+    BigTableAdminMixin,
+    ScopedPersonalDataAdminMixin,
+    SearchByKeysMixin,
+)
 from doorstroom.admin_scope import ScopedAdminMixin
 from doorstroom.concurrency import OptimisticLockForm
 from doorstroom.models import PersonalDataAccess
@@ -152,7 +157,11 @@ class PhaseRecordInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Trajectory)
 class TrajectoryAdmin(
-    BigTableAdminMixin, ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin
+    SearchByKeysMixin,
+    BigTableAdminMixin,
+    ScopedPersonalDataAdminMixin,
+    AuditHistoryMixin,
+    admin.ModelAdmin,
 ):
     form = TrajectoryForm
     audit_related_event_models = ("trajectories.PhaseRecordEvent",)
@@ -200,7 +209,11 @@ class TrajectoryAdmin(
 
 @admin.register(PhaseRecord)
 class PhaseRecordAdmin(
-    BigTableAdminMixin, ScopedPersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin
+    SearchByKeysMixin,
+    BigTableAdminMixin,
+    ScopedPersonalDataAdminMixin,
+    AuditHistoryMixin,
+    admin.ModelAdmin,
 ):
     """All phases across trajectories (in the user's scope), e.g. to find exceptions to the
     maximum duration."""

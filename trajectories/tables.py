@@ -29,7 +29,13 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         linkify=True,
         order_by="worker__reference",
     )
-    call = tables.Column(verbose_name=_("Call"), accessor="mandate__call__number")
+    # Sorted by call, then by mandate within it: the trajectories are then read mandate by
+    # mandate (by key within each), not all those of a call (a quarter of them) sorted at once.
+    call = tables.Column(
+        verbose_name=_("Call"),
+        accessor="mandate__call__number",
+        order_by=("mandate__call__number", "mandate__project_number"),
+    )
     mandate = tables.Column(
         verbose_name=_("Mandate"),
         accessor="mandate__project_number",

@@ -127,62 +127,93 @@ def search_url() -> str:
     return f"/trajecten/?q={reference[-6:]}"
 
 
+def planned_cases(sites: list[Site], repeat: int, only: list[str]) -> list[tuple]:
+    """(case, URL per site, first page or None, timed runs) of every page case: PAGE_CASES and
+    the catalogue's (every page, listing sort and admin list, search and sort)."""
+    from benchmarks.cases import catalogue
+
+    sites[0].activate()
+    filtered = filtered_url()
+    planned = []
+    for case, url, first_page in PAGE_CASES:
+        if only and not any(case.startswith(prefix) for prefix in only):
+            continue
+        urls = {}
+        for site in sites:
+            site.activate()
+            if callable(url):
+                urls[site.size] = url(site.client)
+            else:
+                # The search looks for the reference in the middle of each size's table.
+                urls[site.size] = url or (filtered if "province" in case else search_url())
+        planned.append((case, urls, first_page, repeat))
+    for entry in catalogue.all_cases():
+        if only and not any(entry.case.startswith(prefix) for prefix in only):
+            continue
+        urls = {}
+        for site in sites:
+            site.activate()
+            urls[site.size] = entry.url()
+            if "search" in entry.tags:
+                urls[site.size] += "?" + catalogue.search_query(entry)
+        planned.append((entry.case, urls, None, entry.repeat or repeat))
+    return planned
+
+
 def page_cases(sites: list[Site], repeat: int, only: list[str]) -> list[Result]:
     """Every page at every size, the sizes in turn for each timed request."""
 
     results = []
     try:
-        sites[0].activate()
-        filtered = filtered_url()
-        for case, url, first_page in PAGE_CASES:
-            if only and not any(case.startswith(prefix) for prefix in only):
-                continue
-            urls = {}
-            for site in sites:
-                site.activate()
-                if callable(url):
-                    urls[site.size] = url(site.client)
-                else:
-                    # The search looks for the reference in the middle of each size's table.
-                    urls[site.size] = url or (filtered if "province" in case else search_url())
-                warm(site.client, urls[site.size])
-            times = {site.size: [] for site in sites}
-            firsts = {site.size: [] for site in sites}
-            sql = {site.size: [] for site in sites}
-            searched = {site.size: [] for site in sites}
-            queries = {}
-            for _ in range(repeat):
-                for site in sites:
-                    site.activate()
-                    elapsed, queries[site.size] = timed_request(site.client, urls[site.size])
-                    times[site.size].append(elapsed)
-                    if first_page:
-                        firsts[site.size].append(timed_request(site.client, first_page)[0])
-                    sql[site.size].append(sql_time(queries[site.size]))
-                    if "search" in case:
-                        # The search's own statements: those with its LIKE (count and keys).
-                        like = [q for q in queries[site.size] if " LIKE " in q["sql"]]
-                        searched[site.size].append(sql_time(like))
-            for site in sites:
-                site.activate()
-                peak = heap_peak(site.client, urls[site.size])
-                made = queries[site.size]
-                # SQL time as reported by Django per statement (whole milliseconds): the median
-                # over the timed requests, like the server time.
-                sql_ms = statistics.median(sql[site.size])
-                result = Result(site.size, case, times[site.size], len(made), sql_ms, peak)
-                result.extra["url"] = urls[site.size]
-                if first_page:
-                    first = statistics.median(firsts[site.size])
-                    result.extra["x first page"] = f"{result.median / first:.2f}"
-                    page = re.search(r"[?&](?:page|p)=(\d+)", urls[site.size])
-                    if page:
-                        result.extra["page"] = f"{int(page.group(1)):,}"
-                if "search" in case:
-                    result.extra["search SQL ms"] = statistics.median(searched[site.size])
-                report(result)
-                results.append(result)
+        for case, urls, first_page, runs in planned_cases(sites, repeat, only):
+            results += measure_in_turn(sites, case, urls, first_page, runs)
     finally:
         for site in sites:
             site.connection.close()
+    return results
+
+
+def measure_in_turn(sites, case: str, urls: dict, first_page, repeat: int) -> list[Result]:
+    results = []
+    for site in sites:
+        site.activate()
+        warm(site.client, urls[site.size])
+    times = {site.size: [] for site in sites}
+    firsts = {site.size: [] for site in sites}
+    sql = {site.size: [] for site in sites}
+    searched = {site.size: [] for site in sites}
+    queries = {}
+    for _ in range(repeat):
+        for site in sites:
+            site.activate()
+            elapsed, queries[site.size] = timed_request(site.client, urls[site.size])
+            times[site.size].append(elapsed)
+            if first_page:
+                firsts[site.size].append(timed_request(site.client, first_page)[0])
+            sql[site.size].append(sql_time(queries[site.size]))
+            if "search" in case:
+                # The search's own statements: those with its LIKE or UPPER (count and keys).
+                like = [
+                    q for q in queries[site.size] if " LIKE " in q["sql"] or "UPPER(" in q["sql"]
+                ]
+                searched[site.size].append(sql_time(like))
+    for site in sites:
+        site.activate()
+        peak = heap_peak(site.client, urls[site.size])
+        made = queries[site.size]
+        # SQL time as reported by Django per statement (whole milliseconds): the median
+        # over the timed requests, like the server time.
+        sql_ms = statistics.median(sql[site.size])
+        result = Result(site.size, case, times[site.size], len(made), sql_ms, peak)
+        result.extra["url"] = urls[site.size]
+        if first_page:
+            first = statistics.median(firsts[site.size])
+            result.extra["x first page"] = f"{result.median / first:.2f}"
+            page = re.search(r"[?&](?:page|p)=(\d+)", urls[site.size])
+            if page:
+                result.extra["page"] = f"{int(page.group(1)):,}"
+        if "search" in case:
+            result.extra["search SQL ms"] = statistics.median(searched[site.size])
+        report(result)
+        results.append(result)
     return results

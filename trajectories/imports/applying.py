@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
@@ -47,6 +47,10 @@ from trajectories.phase_file import (
 )
 from trajectories.schedules import FeeSchedules
 from trajectories.upload_checks import ImportFileError
+
+# An import of at least this many rows ANALYZEs the tables it filled once it is applied: the
+# planner's statistics would otherwise lag until autovacuum gets to them (10 % of a table).
+ANALYZE_FROM_ROWS = 10_000
 
 
 class _DryRun(Exception):
@@ -348,6 +352,9 @@ def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportRepor
             if not apply or not report.ok:
                 raise _DryRun
             report.applied = True
+            if len(report.rows) >= ANALYZE_FROM_ROWS:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql.ANALYZE_FILLED)
     except _DryRun:
         pass
     except DatabaseError as error:

@@ -217,6 +217,19 @@ class PhaseRecord(models.Model):
                 name="phase_record_running_deadline",
             ),
             models.Index(fields=["end_date"], name="phase_record_end_date"),
+            # The admin's sorts on a column of the phases (see Trajectory's sort indexes).
+            *(
+                models.Index(fields=[column, "id"], name=f"phase_record_sort_{column}")
+                for column in (
+                    "phase",
+                    "start_date",
+                    "end_date",
+                    "deadline",
+                    "hours",
+                    "fee_amount",
+                    "over_maximum",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
