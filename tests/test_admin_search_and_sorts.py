@@ -7,8 +7,8 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MandateFactory
-from tests.factories_trajectories import PhaseRecordFactory, TrajectoryFactory
+from tests.factories.mandates import MandateFactory
+from tests.factories.trajectories import PhaseRecordFactory, TrajectoryFactory
 
 TRAJECTORIES = "/beheer/trajectories/trajectory/"
 PHASES = "/beheer/trajectories/phaserecord/"

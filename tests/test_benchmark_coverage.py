@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bench_cases(seed):
-    from tests.factories_trajectories import TrajectoryFactory
+    from tests.factories.trajectories import TrajectoryFactory
 
     TrajectoryFactory.create_batch(3)  # the detail pages' cases take one from the middle
     return catalogue.all_cases()
@@ -112,7 +112,7 @@ def test_every_admin_list_with_its_search_and_every_sort(bench_cases):
 def test_the_admin_search_finds_what_it_is_given(bench_cases, admin_client_):
     """The trajectory admin's search case looks for the reference of the worker in the middle
     of the table, and the page finds that one trajectory."""
-    from tests.factories_trajectories import TrajectoryFactory
+    from tests.factories.trajectories import TrajectoryFactory
     from trajectories.models import Worker
 
     trajectories = TrajectoryFactory.create_batch(3)

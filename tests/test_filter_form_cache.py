@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from doorstroom.roles import Role
 from mandates.models import Mandate, Organisation
-from tests.factories import MandateFactory
+from tests.factories.mandates import MandateFactory
 
 LISTING = "/trajecten/"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from tests.factories_trajectories_import import START, csv_file, started
+from tests.factories.import_files import START, csv_file, started
 from trajectories.demo import demo_generate
 from trajectories.imports import applying, import_run
 from trajectories.models import PhaseRecord, Trajectory
