@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("doorstroom", "mandates", "pilots", "trajectories", "questions")
+APPS = ("doorstroom", "mandates", "pilots", "trajectories", "questions", "notifications")
 MAX_LINES = 450
 
 
