@@ -14,7 +14,14 @@ from django.utils import timezone
 from doorstroom.roles import Role
 from mandates.models import Mandate, Organisation
 from notifications.mail import notifications_email
-from notifications.models import Delivery, Kind, Notification, Preference, UserLanguage
+from notifications.models import (
+    Delivery,
+    Kind,
+    Notification,
+    Preference,
+    RetentionRun,
+    UserLanguage,
+)
 from notifications.reminders import reminders_add
 from notifications.services import Item, notifications_add
 from payments.models import Claim
@@ -166,7 +173,7 @@ def test_reminders_run_by_a_real_worker_reach_a_real_smtp_server_as_each_user_ch
         assert secret not in everything
 
 
-def test_a_periodic_run_is_queued_once_whatever_defers_it(world, jobs):
+def test_a_periodic_run_is_queued_once_and_run_by_a_worker(world, jobs):
     now = int(time.time())
     defer_periodic("reminders", now)
     defer_periodic("reminders", now)  # the same schedule: one job
@@ -174,6 +181,11 @@ def test_a_periodic_run_is_queued_once_whatever_defers_it(world, jobs):
     assert jobs() == [("notifications.reminders", "todo")]
     run_worker()
     assert jobs() == [("notifications.reminders", "succeeded")]
+    # The retention task too, through the worker: its run is recorded (nobody is due here).
+    defer_periodic("retention", now)
+    run_worker()
+    assert jobs()[-1] == ("notifications.retention", "succeeded")
+    assert list(RetentionRun.objects.values_list("noticed_count", "erased_count")) == [(0, 0)]
 
 
 def test_a_reminder_is_added_once_and_emailed_once_by_two_workers_at_once(world, smtp):
