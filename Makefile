@@ -62,8 +62,9 @@ pytest: install
 # the project package's and the mandates app's strings.
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=tests \
-		--ignore=pilots --ignore=trajectories --ignore=questions --ignore=payments
-	for app in pilots trajectories questions payments; do \
+		--ignore=pilots --ignore=trajectories --ignore=questions --ignore=payments \
+		--ignore=notifications
+	for app in pilots trajectories questions payments notifications; do \
 		(cd $$app && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl); done
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 

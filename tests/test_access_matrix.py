@@ -182,6 +182,15 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         expect(405, WITH_ROLE),
     ),
     **PAYMENTS,
+    # Every role has its own notifications and choices; another user's is "not found".
+    "notifications:list": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
+    "notifications:preferences": (None, expect(200, WITH_ROLE), expect(200, WITH_ROLE)),
+    "notifications:mark-all-read": (None, expect(405, WITH_ROLE), expect(302, WITH_ROLE)),
+    "notifications:mark-read": (
+        "notification",
+        expect(405, WITH_ROLE),
+        expect(302, [EDITOR], denied=404),
+    ),
 }
 
 
@@ -263,8 +272,21 @@ def world(seed, make_user):
         "export_trajectories": {"name": "trajectories"},
         "export_provider_statement": {"name": "provider-statement"},
         **_payments(users),
+        "notification": {"pk": _notification(users[EDITOR]).pk},
     }
     return users, objects
+
+
+def _notification(user):
+    from notifications.models import Delivery, Kind, Notification
+
+    return Notification.objects.create(
+        user=user,
+        kind=Kind.QUESTION_DEADLINE,
+        key="question:1:near",
+        params={"stage": "near", "number": 35, "deadline": "2026-03-02"},
+        delivery=Delivery.IMMEDIATELY,
+    )
 
 
 def _payments(users) -> dict:

@@ -8,7 +8,10 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("doorstroom", "mandates", "pilots", "trajectories", "questions", "payments")
+APPS = (
+    *("doorstroom", "mandates", "pilots", "trajectories"),
+    *("questions", "payments", "notifications"),
+)
 MAX_LINES = 450
 
 

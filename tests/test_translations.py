@@ -160,6 +160,8 @@ POST_ONLY = {
     ),
     "payments:correction-approve",
     "payments:correction-discard",
+    "notifications:mark-read",
+    "notifications:mark-all-read",
 }
 
 
@@ -187,6 +189,7 @@ def pages(seed, staff_user):
     ids["mandates:detail", "project_number"] = 6441
     ids["trajectories:import-detail", "pk"] = an_import(staff_user).pk
     ids.update(payment_pages(staff_user))
+    notifications_for(staff_user)
     paths = [p for p in url_paths_or_skip(ids)]
     for model, model_admin in admin.site._registry.items():
         info = f"{model._meta.app_label}_{model._meta.model_name}"
@@ -226,6 +229,30 @@ def payment_pages(user) -> dict:
         ("payments:import-detail", "pk"): batch.pk,
         ("payments:correction-detail", "pk"): run.pk,
     }
+
+
+def notifications_for(user) -> None:
+    """One unread notification of each kind, so the list shows each kind's text."""
+    from notifications.models import Delivery, Kind, Notification
+
+    day = "2026-03-02"
+    params = {
+        Kind.PHASE_DEADLINE: {
+            "stage": "near",
+            "phase": 2,
+            "trajectory": 1,
+            "worker": "DW-000001",
+            "mandate": 6441,
+            "deadline": day,
+        },
+        Kind.QUESTION_DEADLINE: {"stage": "past", "number": 35, "deadline": day},
+        Kind.CLAIM_WAITING: {"claim": "SV-000001", "mandate": 6441, "since": day},
+        Kind.RETENTION: {"stage": "notice", "count": 1, "due_on": day, "references": ["DW-1"]},
+    }
+    for kind, values in params.items():
+        Notification.objects.create(
+            user=user, kind=kind, key="x", params=values, delivery=Delivery.IMMEDIATELY
+        )
 
 
 def an_import(user):
