@@ -118,18 +118,18 @@ def hours_per_mandate(mandates: QuerySet, date_from=None, date_to=None) -> list[
             trajectory_count=Sum("trajectories"),
             completed_count=Sum("trajectories", filter=completed, default=0),
             hours_total=Sum("hours"),
-            with_figures=Sum("with_figures"),
+            counted_figures=Sum("with_figures"),
             completed_hours=Sum("hours", filter=completed),
-            completed_with_figures=Sum("with_figures", filter=completed, default=0),
+            completed_figures=Sum("with_figures", filter=completed, default=0),
         )
         .order_by("mandate__project_number")
     )
     result = []
     for row in rows:
         # A sum over no figures is none (as SUM over no rows is NULL), the total then 0.
-        if not row.pop("with_figures"):
+        if not row.pop("counted_figures"):
             row["hours_total"] = Decimal("0")
-        if not row.pop("completed_with_figures"):
+        if not row.pop("completed_figures"):
             row["completed_hours"] = None
         count, hours = row["completed_count"], row["completed_hours"]
         row["hours_per_completed"] = hours / count if count and hours is not None else None
