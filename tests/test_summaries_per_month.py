@@ -6,13 +6,18 @@ code defines."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Count, F, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 
+from mandates.models import Mandate
 from tests.factories_trajectories_import import csv_file
 from tests.test_summaries_kept_by_the_database import Writer, body
+from trajectories import aggregates
 from trajectories.imports import import_run
 from trajectories.imports.parsing import phase_label
 from trajectories.models import JobOutcome, PhaseRecord, Trajectory, TrajectoryStatus
@@ -181,6 +186,31 @@ def test_the_summaries_equal_counting_from_scratch_after_random_writes(draw, see
         holding |= assert_summaries_equal_counting_from_scratch(context)
     # Every summary had rows to compare.
     assert holding == set(FROM_SCRATCH)
+    assert_reads_equal_counting_rows(writer.day)
+
+
+def assert_reads_equal_counting_rows(today: dt.date) -> None:
+    """What the pages read from the summaries (`trajectories.aggregates`) against the same
+    figures counted from the rows, for every mandate and for a period of whole months."""
+    everything = Mandate.objects.all()
+    trajectories = Trajectory.objects.all()
+    assert aggregates.hours_per_mandate(everything) == trajectories.hours_per_mandate()
+    period = (dt.date(2019, 3, 1), dt.date(2020, 6, 30))
+    started = trajectories.filter(start_date__gte=period[0], start_date__lte=period[1])
+    assert aggregates.hours_per_mandate(everything, *period) == started.hours_per_mandate()
+
+    ended = trajectories.exclude(status=TrajectoryStatus.RUNNING)
+    from_rows = ended.values(
+        "outcome", call=F("mandate__call__number"), year=ExtractYear("end_date")
+    ).annotate(n=Count("id"))
+    assert sorted(aggregates.ended_counts(everything), key=repr) == sorted(from_rows, key=repr)
+
+    completed = PhaseRecord.objects.completed().annotate(month=TruncMonth("end_date"))
+    per_month = completed.values_list("month").annotate(n=Count("id"), owed=Sum("fee_amount"))
+    assert sorted(aggregates.completed_per_month(everything)) == sorted(per_month.order_by())
+
+    overdue = PhaseRecord.objects.overdue(today).values_list("phase").annotate(n=Count("id"))
+    assert aggregates.overdue_counts(everything, today) == dict(overdue.order_by())
 
 
 def test_truncate_counts_again(seed, user, owner_sql):

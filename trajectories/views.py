@@ -141,12 +141,13 @@ class HoursView(SingleTableMixin, FilterView):
     def hours_per_mandate(self, filters: dict) -> list[dict]:
         """From the summary per month and mandate for a valid form (whole months), else (an
         invalid form shows no trajectory) from the trajectories."""
-        if not (self.filterset.is_valid() and aggregates.summed_period(filters)):
+        valid = self.filterset.is_valid() or not self.filterset.is_bound  # no filters: all
+        if not (valid and aggregates.summed_period(filters)):
             return self.object_list.hours_per_mandate()
         mandates = aggregates.visible_mandates(self.request.user)
         if filters["call"]:
             mandates = mandates.filter(call=filters["call"])
-        if mandate := self.filterset.form.cleaned_data.get("mandate"):
+        if mandate := getattr(self.filterset.form, "cleaned_data", {}).get("mandate"):
             mandates = mandates.filter(pk=mandate.pk)
         return aggregates.hours_per_mandate(mandates, filters["date_from"], filters["date_to"])
 
