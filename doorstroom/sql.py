@@ -165,16 +165,21 @@ def sql_choice(expression: str, labels: Mapping[Any, str], params: list) -> str:
 
 # The four breakdowns of trajectory-stats and the dashboard's phase by status in one statement,
 # with the calls and provinces that label them (also those with no trajectory): one compiled
-# queryset (the visible trajectories) and one round trip, where the ORM would compile and send
-# six queries. Plain counts are exact: a trajectory has one call, one phase and one status, and
-# meets each province of its mandate once (mandate_province_once) or none; COUNT(DISTINCT)
-# would sort a million rows for nothing. A row is (breakdown, position, key as JSON, title,
-# count); the position is the reference table's own order, so calls and provinces come out as
-# everywhere else.
+# queryset and one round trip, where the ORM would compile and send six queries. `visible` is
+# (mandate, current phase, status, number of trajectories): a row per trajectory (n = 1) or a
+# row of the summary per month kept by the database (`trajectories.models.summaries`). Plain
+# sums are exact: a trajectory has one call, one phase and one status, and meets each province
+# of its mandate once (mandate_province_once) or none. A row is (breakdown, position, key as
+# JSON, title, count); the position is the reference table's own order, so calls and provinces
+# come out as everywhere else. The rows are summed once per mandate, phase and status (at most a
+# few hundred, whatever the size) before the five breakdowns read them.
 STARTED_COUNTS = """
-WITH visible (id, mandate_id, current_phase, status) AS NOT MATERIALIZED ({visible})
+WITH visible (mandate_id, current_phase, status, n) AS MATERIALIZED (
+    SELECT v.mandate_id, v.current_phase, v.status, SUM(v.n)::bigint
+      FROM ({visible}) AS v (mandate_id, current_phase, status, n)
+     GROUP BY 1, 2, 3)
 SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(c.number),
-       c.title, COUNT(v.id)
+       c.title, COALESCE(SUM(v.n), 0)::bigint
   FROM {call} c
   LEFT JOIN {mandate} m ON m.call_id = c.id
   LEFT JOIN visible v ON v.mandate_id = m.id
@@ -182,25 +187,26 @@ SELECT 'call', row_number() OVER (ORDER BY c.display_order, c.number), to_jsonb(
 UNION ALL
 SELECT 'province', row_number() OVER (ORDER BY p.name), to_jsonb(p.name), NULL,
        COALESCE(per.n, 0)
-  FROM (SELECT mp.province_id, COUNT(*) AS n
+  FROM (SELECT mp.province_id, SUM(v.n)::bigint AS n
           FROM visible v LEFT JOIN {mandate_province} mp ON mp.mandate_id = v.mandate_id
          GROUP BY mp.province_id) AS per
   FULL JOIN {province} p ON p.id = per.province_id
 UNION ALL
 SELECT 'phase', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT current_phase AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+  FROM (SELECT current_phase AS key, SUM(n)::bigint AS n FROM visible GROUP BY 1) AS per
 UNION ALL
 SELECT 'status', 0, to_jsonb(per.key), NULL, per.n
-  FROM (SELECT status AS key, COUNT(*) AS n FROM visible GROUP BY 1) AS per
+  FROM (SELECT status AS key, SUM(n)::bigint AS n FROM visible GROUP BY 1) AS per
 UNION ALL
 SELECT 'grid', 0, jsonb_build_array(per.phase, per.status), NULL, per.n
-  FROM (SELECT current_phase AS phase, status, COUNT(*) AS n FROM visible GROUP BY 1, 2) AS per
+  FROM (SELECT current_phase AS phase, status, SUM(n)::bigint AS n FROM visible GROUP BY 1, 2)
+       AS per
 ORDER BY 1, 2
 """
 
 # What a user without a scope sees: no trajectory (the calls and provinces still list, at 0).
 NOTHING_VISIBLE = (
-    "SELECT NULL::bigint, NULL::bigint, NULL::smallint, NULL::varchar WHERE false",
+    "SELECT NULL::bigint, NULL::smallint, NULL::varchar, NULL::bigint WHERE false",
     [],
 )
 

@@ -110,3 +110,12 @@ def test_the_deploy_check_passes_with_an_owner_role_of_its_own():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_application_runs_without_jit_compilation(db):
+    """JIT cost more than it saved on the aggregates (README, Performance)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

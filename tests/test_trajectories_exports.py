@@ -218,9 +218,9 @@ def test_trajectory_stats_total_stays_when_no_cell_can_be_recovered(seed):
 def test_trajectory_stats_counts_equal_a_count_of_the_trajectories_one_by_one(
     make_user, seed, params, scope
 ):
-    """The single statement behind trajectory-stats against counting the visible trajectories
-    in Python: every call and province listed in order (at 0 too), a mandate in two provinces
-    counted in both, one without any under None."""
+    """The single statement behind trajectory-stats, on the summary per month, against counting
+    the visible trajectories in Python: every call and province listed in order (at 0 too), a
+    mandate in two provinces counted in both, one without any under None."""
     demo_generate(count=300, seed=1)
     limburg = Mandate.objects.get(project_number=7887)
     # The source names no mandate in two provinces; one is made here to count in both.
@@ -233,13 +233,19 @@ def test_trajectory_stats_counts_equal_a_count_of_the_trajectories_one_by_one(
         "no scope": (Role.PROVINCIAL, {}),
     }[scope]
     export = get_export("trajectory-stats")(params, user=make_user("kijker", role, **extra))
-    visible = list(export.started().prefetch_related("mandate__provinces"))
+    # Counted one by one from the trajectories, against the summary the database keeps.
+    visible = list(export.started_trajectories().prefetch_related("mandate__provinces"))
     if scope == "no scope":
         assert not visible
     elif not params:  # every other scope sees 7887's trajectories, in two provinces
         assert any(len(t.mandate.provinces.all()) > 1 for t in visible)
 
     counts = trajectory_counts(export.started())
+    # The same statement on the trajectories themselves (a period of days) counts the same.
+    from_rows = trajectory_counts(export.started_trajectories())
+    assert {k: sorted(v, key=repr) for k, v in from_rows.items()} == {
+        k: sorted(v, key=repr) for k, v in counts.items()
+    }
 
     assert counts["call"] == [
         (call.number, call.title, sum(t.mandate.call_id == call.pk for t in visible))

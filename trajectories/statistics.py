@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
 
 from doorstroom import sql
 from doorstroom.disclosure import Key, Relation, Table, derived, key, protect
@@ -22,7 +22,7 @@ from doorstroom.sql import (
     select_sql,
 )
 from mandates.models import UNKNOWN_PROVINCE, Call, Mandate, MandateProvince, Province
-from trajectories.models import Phase, TrajectoryStatus
+from trajectories.models import Phase, StartedSummary, TrajectoryStatus
 
 UNKNOWN = UNKNOWN_PROVINCE  # a mandate without a province
 # The phase breakdown ends in "no phase yet" (None), so it adds up to the total.
@@ -31,10 +31,11 @@ STATUSES = [status.value for status in TrajectoryStatus]
 
 
 def trajectory_counts(visible: QuerySet) -> dict[str, list[tuple]]:
-    """Breakdown -> [(key, title, count)] of the trajectories in `visible`: every call and every
-    province in their own order (the province None: a mandate without one), phase, status and
-    [phase, status] where there are any."""
-    compiled = select_sql(visible.values("id", "mandate_id", "current_phase", "status"))
+    """Breakdown -> [(key, title, count)] of the trajectories in `visible` (or of the rows of
+    `StartedSummary`): every call and every province in their own order (the province None: a
+    mandate without one), phase, status and [phase, status] where there are any."""
+    n = F("trajectories") if visible.model is StartedSummary else Value(1)
+    compiled = select_sql(visible.values("mandate_id", "current_phase", "status", n=n))
     select, params = compiled or sql.NOTHING_VISIBLE
     statement = sql.STARTED_COUNTS.format(
         visible=select,
@@ -94,6 +95,7 @@ class StartedCounts:
 
     @classmethod
     def load(cls, started: QuerySet, filters: dict[str, Any]) -> StartedCounts:
+        """`started`: the trajectories, or the rows of `StartedSummary` that count them."""
         return cls(filters=filters, counts=trajectory_counts(started))
 
     @cached_property

@@ -20,7 +20,7 @@ from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
 from doorstroom.languages import in_reader_language
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
-from trajectories import imports
+from trajectories import aggregates, imports
 from trajectories.corrections import Step, trajectory_last_step_undo
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
@@ -136,7 +136,20 @@ class HoursView(SingleTableMixin, FilterView):
             "date_from": filters.get("started_from"),
             "date_to": filters.get("started_to"),
         }
-        return hours_rows_published(self.object_list.hours_per_mandate(), filters)
+        return hours_rows_published(self.hours_per_mandate(filters), filters)
+
+    def hours_per_mandate(self, filters: dict) -> list[dict]:
+        """From the summary per month and mandate for a valid form (whole months), else (an
+        invalid form shows no trajectory) from the trajectories."""
+        valid = self.filterset.is_valid() or not self.filterset.is_bound  # no filters: all
+        if not (valid and aggregates.summed_period(filters)):
+            return self.object_list.hours_per_mandate()
+        mandates = aggregates.visible_mandates(self.request.user)
+        if filters["call"]:
+            mandates = mandates.filter(call=filters["call"])
+        if mandate := getattr(self.filterset.form, "cleaned_data", {}).get("mandate"):
+            mandates = mandates.filter(pk=mandate.pk)
+        return aggregates.hours_per_mandate(mandates, filters["date_from"], filters["date_to"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,6 +17,7 @@ from doorstroom.exports import TOTAL, Cell, Export, register
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
+from trajectories import aggregates
 from trajectories.exports.common import (
     ESF_CALL,
     PHASE,
@@ -114,6 +115,23 @@ class TrajectoryCountExport(ProtectedExport, Export):
             queryset = queryset.filter(**{f"{mandate}__in": mandates.values("pk")})
         return queryset.order_by()
 
+    def mandates(self) -> QuerySet:
+        """The mandates whose trajectories count: the user's, of the chosen call and province
+        (for the summaries the database keeps per mandate, `trajectories.aggregates`)."""
+        mandates = aggregates.visible_mandates(self.user)
+        if self.filters.get("call"):
+            mandates = mandates.filter(call=self.filters["call"])
+        province = self.filters.get("province")
+        if province == UNKNOWN:
+            mandates = mandates.filter(provinces__isnull=True)
+        elif province:
+            mandates = mandates.filter(provinces__name=province)
+        return mandates
+
+    def summed(self) -> bool:
+        """Whether the summaries answer for this period (whole months, as a published one is)."""
+        return aggregates.summed_period(self.filters)
+
     def in_period(self, queryset: QuerySet, field: str) -> QuerySet:
         if self.filters.get("date_from"):
             queryset = queryset.filter(**{f"{field}__gte": self.filters["date_from"]})
@@ -122,6 +140,14 @@ class TrajectoryCountExport(ProtectedExport, Export):
         return queryset
 
     def started(self) -> QuerySet:
+        """The rows of the summary that count the started trajectories, or (a period of days)
+        the trajectories themselves."""
+        if self.summed():
+            dates = self.filters.get("date_from"), self.filters.get("date_to")
+            return aggregates.started(self.mandates(), *dates)
+        return self.started_trajectories()
+
+    def started_trajectories(self) -> QuerySet:
         return self.in_period(self.trajectories(), "start_date")
 
     def started_counts(self) -> StartedCounts:

@@ -34,6 +34,14 @@ from trajectories.models.phases import (
     PhaseRecord,
     PhaseRecordQuerySet,
 )
+from trajectories.models.summaries import (
+    REBUILD_FUNCTION,
+    CompletedPhaseSummary,
+    EndedSummary,
+    RunningPhaseDaySummary,
+    RunningPhaseSummary,
+    StartedSummary,
+)
 from trajectories.models.trajectories import (
     JobOutcome,
     Trajectory,
@@ -50,11 +58,14 @@ from trajectories.models.workers import (
 __all__ = [
     "NEAR_DEADLINE_DAYS",
     "NORM_HOURS_PER_TRAJECTORY",
+    "REBUILD_FUNCTION",
     "REFRESH_ALL",
     "REFRESH_FUNCTION",
     "SYNC_CURRENT_PHASE",
     "AddMonths",
+    "CompletedPhaseSummary",
     "DateRange",
+    "EndedSummary",
     "FeeSchedule",
     "FeeSchedulePhase",
     "FeeScheduleQuerySet",
@@ -70,6 +81,9 @@ __all__ = [
     "PhaseRecordQuerySet",
     "ReferenceMonthRule",
     "Rounding",
+    "RunningPhaseDaySummary",
+    "RunningPhaseSummary",
+    "StartedSummary",
     "Trajectory",
     "TrajectoryFigures",
     "TrajectoryQuerySet",

@@ -18,6 +18,7 @@ import pgtrigger
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trajectories.models.summaries import figures_summary_triggers
 from trajectories.models.trajectories import Trajectory
 
 REFRESH_FUNCTION = """
@@ -97,6 +98,8 @@ class TrajectoryFigures(models.Model):
     running_deadline = models.DateField(_("deadline of the running phase"), null=True)
 
     class Meta:
+        # The hours of each trajectory are summed per month and mandate too.
+        triggers = figures_summary_triggers()
         verbose_name = _("figures of a trajectory")
         verbose_name_plural = _("figures of trajectories")
         indexes = [

@@ -21,6 +21,7 @@ from mandates.models import Mandate
 from trajectories.models.common import NEAR_DEADLINE_DAYS, AddMonths, Phase
 from trajectories.models.fees import FeeSchedule
 from trajectories.models.figures import refresh_triggers
+from trajectories.models.summaries import phase_summary_triggers
 from trajectories.models.trajectories import Trajectory
 
 
@@ -124,6 +125,7 @@ class PhaseRecord(models.Model):
         triggers = [
             version_bump_trigger(),
             *refresh_triggers(),
+            *phase_summary_triggers(),
             # Keep Trajectory.current_phase: a trajectory whose latest phase changes is updated,
             # and its own trigger derives the value again. That update raises the trajectory's
             # version and is in its history, as any change of the trajectory is.

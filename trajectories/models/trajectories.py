@@ -17,6 +17,7 @@ from doorstroom.audit import audited
 from doorstroom.concurrency import version_bump_trigger, version_field
 from mandates.models import Mandate, Organisation
 from trajectories.models.common import Phase
+from trajectories.models.summaries import trajectory_summary_triggers
 from trajectories.models.workers import Worker
 
 
@@ -165,6 +166,7 @@ class Trajectory(models.Model):
     class Meta:
         triggers = [
             version_bump_trigger(),
+            *trajectory_summary_triggers(),
             pgtrigger.Trigger(
                 name="current_phase_derive",
                 operation=pgtrigger.Insert | pgtrigger.Update,
