@@ -88,7 +88,7 @@ class Series:
     values: Sequence[int | Decimal | str | None]  # one per category
 
 
-CHAR_WIDTH = 8  # px per character of a 13 px text, generously (digits and capitals)
+CHAR_WIDTH = 9  # px per character of a 14 px text, generously (digits and capitals)
 
 
 def nice_step(largest: float, steps: int = 4) -> int:
@@ -104,7 +104,7 @@ def column_chart(
     categories: Sequence[tuple[str, str]],
     series: Sequence[Series],
     *,
-    width: int = 480,
+    width: int = 400,
     plot_height: int = 170,
 ) -> SafeString:
     """Vertical columns per category (a quarter), side by side per series, with a value axis,
@@ -128,7 +128,7 @@ def column_chart(
         x += entry_width
     plot_top = y + 20 + 12
     base = plot_top + plot_height
-    height = base + 40
+    height = base + 42
     plot_width = width - left - right
     group = plot_width / max(len(categories), 1)
     column = group * 0.8 / max(len(series), 1)
@@ -140,26 +140,26 @@ def column_chart(
     for x, y, index, name in legend:
         parts.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
-            f'<text x="{x + 18}" y="{y + 11}" font-size="13">{escape(name)}</text>'
+            f'<text x="{x + 18}" y="{y + 11}" font-size="14">{escape(name)}</text>'
         )
     for tick, label in zip(ticks, tick_labels, strict=True):
         y = base - plot_height * float(tick) / float(top_value)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="{"#4d5d6c" if tick == 0 else "#d5dbe1"}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="13" text-anchor="end">'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="14" text-anchor="end">'
             f"{escape(label)}</text>"
         )
     previous_second = None
     for i, (first, second) in enumerate(categories):
         centre = left + group * (i + 0.5)
         parts.append(
-            f'<text x="{centre:.1f}" y="{base + 16}" font-size="13" text-anchor="middle">'
+            f'<text x="{centre:.1f}" y="{base + 17}" font-size="14" text-anchor="middle">'
             f"{escape(first)}</text>"
         )
         if second != previous_second:
             parts.append(
-                f'<text x="{centre:.1f}" y="{base + 33}" font-size="13" text-anchor="middle">'
+                f'<text x="{centre:.1f}" y="{base + 35}" font-size="14" text-anchor="middle">'
                 f"{escape(second)}</text>"
             )
         previous_second = second
@@ -171,7 +171,7 @@ def column_chart(
             if isinstance(value, str) or value is None:
                 # Hidden by disclosure control ("<5", "x") or unknown: a mark, not a column.
                 parts.append(
-                    f'<text x="{x + column / 2:.1f}" y="{base - 4}" font-size="11" '
+                    f'<text x="{x + column / 2:.1f}" y="{base - 4}" font-size="12" '
                     f'text-anchor="middle">{escape(format_count(value))}'
                     f"<title>{escape(tip)}</title></text>"
                 )
