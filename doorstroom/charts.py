@@ -41,13 +41,16 @@ def bar_chart(
     label_width: int = 190,
     legend: Sequence[str] = (),
 ) -> SafeString:
-    """A horizontal bar chart; longest bar = largest value."""
+    """A horizontal bar chart; longest bar = largest value. With a legend (grouped bars), each
+    bar's value is written with its series' name ("Lopend: 12"), so a bar is read without
+    matching its colour."""
     gap = 6
     legend_line = 20
     top = 8 + legend_line * len(legend)
     height = top + len(bars) * (bar_height + gap) + 8
     largest = max((_numeric(b.value) for b in bars), default=0) or 1
-    room = width - label_width - 80
+    named = len(legend) > 1
+    room = width - label_width - 80 - (8 * max(map(len, legend)) + 10 if named else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">',
@@ -65,6 +68,9 @@ def bar_chart(
         y = top + index * (bar_height + gap)
         length = round(room * _numeric(bar.value) / largest)
         colour = PALETTE[bar.series % len(PALETTE)]
+        value_text = format_count(bar.value)
+        if named:
+            value_text = f"{legend[bar.series]}: {value_text}"
         parts.append(
             f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.0f}" font-size="13" '
             f'text-anchor="end">{escape(bar.label)}</text>'
@@ -76,7 +82,7 @@ def bar_chart(
             )
         parts.append(
             f'<text x="{label_width + length + 6}" y="{y + bar_height * 0.7:.0f}" '
-            f'font-size="13">{escape(format_count(bar.value))}</text>'
+            f'font-size="13">{escape(value_text)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
