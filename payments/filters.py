@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from doorstroom.forms import BelgianDateField
 from mandates.filters import call_filter, mandate_filter, province_filter
 from mandates.models import Mandate
 from payments.models import Claim, LedgerMonth
-from payments.states import ClaimStatus
+from payments.states import PAYABLE, ClaimStatus
 
 
 class DayFilter(django_filters.DateFilter):
@@ -29,14 +29,38 @@ class ScopedMandateFilterSet(django_filters.FilterSet):
             self.filters["mandate"].queryset = Mandate.objects.visible_to(user)
 
 
+# The step a claim waits for, and who takes it (doorstroom.roles): VDAB or the province checks
+# a submitted claim, finance decides on a checked one and records the payment of an approved one.
+WAITING_FOR = {
+    "check": Q(status=ClaimStatus.SUBMITTED)
+    | Q(status=ClaimStatus.IN_REVIEW, checked_at__isnull=True),
+    "decision": Q(status=ClaimStatus.IN_REVIEW, checked_at__isnull=False),
+    "payment": Q(status__in=PAYABLE),
+}
+WAITING_CHOICES = [
+    ("check", _("a check")),
+    ("decision", _("approval")),
+    ("payment", _("payment")),
+]
+
+
 class ClaimFilter(ScopedMandateFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
+    waiting = django_filters.ChoiceFilter(
+        label=_("Waiting for"),
+        choices=WAITING_CHOICES,
+        method="filter_waiting",
+        help_text=_("check, decision or payment: the next step of the claim."),
+    )
     mandate = mandate_filter()
     call = call_filter("mandate__call")
 
     class Meta:
         model = Claim
-        fields = ["status", "mandate", "call"]
+        fields = ["status", "waiting", "mandate", "call"]
+
+    def filter_waiting(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(WAITING_FOR[value])
 
 
 PER_CHOICES = [

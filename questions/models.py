@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from doorstroom.concurrency import version_bump_trigger, version_field
 from doorstroom.exports import ExportError, get_export
 
+# A question still open whose deadline is this close (or past) is due: the dashboard's to-do.
+DUE_SOON_DAYS = 14
+
 
 class QuestionStatus(models.TextChoices):
     RECEIVED = "received", _("received")

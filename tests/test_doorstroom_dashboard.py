@@ -230,7 +230,9 @@ def test_the_dashboard_checks_its_filters_once_for_all_sections(logged_in_client
     call_lookups = [
         q for q in captured.captured_queries if '"mandates_call"."number" = 366' in q["sql"]
     ]
-    assert len(call_lookups) == 1
+    # Once for every section, and once by each listing a headline figure is counted with (the
+    # deadlines and the ledger), so that the number is the one the listing shows.
+    assert len(call_lookups) == 3
 
 
 @pytest.mark.parametrize("params", FILTER_SETS)

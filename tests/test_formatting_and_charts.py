@@ -59,3 +59,12 @@ def test_every_legend_entry_fits_inside_the_chart():
     for name in legend:
         x = int(re.search(rf'<text x="(\d+)"[^>]*>{name}</text>', svg).group(1))
         assert x + 7.5 * len(name) <= width, name
+
+
+def test_grouped_bars_say_which_series_they_are():
+    legend = ["Lopend", "Afgerond"]
+    svg = str(bar_chart("t", [Bar("Stage", 12), Bar("", "<5", series=1)], legend=legend))
+    assert ">Lopend: 12</text>" in svg and ">Afgerond: &lt;5</text>" in svg
+    # The longest bar leaves room for its text: "Lopend: 12" ends inside the picture.
+    x = int(re.search(r'<text x="(\d+)"[^>]*>Lopend: 12</text>', svg).group(1))
+    assert x + 7.5 * len("Lopend: 12") <= 560

@@ -94,6 +94,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
     """Filters of the page of running phases near or past their maximum duration."""
 
     call = call_filter("trajectory__mandate__call")
+    province = province_filter("trajectory__mandate__provinces")
     mandate = mandate_filter("trajectory__mandate")
     phase = TypedChoiceFilter(label=_("Phase"), choices=Phase.choices, coerce=int)
     only_overdue = django_filters.BooleanFilter(
@@ -102,7 +103,7 @@ class DeadlineFilter(ScopedChoicesMixin, django_filters.FilterSet):
 
     class Meta:
         model = PhaseRecord
-        fields = ["call", "mandate", "phase", "only_overdue"]
+        fields = ["call", "province", "mandate", "phase", "only_overdue"]
 
     def filter_only_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset

@@ -249,6 +249,11 @@ class FeesOwedExport(DashboardExport):
             quarter[1] += owed
         return dict(sorted(quarters.items()))
 
+    def quarter_keys(self) -> list[tuple[int, int]]:
+        """(year, quarter) of each row but the total, in the order of `rows()`: what the
+        dashboard's trend over the quarters is drawn along."""
+        return list(self.computed(("completed", self.cell()), self.quarters))
+
     def cell(self, quarter: tuple[int, int] | None = None):
         base = conditions("completed phases", self.filters)
         return cell(base) if quarter is None else cell(base, quarter=quarter)
