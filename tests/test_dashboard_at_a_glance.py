@@ -18,7 +18,7 @@ from doorstroom.exports import get_export
 from doorstroom.formatting import format_count
 from payments.states import ClaimStatus
 from questions.models import ParliamentaryQuestion
-from tests.factories_payments import CHECKED, claim_in, payment_people
+from tests.factories.payments import CHECKED, claim_in, payment_people
 from tests.queries import count_queries
 from trajectories.demo import demo_generate
 from trajectories.exports.dashboard import PhaseFunnelExport

@@ -27,7 +27,7 @@ from notifications.services import Item, notifications_add
 from payments.models import Claim
 from payments.states import ClaimStatus
 from questions.models import ParliamentaryQuestion, QuestionStatus
-from tests.factories_payments import claim_in, payment_people
+from tests.factories.payments import claim_in, payment_people
 from tests.notifications_support import defer_periodic, run_worker
 from trajectories.dates import add_months
 from trajectories.models import PhaseRecord

@@ -16,7 +16,7 @@ from notifications.retention import due_on, retention_run
 from notifications.texts import notification_text
 from payments.models import ClaimLine, Payment
 from payments.states import ClaimStatus
-from tests.factories_payments import claim_in, completed_trajectory, payment_people
+from tests.factories.payments import claim_in, completed_trajectory, payment_people
 from trajectories.models import PhaseRecord, Trajectory, Worker
 from trajectories.services import trajectory_start, worker_create
 

@@ -15,7 +15,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from mandates.models import Mandate
-from tests.factories_trajectories_import import csv_file
+from tests.factories.import_files import csv_file
 from tests.test_summaries_kept_by_the_database import Writer, body
 from trajectories import aggregates
 from trajectories.imports import import_run
