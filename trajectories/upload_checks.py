@@ -11,8 +11,9 @@ a file within every limit goes on to openpyxl, which is then told to forget the 
 claim (`reset_dimensions`, in `imports.read_xlsx`). A CSV's fields are bounded the same way
 before `csv` splits them.
 
-The limits are settings (`IMPORT_MAX_*`): a file at every limit is read in well under 5 s and
-100 MB (tests/test_import_hostile_files.py measures it).
+The limits are settings (`IMPORT_MAX_*`): a file over one is refused in well under 5 s and
+100 MB, and a file at every limit is read by a worker (trajectories.tasks) in under a minute and
+1 GB (tests/test_import_hostile_files.py measures both).
 """
 
 from __future__ import annotations
