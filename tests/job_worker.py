@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
 # Fast heartbeats and stalled-job checks, so a killed worker's job runs again within seconds.
@@ -62,6 +64,45 @@ def wait_for(condition, *, seconds: float, what: str) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"not within {seconds} s: {what}")
+
+
+QUEUE_TABLES = (
+    "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, procrastinate_workers"
+)
+
+
+@pytest.fixture
+def workers(transactional_db):
+    """Start workers with `workers.start()`; every one is stopped after the test, and the
+    queue's tables (which Django's flush leaves alone: procrastinate's models are unmanaged)
+    emptied."""
+    from django.db import connection
+    from procrastinate.contrib.django.models import ProcrastinateWorker
+
+    from doorstroom import dbroles
+    from tests.conftest import connect_as
+
+    started = []
+
+    class Workers:
+        @staticmethod
+        def start() -> subprocess.Popen:
+            # A new worker prunes a dead one's record: it is known by an id not seen before.
+            before = set(ProcrastinateWorker.objects.values_list("id", flat=True))
+            process = start(connection.settings_dict)
+            started.append(process)
+            wait_for(
+                lambda: ProcrastinateWorker.objects.exclude(id__in=before).exists(),
+                seconds=60,
+                what="the worker registers itself",
+            )
+            return process
+
+    yield Workers
+    for process in started:
+        stop(process)
+    with connect_as(dbroles.owner_credentials()) as owner:
+        owner.execute(f"TRUNCATE {QUEUE_TABLES} CASCADE")
 
 
 def main() -> None:

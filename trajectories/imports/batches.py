@@ -63,7 +63,9 @@ def import_batch_check_kept(*, batch: ImportBatch, progress: Progress | None = N
     checked (a job run twice) is left as it is."""
     with transaction.atomic():
         batch = (
-            ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch.pk)
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .get(pk=batch.pk)
         )
         if batch.status != ImportStatus.CHECKING:
             return batch
