@@ -59,13 +59,13 @@ def is_running(pid: int) -> bool:
 @pytest.fixture
 def dev_server(tmp_path):
     """`make serve` on the embedded database in tmp_path; yields (process, postgres pid)."""
-    yield from make_target(tmp_path, "serve", seconds=40)
+    yield from make_target(tmp_path, "serve", seconds=90)
 
 
 @pytest.fixture
 def run_server(tmp_path):
     """`make run`: migrate, seed and demo data on a new database, then `make serve`."""
-    yield from make_target(tmp_path, "run", seconds=240)
+    yield from make_target(tmp_path, "run", seconds=400)
 
 
 def make_target(tmp_path: Path, target: str, *, seconds: float):

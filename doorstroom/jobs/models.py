@@ -6,15 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    CANCELLING = "cancelling", _("being cancelled")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
-    CANCELLED = "cancelled", _("cancelled")
+    # In a context of their own: "running" is also a trajectory's status, in another catalog.
+    QUEUED = "queued", pgettext_lazy("job", "queued")
+    RUNNING = "running", pgettext_lazy("job", "running")
+    CANCELLING = "cancelling", pgettext_lazy("job", "being cancelled")
+    DONE = "done", pgettext_lazy("job", "done")
+    FAILED = "failed", pgettext_lazy("job", "failed")
+    CANCELLED = "cancelled", pgettext_lazy("job", "cancelled")
 
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.CANCELLING)
