@@ -64,7 +64,11 @@ LIMIT_MB = settings.IMPORT_MAX_BYTES // 1024 // 1024
 
 
 def element_budget() -> int:
-    return ELEMENTS_PER_CELL * settings.IMPORT_MAX_CELLS + MAX_OTHER_ELEMENTS
+    return (
+        ELEMENTS_PER_CELL * settings.IMPORT_MAX_CELLS
+        + settings.IMPORT_MAX_ROWS
+        + MAX_OTHER_ELEMENTS
+    )
 
 
 ATTACKS = {

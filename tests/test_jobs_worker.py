@@ -15,8 +15,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
-from procrastinate.contrib.django.models import ProcrastinateJob
+from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
 from doorstroom import dbroles
 from doorstroom.jobs.models import Job, JobStatus
@@ -241,3 +242,42 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def starts(queue_id: int) -> int:
+    """How many times a worker started the job (procrastinate's events)."""
+    return ProcrastinateEvent.objects.filter(job_id=queue_id, type="started").count()
+
+
+def test_an_administrator_sees_a_failed_job_and_retries_it(make_user, workers):
+    """Procrastinate's admin: failed jobs listed to administrators only, and run again."""
+    from doorstroom.roles import Role
+    from trajectories import tasks
+
+    administrator = make_user("beheerder", Role.ADMINISTRATOR, is_staff=True)
+    editor = make_user("redacteur", Role.EDITOR, is_staff=True)
+    # A job whose record is gone fails in its task (Job.DoesNotExist).
+    queue_id = tasks.import_check.defer(job_id=0, batch_id=0)
+    workers.start()
+    job_worker.wait_for(
+        lambda: ProcrastinateJob.objects.get(id=queue_id).status == "failed",
+        seconds=60,
+        what="the job fails",
+    )
+    changelist = reverse("admin:procrastinate_procrastinatejob_changelist")
+    client = Client()
+    client.force_login(editor)
+    assert client.get(changelist).status_code == 403
+    client.force_login(administrator)
+    assert "trajectories.import_check" in client.get(changelist + "?status=failed").content.decode()
+    response = client.post(
+        changelist, {"action": "retry", "_selected_action": [queue_id], "index": 0}
+    )
+    assert response.status_code == 302
+    job_worker.wait_for(
+        lambda: (
+            starts(queue_id) == 2 and ProcrastinateJob.objects.get(id=queue_id).status == "failed"
+        ),
+        seconds=60,
+        what="the job run again (and failing again)",
+    )

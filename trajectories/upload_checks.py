@@ -303,8 +303,9 @@ class _Totals:
 
     @property
     def max_elements(self) -> int:
-        # All of them, in the cells or not: a file at the limits is read in under 5 s.
-        return ELEMENTS_PER_CELL * self.limits.cells + MAX_OTHER_ELEMENTS
+        # All of them, in the cells or not (and a <row> for each row): a file at the limits is
+        # read by a worker in under a minute.
+        return ELEMENTS_PER_CELL * self.limits.cells + self.limits.rows + MAX_OTHER_ELEMENTS
 
 
 def _no_declarations(*args) -> None:
