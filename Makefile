@@ -28,11 +28,12 @@ run: install
 	DEBUG=1 $(PY) manage.py ensure_demo_user
 	@$(MAKE) --no-print-directory serve
 
-# Only the server. `exec`, so that the SIGTERM make passes on reaches runserver itself (not a
-# shell that would die and leave it running); runserver then stops the embedded PostgreSQL.
+# Only the server and one job worker (manage.py serve). `exec`, so that the SIGTERM make passes
+# on reaches it itself (not a shell that would die and leave it running); it stops the worker,
+# and the last of them the embedded PostgreSQL.
 ADDRESS ?= 127.0.0.1:8000
 serve: install
-	DEBUG=1 exec $(PY) manage.py runserver $(ADDRESS)
+	DEBUG=1 exec $(PY) manage.py serve $(ADDRESS)
 
 test: install lint migrations-check deploy-check pytest
 

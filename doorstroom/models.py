@@ -104,3 +104,7 @@ class AccountVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.row_id}: {self.version}"
+
+
+# The jobs' models live in their package (doorstroom/jobs/); the app's models are all here.
+from doorstroom.jobs.models import Job, JobStatus  # noqa: E402, F401

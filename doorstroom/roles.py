@@ -129,7 +129,9 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
             "doorstroom",
             "auth",
         )
-    },
+    }
+    # The job queue (procrastinate's admin): queued, running and failed jobs, and their retry.
+    | {"procrastinate": ("view",)},
     Role.EDITOR: {
         **{app: ALL_ACTIONS for app in ("mandates", "pilots", "trajectories", "questions")},
         # Which documents a phase needs is VDAB's rule; claims, payments, budgets and

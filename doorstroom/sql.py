@@ -298,3 +298,8 @@ def update_from_values(model, objects: Iterable, fields: list[str], batch_size: 
                     ]
                 )
             cursor.execute(sql, params)
+
+
+# A job's progress (doorstroom.jobs.running.Progress), written outside the work's transaction;
+# the status it returns says whether the job was asked to stop.
+JOB_PROGRESS = "UPDATE doorstroom_job SET done = %s, total = %s WHERE id = %s RETURNING status"

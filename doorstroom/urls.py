@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom import views
+from doorstroom.jobs import views as job_views
 
 admin.site.site_header = _("Doorstroom back office")
 admin.site.site_title = _("Doorstroom")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("vragen/", include("questions.urls")),
     path("betalingen/", include("payments.urls")),
     path("meldingen/", include("notifications.urls")),
+    path("taken/<int:pk>/", job_views.job_status, name="job-status"),
+    path("taken/<int:pk>/annuleren/", job_views.job_cancel_view, name="job-cancel"),
     path("exports/", views.export_list, name="exports"),
     path("exports/<slug:name>/", views.export_download, name="export-download"),
     path("beheer/", admin.site.urls),

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -18,6 +20,7 @@ from doorstroom.exports import (
     get_export,
     write_xlsx,
 )
+from doorstroom.jobs.workers import worker_report
 from doorstroom.models import PersonalDataAccess
 from doorstroom.sql import (
     iter_csv_bytes,
@@ -27,8 +30,15 @@ from doorstroom.sql import (
 @login_not_required
 @require_GET
 def health(request):
-    """For load balancers and monitoring: the application answers, without touching the database."""
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring: the application answers (the first line, "ok"), and
+    whether a worker runs the background jobs (the second line: "worker: ok, ..." or when no
+    worker's heartbeat is younger than JOBS_STALLED_SECONDS, "worker: not seen for ... s").
+    The status is 200 either way: a load balancer must not take web servers out for a worker."""
+    try:
+        _alive, line = worker_report(silent_after=settings.JOBS_STALLED_SECONDS)
+    except DatabaseError:
+        line = "worker: unknown, the database does not answer"
+    return HttpResponse(f"ok\n{line}\n", content_type="text/plain")
 
 
 @require_GET

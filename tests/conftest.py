@@ -15,7 +15,7 @@ from doorstroom.models import UserScope
 from doorstroom.roles import Role
 from doorstroom.seeds import load_all
 
-pytest_plugins = ["tests.browser_support", "tests.notifications_support"]
+pytest_plugins = ["tests.browser_support", "tests.notifications_support", "tests.job_worker"]
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,8 @@ PAGES: dict[str, dict] = {
 POST_ONLY = "only answers a POST: a button or form of another page"
 NOT_PAGES: dict[str, str] = {
     "health": "plain text 'ok' for load balancers and monitoring",
+    "job-status": "JSON of a job's progress, polled by the page that shows its bar",
+    "job-cancel": POST_ONLY + " (the Cancel button beside a job's progress bar)",
     "logout": POST_ONLY + " (Log out)",
     "set_language": POST_ONLY + " (the language switch)",
     "trajectories:phase-start": POST_ONLY + " (the trajectory's page)",

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from doorstroom.jobs.models import Job
 from doorstroom.roles import Role
 from mandates.models import Mandate, Organisation, Province
 from pilots.models import Pilot
@@ -159,6 +160,14 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         expect(200, [EDITOR, ADMIN], denied=404) | {ANALYST: 403, FINANCE: 403},
         expect(302, [EDITOR, ADMIN], denied=404) | {ANALYST: 403, FINANCE: 403},
     ),
+    # A job's progress (JSON), seen by whoever sees its work's result; cancelled only by whoever
+    # started it (the editor), everyone else's is "not found".
+    "job-status": (
+        "job",
+        expect(200, [EDITOR, ADMIN, ANALYST, FINANCE], denied=404),
+        expect(405, WITH_ROLE),
+    ),
+    "job-cancel": ("job", expect(405, WITH_ROLE), expect(302, [EDITOR], denied=404)),
     "trajectories:deadlines": (None, expect(200, RECORDS), expect(405, RECORDS)),
     "trajectories:hours": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "trajectories:health-index": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
@@ -268,6 +277,7 @@ def world(seed, make_user):
         "question": {"pk": question.pk},
         "pack": {"pk": answer_pack_generate(question=question, user=users[EDITOR]).pk},
         "import_batch": {"pk": _import_batch(users[EDITOR]).pk},
+        "job": {"pk": Job.objects.create(kind="import-check", created_by=users[EDITOR]).pk},
         "export_mandates": {"name": "mandates"},
         "export_trajectories": {"name": "trajectories"},
         "export_provider_statement": {"name": "provider-statement"},

@@ -23,7 +23,9 @@ def running_trajectory(seeded):
     )
 
 
-def test_upload_check_and_apply_a_file(page, staff, running_trajectory, tmp_path):
+def test_upload_check_and_apply_a_file(page, staff, running_trajectory, tmp_path, workers):
+    """A worker checks and applies the file; the page follows its progress by itself."""
+    workers.start()
     reference = running_trajectory.worker.reference
     path = tmp_path / "voortgang.csv"
     path.write_text(
@@ -37,12 +39,36 @@ def test_upload_check_and_apply_a_file(page, staff, running_trajectory, tmp_path
     page.locator("input[type=file]").set_input_files(path)
     page.get_by_role("button", name="Bestand controleren").click()
     page.wait_for_load_state()
-    assert page.get_by_role("button", name="Toepassen").is_visible()
+    # The progress bar until the job is done, then the report (the script reloads the page).
+    apply = page.get_by_role("button", name="Toepassen")
+    apply.wait_for(state="visible", timeout=60_000)
+    assert page.locator("progress").count() == 0
     assert accessibility_violations(page) == []
-    page.get_by_role("button", name="Toepassen").click()
+    apply.click()
     page.wait_for_load_state()
+    page.get_by_text("Het bestand is toegepast.").wait_for(timeout=60_000)
     record = PhaseRecord.objects.get(trajectory=running_trajectory, phase=1)
     assert record.end_date == dt.date(2024, 3, 29)
+
+
+def test_the_progress_bar_follows_a_job_without_inline_script(page, staff, seeded):
+    """The bar is filled by the static script from the job's status (no worker here: the job
+    stays queued, and its figures are set as a worker would)."""
+    from django.contrib.auth import get_user_model
+
+    from doorstroom.jobs.models import Job, JobStatus
+    from trajectories import tasks
+
+    user = get_user_model().objects.get(username="medewerker")
+    batch = tasks.import_batch_queue_check(user=user, data=b"x", file_name="f.csv")
+    log_in(page)
+    page.goto(page.base_url + batch.get_absolute_url())
+    bar = page.locator("progress")
+    assert bar.get_attribute("value") == "0"
+    Job.objects.filter(pk=batch.job_id).update(status=JobStatus.RUNNING, done=30, total=120)
+    page.wait_for_function("() => document.querySelector('progress').value === 25")
+    assert "30 / 120" in page.locator("[data-job-count]").inner_text()
+    assert accessibility_violations(page) == []
 
 
 def test_checking_a_file_says_it_is_busy_and_cannot_be_sent_twice(
@@ -62,5 +88,5 @@ def test_checking_a_file_says_it_is_busy_and_cannot_be_sent_twice(
     button.click()
     status = page.locator("[data-busy-status]")
     status.wait_for(state="visible")
-    assert "enkele seconden" in status.inner_text()
+    assert "even geduld" in status.inner_text()
     assert button.is_disabled()

@@ -1,8 +1,9 @@
 """`make run` stopped with Ctrl+C or SIGTERM stops the embedded PostgreSQL it started.
 
 Each test starts `make serve`, the server that `make run` ends with (runserver with its
-autoreloader: a parent and a child process use the database), on its own embedded server in a
-temporary folder, stops make as a terminal or a process manager would and waits for the postgres
+autoreloader: a parent and a child process use the database, and a job worker beside them), on
+its own embedded server in a temporary folder, stops make as a terminal or a process manager
+would and waits for the postgres
 server to be gone. About five seconds each, most of it initdb. One test starts `make run` itself
 (migrate, seed, 300 demo trajectories, then a second make for `serve`): about 20 seconds more,
 for the signal that has to pass through both makes.
@@ -58,13 +59,13 @@ def is_running(pid: int) -> bool:
 @pytest.fixture
 def dev_server(tmp_path):
     """`make serve` on the embedded database in tmp_path; yields (process, postgres pid)."""
-    yield from make_target(tmp_path, "serve", seconds=40)
+    yield from make_target(tmp_path, "serve", seconds=90)
 
 
 @pytest.fixture
 def run_server(tmp_path):
     """`make run`: migrate, seed and demo data on a new database, then `make serve`."""
-    yield from make_target(tmp_path, "run", seconds=240)
+    yield from make_target(tmp_path, "run", seconds=400)
 
 
 def make_target(tmp_path: Path, target: str, *, seconds: float):
@@ -131,15 +132,25 @@ def test_ctrl_c_stops_the_embedded_postgres(dev_server):
 
 
 def test_sigterm_to_make_run_reaches_the_server_it_handed_over_to(run_server):
-    """make run -> make serve -> runserver: each make passes SIGTERM on to what it runs."""
+    """make run -> make serve -> manage.py serve (runserver and a job worker): each make passes
+    SIGTERM on to what it runs, and the server stops its worker."""
     process, postgres_pid = run_server
+
+    def commands():
+        return [" ".join(p.cmdline()) for p in psutil.Process(process.pid).children(recursive=True)]
+
+    wait_for(
+        lambda: any("procrastinate worker" in c for c in commands()),
+        seconds=20,
+        what="a job worker beside the server",
+    )
     server = psutil.Process(process.pid).children(recursive=True)
-    assert any("runserver" in " ".join(p.cmdline()) for p in server)
+    assert any("manage.py serve" in c for c in commands())
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
     wait_for(lambda: not is_running(postgres_pid), seconds=20, what="postgres stopped")
     wait_for(
         lambda: not any(is_running(p.pid) for p in server),
         seconds=20,
-        what="make serve and runserver stopped",
+        what="make serve, runserver and the worker stopped",
     )

@@ -15,7 +15,7 @@ from tests.html_forms import filter_form, table_rows
 
 # Not pages: the login, logout and language switch, the health check, the downloads (a file per
 # request), and the admin (its filters are links).
-NOT_PAGES = {"login", "logout", "set_language", "health", "export-download"}
+NOT_PAGES = {"login", "logout", "set_language", "health", "export-download", "job-status"}
 
 
 def pages_without_arguments(patterns=None, namespace="") -> list[str]:

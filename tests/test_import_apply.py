@@ -12,6 +12,7 @@ from django.utils import translation
 from doorstroom.roles import Role
 from tests.factories.import_files import START, csv_file, started, xlsx_file
 from tests.factories.mandates import MandateFactory, OrganisationFactory
+from tests.job_worker import run_queued_jobs
 from tests.queries import count_queries
 from trajectories import imports, services
 from trajectories.exports import ImportTemplateExport, TrajectoriesExport, TrajectoryPhasesExport
@@ -237,12 +238,23 @@ def test_upload_preview_and_apply_through_the_pages(seed, editor, client):
     response = client.post(reverse("trajectories:import"), {"file": upload})
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response.url == batch.get_absolute_url()
+    # Until a worker has checked it, the page shows the job's progress bar.
+    waiting = client.get(batch.get_absolute_url()).content.decode()
+    assert batch.status == ImportStatus.CHECKING and "data-job-status-url" in waiting
+    assert "Toepassen" not in waiting
+    assert run_queued_jobs() == 1
     preview = client.get(batch.get_absolute_url())
     text = preview.content.decode()
-    assert "Job matching gestart op 01/04/2019" in text
+    assert "Job matching gestart op 01/04/2019" in text and "data-job-status-url" not in text
     assert PhaseRecord.objects.filter(trajectory=trajectory).count() == 1
     response = client.post(batch.get_absolute_url())
     assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED and batch.job.kind == "import-apply"
+    assert PhaseRecord.objects.filter(trajectory=trajectory).count() == 1
+    # A second click while the job waits queues nothing more.
+    client.post(batch.get_absolute_url())
+    assert run_queued_jobs() == 1
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED
     assert PhaseRecord.objects.filter(trajectory=trajectory).count() == 3
@@ -264,6 +276,8 @@ def test_an_upload_page_shows_a_broken_file_as_an_error_not_a_server_error(seed,
     upload = SimpleUploadedFile("kapot.xlsx", b"\x00\x01 dit is geen zip")
     response = client.post(reverse("trajectories:import"), {"file": upload}, follow=True)
     assert response.status_code == 200
+    run_queued_jobs()
+    response = client.get(ImportBatch.objects.get().get_absolute_url())
     assert "is geen Excel-bestand" in response.content.decode()
 
 

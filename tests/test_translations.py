@@ -140,6 +140,8 @@ POST_ONLY = {
     "trajectories:outcome",
     "trajectories:undo",
     "health",
+    "job-status",
+    "job-cancel",
     "questions:pack-download",
     "export-download",
     "payments:evidence-download",

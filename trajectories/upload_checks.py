@@ -11,8 +11,9 @@ a file within every limit goes on to openpyxl, which is then told to forget the 
 claim (`reset_dimensions`, in `imports.read_xlsx`). A CSV's fields are bounded the same way
 before `csv` splits them.
 
-The limits are settings (`IMPORT_MAX_*`): a file at every limit is read in well under 5 s and
-100 MB (tests/test_import_hostile_files.py measures it).
+The limits are settings (`IMPORT_MAX_*`): a file over one is refused in well under 5 s and
+100 MB, and a file at every limit is read by a worker (trajectories.tasks) in under a minute and
+1 GB (tests/test_import_hostile_files.py measures both).
 """
 
 from __future__ import annotations
@@ -302,8 +303,9 @@ class _Totals:
 
     @property
     def max_elements(self) -> int:
-        # All of them, in the cells or not: a file at the limits is read in under 5 s.
-        return ELEMENTS_PER_CELL * self.limits.cells + MAX_OTHER_ELEMENTS
+        # All of them, in the cells or not (and a <row> for each row): a file at the limits is
+        # read by a worker in under a minute.
+        return ELEMENTS_PER_CELL * self.limits.cells + self.limits.rows + MAX_OTHER_ELEMENTS
 
 
 def _no_declarations(*args) -> None:

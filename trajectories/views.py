@@ -20,7 +20,7 @@ from doorstroom.disclosure.publishing import notes_for
 from doorstroom.formatting import format_amount
 from doorstroom.languages import in_reader_language
 from doorstroom.pagination import EstimatedCountPaginator, KeyedPageMixin
-from trajectories import aggregates, imports
+from trajectories import aggregates, imports, tasks
 from trajectories.corrections import Step, trajectory_last_step_undo
 from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
 from trajectories.forms import (
@@ -301,7 +301,7 @@ class LastStepUndoView(TrajectoryActionView):
 
 # Only roles that may edit import; others get 403 (they have no import to look for).
 class ImportView(EditRoleRequiredMixin, FormView):
-    """Upload a file; it is checked at once (a dry run) and shown before anything changes."""
+    """Upload a file; a job checks it (a dry run), shown before anything changes."""
 
     template_name = "trajectories/import.html"
     form_class = ImportForm
@@ -317,7 +317,7 @@ class ImportView(EditRoleRequiredMixin, FormView):
         upload = form.cleaned_data["file"]
         # One byte past the limit is enough to say the file is too big, without reading it all.
         data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-        batch = imports.import_batch_check(
+        batch = tasks.import_batch_queue_check(
             user=self.request.user, data=data, file_name=upload.name or "bestand"
         )
         return redirect(batch)
@@ -336,7 +336,7 @@ class ImportBatchDetailView(EditRoleRequiredMixin, DetailView):
         # The file itself (up to 5 MB) is not shown; applying it reads it again, locked.
         return (
             ImportBatch.objects.visible_to(self.request.user)
-            .select_related("created_by")
+            .select_related("created_by", "job")
             .defer("content")
         )
 
@@ -359,14 +359,13 @@ class ImportBatchDetailView(EditRoleRequiredMixin, DetailView):
         context["rows"] = shown
         context["rows_hidden"] = max(len(ordered) - self.shown_rows, 0)
         context["previous"] = list(imports.previous_applications(self.object)[:5])
-        context["can_apply"] = self.object.status == ImportStatus.CHECKED
+        job = self.object.job
+        context["job"] = job
+        context["working"] = job is not None and job.is_active
+        context["can_apply"] = self.object.status == ImportStatus.CHECKED and not context["working"]
         return context
 
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
-        batch = imports.import_batch_apply(batch=batch, user=request.user)
-        if batch.status == ImportStatus.APPLIED:
-            messages.success(request, _("The file has been applied."))
-        else:
-            messages.error(request, _("Nothing has been changed: the file has errors."))
+        tasks.import_batch_queue_apply(batch=batch, user=request.user)
         return redirect(batch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -216,9 +217,16 @@ def _apply_row(
         services.phase_hours_record(record=record, hours=row.hours)
 
 
-def _check_and_apply(rows: list[RowResult], *, user) -> None:
+# Told how many rows are done of how many (a job's progress bar); may raise to stop the work,
+# which rolls its transaction back (doorstroom.jobs.running.Progress).
+Progress = Callable[[int, int], None]
+
+
+def _check_and_apply(rows: list[RowResult], *, user, progress: Progress | None = None) -> None:
     """Look every row up in bulk (a handful of queries, whatever the number of rows), then apply
     the good ones in order of trajectory and phase."""
+    if progress is not None:
+        progress(0, len(rows) + 1)
     candidates = [r for r in rows if not r.errors]
     numbers = {r.project_number for r in candidates}
     references = {r.worker_reference for r in candidates}
@@ -305,7 +313,13 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
     planned.sort(key=lambda item: (item[1].pk, item[0].phase))
     failed_trajectories: set[int] = set()
     writes = _Writes()
-    for row, trajectory in planned:
+    # The rows checked before (read, parsed, looked up) count as done; the writes at the end as
+    # the last row.
+    total = len(rows) + 1
+    before = len(rows) - len(planned)
+    for number, (row, trajectory) in enumerate(planned):
+        if progress is not None:
+            progress(before + number, total)
         if trajectory.pk in failed_trajectories:
             row.error(PHASE, _("Not checked: an earlier phase of this trajectory has an error."))
             continue
@@ -325,10 +339,16 @@ def _check_and_apply(rows: list[RowResult], *, user) -> None:
         if row.errors:
             failed_trajectories.add(trajectory.pk)
     if not any(row.errors for row in rows):
+        if progress is not None:
+            progress(len(rows), total)
         writes.write()
+        if progress is not None:
+            progress(total, total)  # the last chance to be cancelled before the commit
 
 
-def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportReport:
+def import_run(
+    *, data: bytes, file_name: str, user, apply: bool, progress: Progress | None = None
+) -> ImportReport:
     """Read and check a file and either apply it (all or nothing) or show what it would do.
 
     Raises nothing for bad input: every problem is in the report. `apply=False` runs exactly the
@@ -348,7 +368,7 @@ def import_run(*, data: bytes, file_name: str, user, apply: bool) -> ImportRepor
         return report
     try:
         with transaction.atomic():
-            _check_and_apply(report.rows, user=user)
+            _check_and_apply(report.rows, user=user, progress=progress)
             if not apply or not report.ok:
                 raise _DryRun
             report.applied = True

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "te controleren", _("being checked")
+    CANCELLED = "geannuleerd", _("check cancelled")
     CHECKED = "gecontroleerd", _("checked, not applied")
     REJECTED = "afgekeurd", _("rejected: errors")
     APPLIED = "toegepast", _("applied")
@@ -58,6 +60,15 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(_("left alone"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     report = models.JSONField(_("report per row"), default=dict, blank=True)
+    # The latest job that checks or applies it (a worker runs them: trajectories.tasks).
+    job = models.ForeignKey(
+        "doorstroom.Job",
+        verbose_name=_("job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 

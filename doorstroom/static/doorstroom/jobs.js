@@ -1,0 +1,28 @@
+// A job's progress bar, polled from the job's status URL until the job has ended; then the
+// page is loaded again to show the result. Served from the application itself, so the
+// Content-Security-Policy allows it (no inline script).
+document.querySelectorAll("[data-job-status-url]").forEach((box) => {
+  const bar = box.querySelector("[data-job-bar]");
+  const label = box.querySelector("[data-job-label]");
+  const count = box.querySelector("[data-job-count]");
+  const poll = async () => {
+    let job;
+    try {
+      const response = await fetch(box.dataset.jobStatusUrl, { credentials: "same-origin" });
+      job = await response.json();
+    } catch (error) {
+      setTimeout(poll, 2000);
+      return;
+    }
+    bar.value = job.percent;
+    bar.textContent = `${job.percent}%`;
+    label.textContent = job.label;
+    count.textContent = job.total ? `${job.done} / ${job.total}` : "";
+    if (job.active) {
+      setTimeout(poll, 1000);
+    } else {
+      window.location.reload();
+    }
+  };
+  setTimeout(poll, 500);
+});
