@@ -12,7 +12,12 @@ from trajectories.demo import demo_generate
 from trajectories.imports import applying, import_run
 from trajectories.models import PhaseRecord, Trajectory
 
-FILLED = ("trajectories_trajectory", "trajectories_phaserecord", "trajectories_worker")
+FILLED = (
+    *("trajectories_trajectory", "trajectories_phaserecord", "trajectories_worker"),
+    # the summaries per month, filled by their triggers (migration 0015)
+    *("trajectories_startedsummary", "trajectories_endedsummary"),
+    *("trajectories_completedphasesummary", "trajectories_runningphasesummary"),
+)
 
 
 def statistics() -> dict[str, tuple[float, object]]:
