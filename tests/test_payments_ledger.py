@@ -3,7 +3,9 @@ filtered rows), a claim's statement, the payments for the financial system, the 
 mandate's page, and paid beside owed on the provider statement and the dashboard; each scoped."""
 
 import csv
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,8 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from doorstroom.exports import export_bytes, get_export
+from doorstroom.formatting import format_amount
 from mandates.models import Mandate
 from payments.models import DeductionReason, MandateBudget
 from payments.services import Deduction, claim_approve, payment_record
@@ -184,6 +188,23 @@ def test_the_mandates_page_shows_its_budget_to_who_may_see_payments(people, paid
     assert 'id="mandate-budget"' in body
     assert "Over van het budget" in body and paid.number in body
     assert 'id="mandate-budget"' not in client_of(people["analyst"]).get(url).content.decode()
+
+
+def test_the_mandates_page_names_each_claims_amounts_by_what_they_are(people, paid):
+    """A claim paid with a deduction is listed with what was paid, not what was claimed as if
+    it had been paid."""
+    page = client_of(people["finance"]).get(reverse("mandates:detail", args=[7887]))
+    items = re.findall(r"<li>(.*?)</li>", page.content.decode().split('id="payments"')[1])
+    line = next(
+        html.unescape(re.sub(r"<[^>]+>", "", item)) for item in items if paid.number in item
+    )
+    paid_amount = paid.claimed_amount - Decimal("100.00")
+    assert paid.payment.amount == paid_amount
+    with translation.override("nl"):
+        claimed, approved = format_amount(paid.claimed_amount), format_amount(paid_amount)
+    assert line == (
+        f"{paid.number}: betaald, gevorderd {claimed}, goedgekeurd {approved}, betaald {approved}"
+    )
 
 
 def test_a_claims_statement_and_the_payments_for_the_financial_system(people, paid):
