@@ -225,3 +225,23 @@ def test_a_claims_statement_and_the_payments_for_the_financial_system(people, pa
     # For the provider only its own claims; nothing for the analyst.
     assert get_export("payments-approved").may_be_downloaded_by(people["analyst"]) is False
     assert not get_export("payments-approved").may_be_published()
+
+
+@pytest.mark.parametrize(
+    "language, outdated, pointer",
+    [
+        ("nl-be", "niet in de toepassing bijgehouden", "Verschuldigde en betaalde vergoedingen"),
+        ("en", "not recorded in the application", "Fees owed and paid per quarter"),
+    ],
+)
+def test_the_fees_owed_export_no_longer_says_payments_are_not_recorded(
+    people, language, outdated, pointer
+):
+    from django.conf import settings
+
+    client = client_of(people["finance"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(reverse("exports")).content.decode()
+    owed = body.split('id="export-dashboard-fees-owed"')[1].split("<form")[0]
+    assert outdated not in body
+    assert pointer in owed
