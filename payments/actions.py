@@ -46,8 +46,12 @@ def claim_actions(*, user, claim: Claim, bound: dict | None = None) -> dict:
             blocked.append(_("You submitted this claim: someone else checks it."))
         elif status == ClaimStatus.SUBMITTED:
             offered["review"] = ReviewStartForm
-        else:
+        elif claim.checked_by_id is None:
             offered["check"] = CheckForm
+        elif not roles.may_decide_claims(user):
+            blocked.append(
+                _("Its sample is checked (the results are in its lines): finance decides now.")
+            )
     if roles.may_decide_claims(user) and status == ClaimStatus.IN_REVIEW:
         if claim.checked_by_id is None:
             blocked.append(_("Its sample is checked first; then finance decides."))

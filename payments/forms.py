@@ -4,11 +4,13 @@ is shown on the form it came from."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.forms import BelgianDateField
+from doorstroom.forms import AmountField, BelgianDateField
 from mandates.models import Mandate
 from payments.models import DeductionReason, DocumentKind
 from payments.states import CheckResult
@@ -112,13 +114,8 @@ class DeductionForm(forms.Form):
     note. An empty row is no deduction."""
 
     line = forms.IntegerField(label=_("Line"), min_value=1, required=False)
-    amount = forms.DecimalField(
-        label=_("Deduction (EUR)"),
-        max_digits=10,
-        decimal_places=2,
-        localize=True,
-        required=False,
-        help_text=_("E.g. 420,00."),
+    amount = AmountField(
+        label=_("Deduction (EUR)"), max_digits=10, required=False, example=Decimal("420")
     )
     reason = forms.ModelChoiceField(
         label=_("Reason"), queryset=DeductionReason.objects.filter(active=True), required=False
@@ -127,8 +124,11 @@ class DeductionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        given = [name for name in ("line", "amount", "reason") if cleaned.get(name) is not None]
-        if given and len(given) < 3:
+        fields = ("line", "amount", "reason")
+        given = [name for name in fields if cleaned.get(name) is not None]
+        # A field typed but not readable has its own error ("Enter a number"): it is not missing.
+        missing = [name for name in fields if name not in given and name not in self.errors]
+        if given and missing:
             raise ValidationError(_("A deduction needs its line, amount and reason."))
         return cleaned
 
@@ -147,9 +147,7 @@ class PaymentForm(ClaimActionForm):
     prefix = "pay"
     reference = forms.CharField(label=_("Payment reference"), max_length=40)
     paid_on = BelgianDateField(label=_("Paid on"))
-    amount = forms.DecimalField(
-        label=_("Amount paid (EUR)"), max_digits=12, decimal_places=2, localize=True
-    )
+    amount = AmountField(label=_("Amount paid (EUR)"))
 
 
 class PaymentFailForm(ClaimActionForm):

@@ -24,7 +24,9 @@ def mandate_budget_section(*, request, mandate) -> str:
         {
             "mandate": mandate,
             "status": budget_status(mandate=mandate),
-            "claims": Claim.objects.filter(mandate=mandate).order_by("-created_at", "-pk")[:5],
+            "claims": Claim.objects.filter(mandate=mandate)
+            .annotate(paid_amount=F("payment__amount"))
+            .order_by("-created_at", "-pk")[:5],
             "may_claim": roles.may_claim(request.user),
         },
         request=request,

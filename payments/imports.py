@@ -55,6 +55,8 @@ class ConfirmationRow:
     paid_on: dt.date | None = None
     amount: Decimal | None = None
     action: str = ""  # paid, error
+    # What the file held for a date or amount, shown where it could not be read.
+    as_written: dict[str, str] = field(default_factory=dict)
     # (column, message): both lazy, stored in every language.
     errors: list[tuple[str, object]] = field(default_factory=list)
 
@@ -91,6 +93,7 @@ class ConfirmationReport:
                     "reference": row.reference,
                     "paid_on": row.paid_on.isoformat() if row.paid_on else None,
                     "amount": str(row.amount) if row.amount is not None else None,
+                    "as_written": row.as_written,
                     "action": row.action,
                     "errors": errors,
                 }
@@ -118,6 +121,15 @@ def parse_amount(value, *, comma: bool) -> Decimal:
     if not number.is_finite() or number <= 0 or number != number.quantize(Decimal("0.01")):
         raise ValueError(_("An amount is more than 0, with at most two decimals."))
     return number.quantize(Decimal("0.01"))
+
+
+def _as_written(cell) -> str:
+    """A cell as the file held it; a spreadsheet's date as a Belgian writes it."""
+    if isinstance(cell, dt.datetime):
+        cell = cell.date()
+    if isinstance(cell, dt.date):
+        return f"{cell:%d/%m/%Y}"
+    return clean_text(cell)
 
 
 def parse_rows(table: list[list], *, comma: bool) -> list[ConfirmationRow]:
@@ -157,6 +169,10 @@ def parse_rows(table: list[list], *, comma: bool) -> list[ConfirmationRow]:
             )
         else:
             seen[row.reference] = number
+        row.as_written = {
+            "paid_on": _as_written(cells[positions[PAID_ON]]),
+            "amount": _as_written(cells[positions[AMOUNT]]),
+        }
         try:
             row.paid_on = parse_date(cells[positions[PAID_ON]], today=today)
         except ValueError as error:

@@ -106,6 +106,9 @@ def test_a_claim_from_the_provider_to_its_payment_shown_everywhere(page, world, 
     check.get_by_role("button", name="De controle registreren").click()
     page.wait_for_load_state()
     assert page.get_by_text("De controle van de steekproef is geregistreerd.").is_visible()
+    # Checked once: the form is gone, the results are in the lines, finance decides now.
+    assert page.locator("#check-form").count() == 0
+    assert page.get_by_text("Zijn steekproef is gecontroleerd").is_visible()
     log_out(page)
 
     # Finance approves it with one deduction, then records the payment.
@@ -124,9 +127,9 @@ def test_a_claim_from_the_provider_to_its_payment_shown_everywhere(page, world, 
     assert claim.status == ClaimStatus.PARTLY_APPROVED
     paid = format_amount(claim.approved_amount)
     pay = page.locator("#pay-form")
-    assert pay.get_by_label(
-        "Betaald bedrag (EUR)"
-    ).input_value() == f"{claim.approved_amount}".replace(".", ",")
+    # Filled in as the pages write it (1.234,56), and taken back so.
+    assert pay.get_by_label("Betaald bedrag (EUR)").input_value() == paid.removeprefix("€").strip()
+    assert pay.get_by_label("Betaald op").input_value() == dt.date.today().strftime("%d/%m/%Y")
     pay.get_by_role("button", name="De betaling registreren").click()
     page.wait_for_load_state()
     claim.refresh_from_db()

@@ -154,3 +154,37 @@ def test_only_finance_imports_confirmations(people, approved):
     for role in ("provider", "provincial", "editor", "analyst"):
         assert client_of(people[role]).get(reverse("payments:import")).status_code == 403
     assert client_of(people["finance"]).get(reverse("payments:import")).status_code == 200
+
+
+def test_the_report_shows_dates_and_amounts_in_the_readers_language_and_as_written(
+    people, approved
+):
+    """The pay-bad.csv of the walk, read in English: dates and amounts as the page writes them;
+    a date that could not be taken (in the future) shown as the file held it, beside the message
+    that names it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from tests.html_forms import table_rows
+
+    first, _second = approved
+    finance = client_of(people["finance"])
+    finance.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    today = dt.date.today()
+    future = (today + dt.timedelta(days=24)).strftime("%d/%m/%Y")
+    batch = upload(
+        finance,
+        csv_file(
+            f"{first.payment_reference};{today:%d/%m/%Y};{amount(first)}",
+            f"SV-999999-1;{future};100,00",
+        ),
+    )
+    assert batch.status == PaymentImportStatus.REJECTED
+    page = finance.get(batch.get_absolute_url())
+    with translation.override("en"):
+        paid = format_amount(first.approved_amount)
+    assert "," in paid  # grouped: €10,219.85
+    rows = {row[0]: row for row in table_rows(page)}
+    assert rows["2"][1:4] == [first.payment_reference, f"{today:%d/%m/%Y}", paid]
+    assert rows["3"][1:4] == ["SV-999999-1", future, "€100.00"]
+    assert future in rows["3"][4]

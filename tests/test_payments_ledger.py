@@ -3,7 +3,9 @@ filtered rows), a claim's statement, the payments for the financial system, the 
 mandate's page, and paid beside owed on the provider statement and the dashboard; each scoped."""
 
 import csv
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,8 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from doorstroom.exports import export_bytes, get_export
+from doorstroom.formatting import format_amount
 from mandates.models import Mandate
 from payments.models import DeductionReason, MandateBudget
 from payments.services import Deduction, claim_approve, payment_record
@@ -186,6 +190,23 @@ def test_the_mandates_page_shows_its_budget_to_who_may_see_payments(people, paid
     assert 'id="mandate-budget"' not in client_of(people["analyst"]).get(url).content.decode()
 
 
+def test_the_mandates_page_names_each_claims_amounts_by_what_they_are(people, paid):
+    """A claim paid with a deduction is listed with what was paid, not what was claimed as if
+    it had been paid."""
+    page = client_of(people["finance"]).get(reverse("mandates:detail", args=[7887]))
+    items = re.findall(r"<li>(.*?)</li>", page.content.decode().split('id="payments"')[1])
+    line = next(
+        html.unescape(re.sub(r"<[^>]+>", "", item)) for item in items if paid.number in item
+    )
+    paid_amount = paid.claimed_amount - Decimal("100.00")
+    assert paid.payment.amount == paid_amount
+    with translation.override("nl"):
+        claimed, approved = format_amount(paid.claimed_amount), format_amount(paid_amount)
+    assert line == (
+        f"{paid.number}: betaald, gevorderd {claimed}, goedgekeurd {approved}, betaald {approved}"
+    )
+
+
 def test_a_claims_statement_and_the_payments_for_the_financial_system(people, paid):
     statement = get_export("claim-statement")({"claim": str(paid.pk)}, user=people["finance"])
     rows = list(statement.rows())
@@ -204,3 +225,23 @@ def test_a_claims_statement_and_the_payments_for_the_financial_system(people, pa
     # For the provider only its own claims; nothing for the analyst.
     assert get_export("payments-approved").may_be_downloaded_by(people["analyst"]) is False
     assert not get_export("payments-approved").may_be_published()
+
+
+@pytest.mark.parametrize(
+    "language, outdated, pointer",
+    [
+        ("nl-be", "niet in de toepassing bijgehouden", "Verschuldigde en betaalde vergoedingen"),
+        ("en", "not recorded in the application", "Fees owed and paid per quarter"),
+    ],
+)
+def test_the_fees_owed_export_no_longer_says_payments_are_not_recorded(
+    people, language, outdated, pointer
+):
+    from django.conf import settings
+
+    client = client_of(people["finance"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(reverse("exports")).content.decode()
+    owed = body.split('id="export-dashboard-fees-owed"')[1].split("<form")[0]
+    assert outdated not in body
+    assert pointer in owed

@@ -260,13 +260,16 @@ def test_a_phase_page_lists_its_documents_and_takes_one(people):
         url, {**data, "kind": kinds["Stageovereenkomst"], "file": SimpleUploadedFile("x.bin", PDF)}
     )
     assert added.status_code == 302
-    assert EvidenceDocument.objects.get().original_name == "x.bin"
+    # Kept under a name of its own, with the extension of its detected type (see
+    # test_payments_evidence_names.py).
+    name = f"stageovereenkomst_{trajectory.worker.reference}-F3.pdf"
+    assert EvidenceDocument.objects.get().original_name == name
     assert re.search(
-        r'href="/betalingen/bewijsstukken/\d+/">x.bin', provider.get(url).content.decode()
+        rf'href="/betalingen/bewijsstukken/\d+/">{name}', provider.get(url).content.decode()
     )
     # Others see the list, but only the provider adds to it.
     editor_page = client_of(people["editor"]).get(url).content.decode()
-    assert "x.bin" in editor_page and 'enctype="multipart/form-data"' not in editor_page
+    assert name in editor_page and 'enctype="multipart/form-data"' not in editor_page
     assert client_of(people["editor"]).post(url, {}).status_code == 403
     assert dt.date.today()
 

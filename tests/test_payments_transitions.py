@@ -55,7 +55,7 @@ def take(step: str, claim: Claim, user):
         line = claim.lines.order_by("position").first()
         kind = DocumentKind.objects.get(code="ander")
         return services.evidence_upload(
-            user=user, phase=line.phase, kind=kind, data=PDF, file_name="x.pdf", claim_line=line
+            user=user, phase=line.phase, kind=kind, data=PDF, claim_line=line
         )
     raise AssertionError(step)
 

@@ -13,7 +13,7 @@ from doorstroom.exports import export_bytes
 from doorstroom.pagination import paginator as pagination
 from doorstroom.sql import iter_csv_bytes
 from mandates.models import Mandate, Organisation
-from tests.factories_trajectories import TrajectoryFactory
+from tests.factories.trajectories import TrajectoryFactory
 from tests.queries import count_queries
 from trajectories.demo import demo_delete, demo_generate
 from trajectories.exports import TrajectoriesExport

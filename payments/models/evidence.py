@@ -8,6 +8,7 @@ default); they are never given a public URL and are served by a view that asks
 from __future__ import annotations
 
 import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -26,10 +27,23 @@ def evidence_storage():
 
 
 def evidence_path(document: EvidenceDocument, filename: str) -> str:
-    """A name of our own (never the uploader's), with the extension of the detected type."""
+    """The document's generated name (never the uploader's) made unique, in its phase's folder."""
+    stem = PurePath(document.original_name).stem or "document"
     return (
-        f"{document.phase.trajectory_id}/{document.phase_id}/{uuid.uuid4().hex}{document.extension}"
+        f"{document.phase.trajectory_id}/{document.phase_id}/"
+        f"{stem}-{uuid.uuid4().hex[:12]}{document.extension}"
     )
+
+
+def evidence_file_name(*, kind, phase, claim_line, extension: str) -> str:
+    """The name a document is kept, shown and downloaded under: its kind, the claim line or the
+    phase it documents (by pseudonymous references only) and the extension of its detected type.
+    The uploaded name is never kept: it often holds the worker's name or national number."""
+    if claim_line is not None:
+        reference = f"{claim_line.claim.number}-L{claim_line.position}"
+    else:
+        reference = f"{phase.trajectory.worker.reference}-F{phase.phase}"
+    return f"{kind.code}_{reference}{extension}"
 
 
 @audited()
@@ -108,7 +122,8 @@ class EvidenceDocument(models.Model):
     file = models.FileField(
         _("file"), storage=evidence_storage, upload_to=evidence_path, max_length=255
     )
-    original_name = models.CharField(_("file name as uploaded"), max_length=255)
+    # Generated (evidence_file_name), never the name the file was uploaded with.
+    original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type (from its content)"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +26,7 @@ from payments.models import (
     EvidenceDocument,
     EvidenceRequirement,
 )
+from payments.models.evidence import evidence_file_name
 from payments.services.common import recorded, require
 from payments.states import DECIDED, ClaimStatus, LineKind
 from trajectories.models import PhaseRecord
@@ -58,10 +58,10 @@ def evidence_upload(
     phase: PhaseRecord,
     kind: DocumentKind,
     data: bytes,
-    file_name: str,
     claim_line: ClaimLine | None = None,
 ) -> EvidenceDocument:
-    """Keep a document for a phase of the user's scope; on a claim line, for its phase."""
+    """Keep a document for a phase of the user's scope; on a claim line, for its phase. The name
+    it was uploaded with is not asked for: it is kept under a generated one."""
     require(roles.may_claim, user, _("Only the provider adds evidence to its phases and claims."))
     if not PhaseRecord.objects.visible_to(user).filter(pk=phase.pk).exists():
         raise PermissionDenied(_("This phase is not in your scope."))
@@ -77,7 +77,9 @@ def evidence_upload(
         phase=phase,
         claim_line=claim_line,
         kind=kind,
-        original_name=PurePath(file_name.replace("\\", "/")).name[:255] or "document",
+        original_name=evidence_file_name(
+            kind=kind, phase=phase, claim_line=claim_line, extension=file_type.extension
+        ),
         content_type=file_type.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

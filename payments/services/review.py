@@ -92,6 +92,9 @@ def claim_check_record(
     claim = claim_locked(claim=claim, user=user)
     if claim.status != ClaimStatus.IN_REVIEW:
         raise ValidationError(_("Only a claim in review is checked."))
+    if claim.checked_by_id is not None:
+        # Once: a second check would overwrite the results the decision rests on.
+        raise ValidationError(_("The sample of this claim is checked already."))
     refuse_same_person(claim=claim, user=user, deciding=False)
     sample = list(claim.lines.filter(in_sample=True).order_by("position"))
     errors = []

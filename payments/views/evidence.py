@@ -22,6 +22,7 @@ from trajectories.models import PhaseRecord
 
 
 def _upload(request, form: EvidenceForm, *, phase, claim_line=None) -> EvidenceDocument:
+    # The uploaded name is not passed on: it is no one's business but the uploader's.
     upload = form.cleaned_data["file"]
     # One byte past the limit is enough to say the file is too big, without reading it all.
     data = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
@@ -30,7 +31,6 @@ def _upload(request, form: EvidenceForm, *, phase, claim_line=None) -> EvidenceD
         phase=phase,
         kind=form.cleaned_data["kind"],
         data=data,
-        file_name=upload.name or "document",
         claim_line=claim_line,
     )
 

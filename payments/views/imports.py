@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -67,6 +70,10 @@ class PaymentImportDetailView(RoleRequiredMixin, DetailView):
         # Stored in every language (payments.imports): shown in the reader's.
         context["file_errors"] = [in_reader_language(e) for e in report.get("file_errors", [])]
         for row in rows:
+            # Stored as ISO date and plain decimal: shown as the reader's language writes them.
+            row["paid_on"] = dt.date.fromisoformat(row["paid_on"]) if row.get("paid_on") else None
+            row["amount"] = Decimal(row["amount"]) if row.get("amount") else None
+            row.setdefault("as_written", {})
             for error in row["errors"]:
                 error["column"] = in_reader_language(error["column"])
                 error["message"] = in_reader_language(error["message"])

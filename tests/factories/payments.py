@@ -116,7 +116,6 @@ def documented(claim, user) -> None:
                 phase=line.phase,
                 kind=kind,
                 data=PDF,
-                file_name=f"{kind.code}.pdf",
                 claim_line=line,
             )
 

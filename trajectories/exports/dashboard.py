@@ -227,8 +227,8 @@ class FeesOwedExport(DashboardExport):
     title = _("Fees owed per quarter")
     description = _(
         "Fees of phases completed in the period, per quarter of completion: what is owed to the "
-        "providers. Payments are not recorded in the application. An amount beside a hidden "
-        "count is hidden too."
+        "providers. What was paid for them is in the export Fees owed and paid per quarter. An "
+        "amount beside a hidden count is hidden too."
     )
 
     def header(self) -> Sequence[str]:
