@@ -9,6 +9,8 @@
   refused deletion returns to its confirmation page with the message, a refused action on
   selected rows (a bulk delete) to the list, with nothing changed.
 
+* Every model's pages link the project's admin style sheet (doorstroom/static/doorstroom/
+  admin.css).
 * Decimal fields (amounts, hours) are typed and shown as the page's language writes them
   (doorstroom.forms.LocalDecimalField): 1.500,50 and 12,00 in Dutch.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import flatten_fieldsets
@@ -94,6 +97,11 @@ def locked_inline(inline_class: type) -> type:
 
 
 class LockedAdminMixin(LockedFieldsetsMixin):
+    @property
+    def media(self):
+        # The admin's own style sheet (the sidebar's words whole, inlines that scroll).
+        return super().media + forms.Media(css={"all": ["doorstroom/admin.css"]})
+
     def get_inlines(self, request, obj):
         return [locked_inline(inline) for inline in super().get_inlines(request, obj)]
 

@@ -266,9 +266,21 @@ class FeesOwedExport(DashboardExport):
         yield [str(TOTAL), protection.shown(self.cell()), total_owed]
 
 
+class OverdueFilterForm(DashboardFilterForm):
+    """The dashboard's filters without its period: today's overdue phases have none, so the
+    exports page does not ask for one."""
+
+    date_from = None
+    date_to = None
+
+
+PERIOD = ("date_from", "date_to")
+
+
 @register
 class OverduePhasesExport(DashboardExport):
     name = "dashboard-overdue"
+    filter_form_class = OverdueFilterForm
     title = _("Running phases past their maximum duration")
     description = _(
         "Running phases whose maximum duration has passed today, per phase (for the chosen call "
@@ -276,6 +288,14 @@ class OverduePhasesExport(DashboardExport):
         "from day to day, so two days side by side would give away one day's phases."
     )
     publishable = False
+
+    def __init__(self, params=None, *, user=None, cleaned=None) -> None:
+        # The dashboard hands each figure set its filters, period included (and links to the
+        # download with them): the period does not apply here, so it is left out, not refused.
+        params = {key: value for key, value in (params or {}).items() if key not in PERIOD}
+        if cleaned is not None:
+            cleaned = {key: value for key, value in cleaned.items() if key not in PERIOD}
+        super().__init__(params, user=user, cleaned=cleaned)
 
     def header(self) -> Sequence[str]:
         return [PHASE, _("Number of phases past their maximum duration")]
