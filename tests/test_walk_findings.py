@@ -127,8 +127,9 @@ def test_an_undone_completion_takes_its_hours_back_with_it(logged_in_client, tra
     # Audited, with the reason: the hours' change is in the undo's event.
     from pghistory.models import Events
 
-    [event] = Events.objects.tracks(record).filter(pgh_context__undo="complete")
-    assert event.pgh_diff["hours"] == ["40.50", "3.00"]
+    undone = Events.objects.tracks(record).filter(pgh_context__undo="complete")
+    [event] = [e for e in undone if "hours" in (e.pgh_diff or {})]
+    assert event.pgh_diff["hours"] == [40.5, 3.0]
     assert event.pgh_context["undo_reason"] == "Verkeerde werknemer"
 
 
@@ -209,7 +210,7 @@ def test_the_overdue_export_asks_for_no_period_and_the_dashboard_keeps_its_own(
     home = logged_in_client.get(reverse("home"), period)
     assert home.status_code == 200
     overdue = get_export("dashboard-overdue")(period)
-    assert "date_from" not in overdue.filters
+    assert overdue.filters.get("date_from") is None
     assert next(str(row[0]) for row in overdue.rows()) == "Voortraject"
     links = [h for h in home.content.decode().split('"') if h.startswith(url)]
     assert links and all(

@@ -266,21 +266,12 @@ class FeesOwedExport(DashboardExport):
         yield [str(TOTAL), protection.shown(self.cell()), total_owed]
 
 
-class OverdueFilterForm(DashboardFilterForm):
-    """The dashboard's filters without its period: today's overdue phases have none, so the
-    exports page does not ask for one."""
-
-    date_from = None
-    date_to = None
-
-
 PERIOD = ("date_from", "date_to")
 
 
 @register
 class OverduePhasesExport(DashboardExport):
     name = "dashboard-overdue"
-    filter_form_class = OverdueFilterForm
     title = _("Running phases past their maximum duration")
     description = _(
         "Running phases whose maximum duration has passed today, per phase (for the chosen call "
@@ -296,6 +287,23 @@ class OverduePhasesExport(DashboardExport):
         if cleaned is not None:
             cleaned = {key: value for key, value in cleaned.items() if key not in PERIOD}
         super().__init__(params, user=user, cleaned=cleaned)
+
+    # Its filters are the dashboard's (which checks them once for all its figure sets) without
+    # the period: the exports page and the command line do not ask for one.
+    @classmethod
+    def filter_fields(cls) -> dict[str, forms.Field]:
+        return {k: v for k, v in super().filter_fields().items() if k not in PERIOD}
+
+    @classmethod
+    def filter_names(cls) -> list[str]:
+        return [name for name in super().filter_names() if name not in PERIOD]
+
+    @classmethod
+    def filter_form(cls, *, user=None) -> forms.Form:
+        form = super().filter_form(user=user)
+        for name in PERIOD:
+            del form.fields[name]
+        return form
 
     def header(self) -> Sequence[str]:
         return [PHASE, _("Number of phases past their maximum duration")]
