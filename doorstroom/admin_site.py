@@ -1,4 +1,4 @@
-"""The admin site: every model admin and inline is registered with the same two safeguards.
+"""The admin site: every model admin and inline is registered with the same safeguards.
 
 * One optimistic lock (doorstroom.concurrency): a model with a `version` gets the
   OptimisticLockForm, so a change form opened before someone else saved is refused with
@@ -9,6 +9,11 @@
   refused deletion returns to its confirmation page with the message, a refused action on
   selected rows (a bulk delete) to the list, with nothing changed.
 
+* Every model's pages link the project's admin style sheet (doorstroom/static/doorstroom/
+  admin.css).
+* Decimal fields (amounts, hours) are typed and shown as the page's language writes them
+  (doorstroom.forms.LocalDecimalField): 1.500,50 and 12,00 in Dutch.
+
 Done here, at registration, so that no admin class can forget either (settings.INSTALLED_APPS
 names DoorstroomAdminConfig, whose default site this is). The site's autocomplete, a search of
 any model behind a foreign key, lets the target's admin refuse and log it (AutocompleteView).
@@ -18,16 +23,18 @@ from __future__ import annotations
 
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, router, transaction
+from django.db import IntegrityError, connection, models, router, transaction
 from django.shortcuts import redirect
 
 from doorstroom import sql
 from doorstroom.concurrency import SEEN_VERSION, is_versioned, with_lock
+from doorstroom.forms import LocalDecimalField
 
 # Set on the request when the database refused its save, for the form shown again.
 REFUSAL = "_database_refusal"
@@ -51,6 +58,15 @@ class LockedFieldsetsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form = with_lock(self.form, self.model)
+        # Amounts and hours typed and shown as the page's language writes them (12,00 in
+        # Dutch), in a text box: a number box drops the Dutch comma (1500,5 saved as 15005).
+        self.formfield_overrides = {
+            **self.formfield_overrides,
+            models.DecimalField: {
+                "form_class": LocalDecimalField,
+                **self.formfield_overrides.get(models.DecimalField, {}),
+            },
+        }
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -81,6 +97,11 @@ def locked_inline(inline_class: type) -> type:
 
 
 class LockedAdminMixin(LockedFieldsetsMixin):
+    @property
+    def media(self):
+        # The admin's own style sheet (the sidebar's words whole, inlines that scroll).
+        return super().media + forms.Media(css={"all": ["doorstroom/admin.css"]})
+
     def get_inlines(self, request, obj):
         return [locked_inline(inline) for inline in super().get_inlines(request, obj)]
 

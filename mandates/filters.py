@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.filters import ModelChoiceFilter
+from doorstroom.languages import lazy_format
 from mandates.models import (
     UNKNOWN_PROVINCE,
     UNKNOWN_PROVINCE_LABEL,
@@ -34,7 +35,10 @@ def province_filter(field_name: str = "provinces") -> ModelChoiceFilter:
         to_field_name="name",
         null_label=UNKNOWN_PROVINCE_LABEL,
         null_value=UNKNOWN_PROVINCE,
-        help_text=_("Province name, e.g. Limburg, or 'onbekend' for mandates without one."),
+        help_text=lazy_format(
+            _("The mandate's province, or “%(unknown)s” for mandates without one."),
+            unknown=UNKNOWN_PROVINCE_LABEL,
+        ),
     )
 
 
@@ -56,12 +60,12 @@ class MandateFilter(django_filters.FilterSet):
     promoter = ModelChoiceFilter(
         label=_("Promoter"),
         queryset=Organisation.objects.filter(promoted_mandates__isnull=False).distinct(),
-        help_text=_("Organisation id of the promoter."),
+        help_text=_("The organisation that promotes the mandate."),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=MandateStatus.choices,
-        help_text=_("active, ended or withdrawn."),
+        help_text=_("Active, ended or withdrawn."),
     )
     q = django_filters.CharFilter(
         label=_("Search"),

@@ -295,8 +295,8 @@ class Mandate(models.Model):
         verbose_name=_("consortium partners"),
         blank=True,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MandateQuerySet.as_manager()
     version = version_field()

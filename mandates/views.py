@@ -3,6 +3,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom.exports import get_export
 from doorstroom.hooks import MANDATE_PAGE_SECTIONS
 from doorstroom.roles import may_see_personal_data
 from mandates.filters import MandateFilter
@@ -50,6 +51,9 @@ class MandateDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         # The trajectory listing names workers (by reference): only for roles that may see them.
         context["may_see_trajectories"] = may_see_personal_data(self.request.user)
+        # The fees owed are an internal document, not for the analyst (its export decides).
+        statement = get_export("provider-statement")
+        context["may_download_statement"] = statement.may_be_downloaded_by(self.request.user)
         # What other apps show about the mandate (its budget and payments), without importing
         # them (doorstroom.hooks).
         context["sections"] = MANDATE_PAGE_SECTIONS.ask(request=self.request, mandate=self.object)

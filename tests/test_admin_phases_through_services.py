@@ -76,7 +76,9 @@ def test_the_dates_of_a_recorded_phase_are_not_changed_in_the_admin(editor_clien
     data.update(end_date="2024-01-25")
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    assert "maak de laatste stap ongedaan" in str(response.context["adminform"].form.non_field_errors())
+    assert "maak de laatste stap ongedaan" in str(
+        response.context["adminform"].form.non_field_errors()
+    )
     voortraject.refresh_from_db()
     assert voortraject.end_date == dt.date(2024, 1, 31)
 

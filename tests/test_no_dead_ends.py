@@ -107,3 +107,61 @@ def test_the_exports_page_names_only_the_mandates_a_provider_may_see(demo, clien
     visible = Mandate.objects.visible_to(provider).values_list("project_number", flat=True)
     assert offered == {str(n) for n in visible}
     assert 0 < len(offered) < Mandate.objects.count()
+
+
+# Every role, each account on the staff (the demo's are: that is when the admin's links show).
+from tests.test_access_matrix import (  # noqa: E402
+    ANON,
+    NONE,
+    client_for,
+    world,  # noqa: F401
+)
+
+HREF = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)')
+
+
+def _walked_pages(objects) -> list[str]:
+    """The pages whose links lead nowhere for some role: the menu, the trajectories' sub-menu
+    (on the hours page, which every role opens), the questions, a pilot, a mandate, a
+    trajectory and a claim."""
+    from pilots.models import Pilot
+
+    return [
+        reverse("home"),
+        reverse("trajectories:hours"),
+        reverse("trajectories:deadlines"),
+        reverse("questions:list"),
+        reverse("pilots:detail", args=[Pilot.objects.first().pk]),
+        reverse("mandates:detail", args=[objects["own_mandate"]["project_number"]]),
+        reverse("trajectories:detail", args=[objects["own_trajectory"]["pk"]]),
+        reverse("payments:claim-detail", args=[objects["claim"]["pk"]]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "role", ["analyst", "provider", "provincial", "editor", "administrator", "finance"]
+)
+def test_no_link_leads_a_role_to_no_access(world, role):  # noqa: F811
+    users, objects = world
+    assert role not in (ANON, NONE)
+    user = users[role]
+    user.is_staff = True
+    user.save()
+    client = client_for(user)
+    followed, dead = set(), []
+    opened = 0
+    for page in _walked_pages(objects):
+        response = client.get(page)
+        if response.status_code != 200:
+            continue  # a page this role may not open has no links to follow
+        opened += 1
+        for href in HREF.findall(response.content.decode()):
+            url = href.replace("&amp;", "&")
+            path = url.split("?")[0]
+            if path in followed or path.startswith("/static/"):
+                continue
+            followed.add(path)
+            if client.get(url).status_code == 403:
+                dead.append(f"{page} -> {url}")
+    assert opened >= 2 and len(followed) > 10
+    assert dead == []

@@ -291,6 +291,8 @@ DUTCH_PAGES = (
 DUTCH_PHRASES = (
     # The value of "no province" in a URL or on the command line, named in a filter's help.
     "'onbekend'",
+    # A trajectory's status codes as stored, in the audit trail's data (the events' pages).
+    *(f"{q}{code}{q}" for code in ("lopend", "afgerond", "stopgezet") for q in "'\""),
 )
 
 

@@ -8,8 +8,10 @@ services could have made; the reason is recorded in the audit trail with the cha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pghistory
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,9 +44,20 @@ def last_step(trajectory: Trajectory, phases: list[PhaseRecord]) -> str | None:
     return Step.START if len(phases) > 1 else None
 
 
-def _reopen(record: PhaseRecord) -> None:
-    """The phase as it was while it ran: no end, no fee, no exception to its maximum duration
-    (the hours recorded stay: they are corrected on their own)."""
+def _hours_while_running(record: PhaseRecord) -> Decimal:
+    """The phase's hours as they were before it was completed (the completion records them):
+    its last state in the audit trail without an end; none (0) when the trail has no such row."""
+    events = apps.get_model("trajectories", "PhaseRecordEvent").objects
+    before = events.filter(pgh_obj=record, end_date__isnull=True).order_by("-pgh_id").first()
+    return before.hours if before is not None else Decimal("0")
+
+
+def _reopen(record: PhaseRecord, *, hours: Decimal | None = None) -> None:
+    """The phase as it was while it ran: no end, no fee, no exception to its maximum duration;
+    `hours` as they were then (an undone completion), or kept (an undone stop, which recorded
+    none)."""
+    if hours is not None:
+        record.hours = hours
     record.end_date = None
     record.fee_amount = None
     record.fee_schedule = None
@@ -77,9 +90,9 @@ def trajectory_last_step_undo(
     *, trajectory: Trajectory, reason: str, user: AbstractBaseUser
 ) -> UndoneStep:
     """Undo the last recorded step: a started phase is removed, a completed one runs again
-    without its fee (a completed trajectory runs again), a stopped trajectory runs again with
-    its running phase as it was. The reason and the user are in the audit trail's context of
-    every change this makes."""
+    without its fee and with the hours it had before (a completed trajectory runs again), a
+    stopped trajectory runs again with its running phase as it was. The reason and the user are
+    in the audit trail's context of every change this makes."""
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the step is undone.")})
@@ -100,7 +113,7 @@ def trajectory_last_step_undo(
         elif step == Step.COMPLETE:
             if trajectory.status == TrajectoryStatus.COMPLETED:
                 _reopen_trajectory(trajectory)
-            _reopen(record)
+            _reopen(record, hours=_hours_while_running(record))
         else:
             record.delete()
     return UndoneStep(step=step, phase=record.phase)

@@ -38,17 +38,17 @@ class TrajectoryFilter(ScopedChoicesMixin, django_filters.FilterSet):
         choices=Phase.choices,
         coerce=int,
         method="filter_phase",
-        help_text=_("1 Voortraject, 2 Job matching, 3 Stage, 4 Nazorg: the latest phase reached."),
+        help_text=_("The latest phase reached."),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=TrajectoryStatus.choices,
-        help_text=_("lopend, afgerond or stopgezet."),
+        help_text=_("Running, completed or stopped."),
     )
     overdue = YesNoFilter(
         label=_("Past a maximum duration"),
         method="filter_overdue",
-        help_text=_("true: a running phase is past its maximum duration."),
+        help_text=_("Yes: a running phase is past its maximum duration."),
     )
     started_from = DateFilter(label=_("Started from"), field_name="start_date", lookup_expr="gte")
     started_to = DateFilter(label=_("Started until"), field_name="start_date", lookup_expr="lte")

@@ -50,7 +50,7 @@ class PhaseCompleteForm(ActionForm):
         max_digits=6,
         decimal_places=2,
         localize=True,
-        help_text=_("Hours of guidance in this phase, e.g. 40,5."),
+        help_text=_("Hours of guidance in this phase, e.g. 40.5."),
     )
     exception_reason = forms.CharField(
         label=_("Reason for exceeding the maximum duration"),
@@ -59,7 +59,7 @@ class PhaseCompleteForm(ActionForm):
         help_text=_("Only when the phase lasted longer than its maximum; you approve it."),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome (after the Nazorg)"),
+        label=_("Outcome (after the after-care)"),
         choices=[("", "—"), *JobOutcome.choices],
         required=False,
     )

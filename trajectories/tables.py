@@ -141,7 +141,7 @@ class DeadlineTable(tables.Table):
     start_date = tables.DateColumn(verbose_name=_("Start"))
     deadline = tables.DateColumn(verbose_name=_("Deadline"))
     days_left = tables.Column(
-        verbose_name=_("Days left"),
+        verbose_name=_("Days left or past"),
         empty_values=(),
         orderable=False,
         attrs={"td": {"class": "num"}},

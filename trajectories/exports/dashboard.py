@@ -280,6 +280,9 @@ class FeesOwedExport(DashboardExport):
         yield [str(TOTAL), protection.shown(self.cell()), total_owed]
 
 
+PERIOD = ("date_from", "date_to")
+
+
 @register
 class OverduePhasesExport(DashboardExport):
     name = "dashboard-overdue"
@@ -290,6 +293,31 @@ class OverduePhasesExport(DashboardExport):
         "from day to day, so two days side by side would give away one day's phases."
     )
     publishable = False
+
+    def __init__(self, params=None, *, user=None, cleaned=None) -> None:
+        # The dashboard hands each figure set its filters, period included (and links to the
+        # download with them): the period does not apply here, so it is left out, not refused.
+        params = {key: value for key, value in (params or {}).items() if key not in PERIOD}
+        if cleaned is not None:
+            cleaned = {key: value for key, value in cleaned.items() if key not in PERIOD}
+        super().__init__(params, user=user, cleaned=cleaned)
+
+    # Its filters are the dashboard's (which checks them once for all its figure sets) without
+    # the period: the exports page and the command line do not ask for one.
+    @classmethod
+    def filter_fields(cls) -> dict[str, forms.Field]:
+        return {k: v for k, v in super().filter_fields().items() if k not in PERIOD}
+
+    @classmethod
+    def filter_names(cls) -> list[str]:
+        return [name for name in super().filter_names() if name not in PERIOD]
+
+    @classmethod
+    def filter_form(cls, *, user=None) -> forms.Form:
+        form = super().filter_form(user=user)
+        for name in PERIOD:
+            del form.fields[name]
+        return form
 
     def header(self) -> Sequence[str]:
         return [PHASE, _("Number of phases past their maximum duration")]

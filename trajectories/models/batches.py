@@ -6,7 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from doorstroom.exports import DIALECTS
 
 
 class ImportStatus(models.TextChoices):
@@ -95,3 +98,11 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:import-detail", args=[self.pk])
+
+    @property
+    def file_format_label(self) -> str:
+        """The format as the exports page names it (its dialect's label), not its code."""
+        dialect = DIALECTS.get(self.file_format)
+        if dialect is not None:
+            return str(dialect.description)
+        return {"xlsx": gettext("Excel workbook (.xlsx)")}.get(self.file_format, self.file_format)

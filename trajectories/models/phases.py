@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.audit import audited
@@ -65,7 +66,9 @@ SYNC_CURRENT_PHASE = (
 class PhaseRecord(models.Model):
     """One phase of a trajectory; once completed it carries its fee and the index behind it."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phases")
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="phases"
+    )
     phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(
@@ -235,7 +238,7 @@ class PhaseRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_phase_display()} ({self.start_date})"
+        return f"{self.get_phase_display()} ({date_format(self.start_date, 'SHORT_DATE_FORMAT')})"
 
     @property
     def is_running(self) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import Count, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doorstroom.audit import audited
@@ -149,7 +150,7 @@ class Trajectory(models.Model):
     )
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     version = version_field()
 
@@ -227,7 +228,8 @@ class Trajectory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.worker.reference} · {self.mandate.project_number} ({self.start_date})"
+        start = date_format(self.start_date, "SHORT_DATE_FORMAT")
+        return f"{self.worker.reference} · {self.mandate.project_number} ({start})"
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
