@@ -173,3 +173,12 @@ def _no_filter_forms_of_another_test():
 
     filter_forms.forget()
     yield
+
+
+@pytest.fixture
+def people(seed, make_user):
+    """The people of paying providers, each with the role a step of a claim needs
+    (tests/factories/payments.py)."""
+    from tests.factories.payments import payment_people
+
+    return payment_people(make_user)

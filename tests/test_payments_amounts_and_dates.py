@@ -15,13 +15,8 @@ from django.utils import translation
 from doorstroom.formatting import format_number
 from payments.models import DeductionReason
 from payments.states import ClaimStatus
-from tests.factories.payments import CHECKED, claim_in, payment_people
+from tests.factories.payments import CHECKED, claim_in
 from tests.html_forms import forms
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
 
 
 def client_of(user, language: str = "nl-be") -> Client:

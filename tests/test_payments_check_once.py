@@ -3,25 +3,13 @@ the claim's lines and offers the decision, not a blank check form that would ove
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from payments import services
 from payments.models import ClaimLine
 from payments.states import CheckResult, ClaimStatus
-from tests.factories.payments import claim_in, payment_people
+from tests.factories.payments import claim_in, client_of
 from tests.html_forms import forms, table_rows
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_after_the_check_the_page_shows_its_results_and_offers_the_decision(people):

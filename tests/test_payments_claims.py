@@ -17,17 +17,11 @@ from tests.factories.payments import (
     claim_made,
     completed_trajectory,
     documented,
-    payment_people,
 )
 from trajectories.models import HealthIndexMonth, Phase
 from trajectories.services import phase_start, trajectory_start, worker_create
 
 YEAR_2024 = {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31)}
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from tests.factories.payments import (
     claim_in,
     completed_trajectory,
     documented,
-    payment_people,
 )
 from tests.html_forms import forms
 from trajectories.models import HealthIndexMonth, PhaseRecord
@@ -28,11 +27,6 @@ from trajectories.models import HealthIndexMonth, PhaseRecord
 YEAR_2024 = {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31)}
 # The months of the smoothed index of January 2024 (the reference month of fees of 2024).
 SMOOTHING = [dt.date(2023, 10, 1), dt.date(2023, 11, 1), dt.date(2023, 12, 1), dt.date(2024, 1, 1)]
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
 
 
 @pytest.fixture

@@ -6,30 +6,17 @@ path, its download and on every page."""
 
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from mandates.models import Mandate
 from payments.models import EvidenceDocument
-from tests.factories.payments import PDF, claim_in, completed_trajectory, payment_people
+from tests.factories.payments import PDF, claim_in, client_of, completed_trajectory
 from tests.html_forms import forms
 
 UPLOADED = "Stageovereenkomst Sander Maes 85.07.30-033.61.pdf"
 LEAKS = ("Sander", "Maes", "85.07.30", "033.61", "85073003361")
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def texts_of(table: str) -> list[str]:

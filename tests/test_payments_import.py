@@ -7,31 +7,19 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
 from doorstroom.formatting import format_amount
 from payments.models import Claim, Payment, PaymentImportBatch, PaymentImportStatus
 from payments.states import ClaimStatus
-from tests.factories.payments import claim_in, payment_people
+from tests.factories.payments import claim_in, client_of
 from tests.html_forms import forms
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
 
 
 @pytest.fixture
 def approved(people):
     return [claim_in(ClaimStatus.APPROVED, people) for _ in range(2)]
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def amount(claim) -> str:

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -21,19 +20,13 @@ from mandates.models import Mandate
 from payments.models import DeductionReason, MandateBudget
 from payments.services import Deduction, claim_approve, payment_record
 from payments.states import ClaimStatus
-from tests.factories.payments import CHECKED, claim_in, completed_trajectory, payment_people
+from tests.factories.payments import (
+    CHECKED,
+    claim_in,
+    client_of,
+    completed_trajectory,
+)
 from tests.html_forms import filter_form, table_rows
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -14,21 +13,10 @@ from django.urls import reverse
 from mandates.models import Mandate
 from payments.models import Claim, DeductionReason, EvidenceDocument
 from payments.states import ClaimStatus
-from tests.factories.payments import PDF, completed_trajectory, payment_people
+from tests.factories.payments import PDF, client_of, completed_trajectory
 from tests.html_forms import forms, table_rows
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_on_get(response):

@@ -13,14 +13,9 @@ from pghistory.models import Events
 from payments import services
 from payments.models import Claim, ClaimLine, DocumentKind
 from payments.states import CheckResult, ClaimStatus
-from tests.factories.payments import CHECKED, PDF, claim_in, documented, payment_people
+from tests.factories.payments import CHECKED, PDF, claim_in, documented
 
 ROLES = ["provider", "provincial", "editor", "finance", "administrator", "analyst", "no-role"]
-
-
-@pytest.fixture
-def people(seed, make_user):
-    return payment_people(make_user)
 
 
 def take(step: str, claim: Claim, user):

@@ -189,3 +189,12 @@ def claim_in(status: str, people, **made):
 def _fresh(claim):
     claim.refresh_from_db()
     return claim
+
+
+def client_of(user):
+    """A test client logged in as `user`, one per person of a four-eyes step."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
