@@ -44,3 +44,15 @@ PROVIDER_STATEMENT_PAID = Hook(
     "What was paid per line of the provider statement: provider(filters=, user=) -> a values "
     "QuerySet with project_number, phase, month, index, base and paid.",
 )
+
+DASHBOARD_OWED = Hook(
+    "dashboard-owed",
+    "What the ledger says is owed for the phases completed in a period, for the dashboard's "
+    "tile: provider(user=, listing=) -> (amount, URL of the ledger showing it).",
+)
+
+DASHBOARD_TODO = Hook(
+    "dashboard-todo",
+    "Groups of the dashboard's to-do that another app knows: provider(user=) -> a list of "
+    "doorstroom.dashboard.todo.TodoGroup.",
+)

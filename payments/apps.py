@@ -10,4 +10,4 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         # What payments shows on other apps' pages (the mandate's budget, the paid column of
         # the provider statement), offered through doorstroom.hooks: they never import us.
-        from payments import hooks  # noqa: F401
+        from payments import dashboard, hooks  # noqa: F401

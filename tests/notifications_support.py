@@ -9,6 +9,7 @@ import contextlib
 import email
 import email.policy
 import socket
+import threading
 from email.message import EmailMessage
 
 import pytest
@@ -91,6 +92,24 @@ def _without_periodic_deferrer():
         real.periodic_registry = registry
 
 
+def run_in_a_thread_of_its_own(main) -> None:
+    """asyncio.run(main()) in a thread of its own: a browser test's Playwright (sync API) leaves
+    its event loop marked as running in the thread of the tests it ran in."""
+    failures = []
+
+    def target():
+        try:
+            asyncio.run(main())
+        except BaseException as failure:
+            failures.append(failure)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def defer_periodic(periodic_id: str, timestamp: int) -> None:
     """Defer one scheduled run of a periodic task as procrastinate's deferrer does."""
 
@@ -100,7 +119,7 @@ def defer_periodic(periodic_id: str, timestamp: int) -> None:
             await deferrer.defer_jobs([(periodic_task(periodic_id), timestamp)])
 
     with app.replace_connector(app.connector.get_worker_connector()):
-        asyncio.run(defer())
+        run_in_a_thread_of_its_own(defer)
 
 
 def run_worker() -> None:
@@ -113,7 +132,7 @@ def run_worker() -> None:
             )
 
     with app.replace_connector(app.connector.get_worker_connector()), _without_periodic_deferrer():
-        asyncio.run(work())
+        run_in_a_thread_of_its_own(work)
 
 
 @pytest.fixture

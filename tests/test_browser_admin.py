@@ -34,7 +34,7 @@ def test_give_a_mandate_its_province_in_the_administration_and_read_its_history(
     assert list(mandate.provinces.values_list("name", flat=True)) == ["Antwerpen"]
 
     page.locator("#result_list").get_by_role("link", name="6441", exact=True).click()
-    page.get_by_role("link", name="Geschiedenis").click()
+    page.get_by_role("link", name="Geschiedenis", exact=True).click()
     page.wait_for_load_state()
     # Newest first, in words: what was done, by whom, with the values as staff know them.
     history = [row[1:] for row in table_rows(page, "#change-history")]

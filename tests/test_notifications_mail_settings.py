@@ -16,7 +16,11 @@ def mail_settings(env: dict) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", PRINT],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"},
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            **env,
+        },
         capture_output=True,
         text=True,
         check=True,

@@ -113,6 +113,8 @@ APP_PAGES: list[Case] = [
     Case("payments: new claim form", "payments:claim-new"),
     Case("payments: payment confirmations import", "payments:import"),
     Case("payments: correction runs", "payments:corrections"),
+    Case("notifications", "notifications:list"),
+    Case("notification choices", "notifications:preferences"),
     Case("admin index", "admin:index"),
     Case("admin app list, mandates", "admin:app_list", kwargs=lambda: {"app_label": "mandates"}),
     Case(

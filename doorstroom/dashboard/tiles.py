@@ -14,17 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom import roles
+from doorstroom import hooks, roles
 from doorstroom.dashboard.sections import Section, positions
 from doorstroom.exports import Cell
-from payments.filters import LedgerFilter
-from payments.models import LedgerMonth
 from questions.filters import QuestionFilter
 from questions.models import ParliamentaryQuestion
 from trajectories.dates import quarter_of
@@ -122,15 +119,11 @@ def fees_tile(user, params: dict[str, str], section: Section | None, internal: b
         "date_to": last.strftime("%d/%m/%Y"),
         "per": "period",
     }
-    filterset = LedgerFilter(
-        data=listing,
-        queryset=LedgerMonth.objects.visible_to(user),
-        request=SimpleNamespace(user=user),
-    )
-    owed = filterset.qs.aggregate(owed=Sum("owed"))["owed"] if filterset.is_valid() else None
-    return Tile(
-        "fees", label, owed or Decimal("0.00"), link("payments:ledger", listing), amount=True
-    )
+    answers = hooks.DASHBOARD_OWED.ask(user=user, listing=listing)
+    if not answers:
+        return None
+    owed, url = answers[0]
+    return Tile("fees", label, owed, url, amount=True)
 
 
 def questions_tile(user) -> Tile:

@@ -16,11 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
-from doorstroom import roles
-from payments.filters import ClaimFilter
-from payments.models import Claim
+from doorstroom import hooks, roles
 from questions.filters import QuestionFilter
 from questions.models import ParliamentaryQuestion
 from trajectories.filters import DeadlineFilter
@@ -137,33 +134,6 @@ def imports_group(user) -> TodoGroup:
     )
 
 
-CLAIM_STEPS = {
-    "check": _("Claims waiting for a check"),
-    "decision": _("Claims waiting for approval"),
-    "payment": _("Approved claims waiting for payment"),
-}
-
-
-def claims_group(user, step: str) -> TodoGroup:
-    claims = Claim.objects.visible_to(user).select_related("mandate").order_by("submitted_at", "pk")
-    count, first = first_of(ClaimFilter, {"waiting": step}, claims, user)
-    items = [
-        TodoItem(
-            gettext("Claim %(number)s, mandate %(mandate)s, phases completed %(start)s to %(end)s")
-            % {
-                "number": claim.number,
-                "mandate": claim.mandate.project_number,
-                "start": day(claim.period_start),
-                "end": day(claim.period_end),
-            },
-            claim.get_absolute_url(),
-        )
-        for claim in first
-    ]
-    url = reverse("payments:claims") + f"?waiting={step}"
-    return TodoGroup(f"claims-{step}", str(CLAIM_STEPS[step]), count, url, items)
-
-
 def todo_groups(user, params: dict[str, str]) -> list[TodoGroup]:
     """What this user's role acts on: a provider or province its phases near or past their
     maximum, VDAB the questions due and the imports waiting, whoever checks or decides on
@@ -176,9 +146,6 @@ def todo_groups(user, params: dict[str, str]) -> list[TodoGroup]:
         groups.append(questions_group(user))
     if role in (roles.Role.ADMINISTRATOR, roles.Role.EDITOR):
         groups.append(imports_group(user))
-    if roles.may_check_claims(user):
-        groups.append(claims_group(user, "check"))
-    if roles.may_decide_claims(user):
-        groups.append(claims_group(user, "decision"))
-        groups.append(claims_group(user, "payment"))
+    for more in hooks.DASHBOARD_TODO.ask(user=user):
+        groups.extend(more)
     return groups
