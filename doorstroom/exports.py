@@ -364,13 +364,18 @@ def export_header(export: Export) -> list[str]:
         return [str(name) for name in export.header()]
 
 
-def write_xlsx(export: Export, stream: io.BufferedIOBase) -> None:
+def write_xlsx(
+    export: Export, stream: io.BufferedIOBase, rows: Iterable[Sequence[Cell]] | None = None
+) -> None:
     """Write the export as a one-sheet XLSX workbook, in the language of the export (its sheet's
-    name too)."""
+    name too). `rows`: the export's rows as a job reads them (counting its progress)."""
     workbook = new_workbook()
     with translation.override(export.language):
         xlsx_append_sheet(
-            workbook, title=str(export.title), header=export.header(), rows=export.rows()
+            workbook,
+            title=str(export.title),
+            header=export.header(),
+            rows=export.rows() if rows is None else rows,
         )
     workbook.save(stream)
 

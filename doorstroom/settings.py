@@ -319,6 +319,12 @@ SITE_TITLE = _("Doorstroom")
 JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=10)
 JOBS_STALLED_SECONDS = env.float("JOBS_STALLED_SECONDS", default=60)
 JOBS_STALLED_CHECK_CRON = env.str("JOBS_STALLED_CHECK_CRON", default="* * * * *")
+# An XLSX export of more than EXPORT_XLSX_JOB_ROWS rows is written by a worker (a job with a
+# progress bar); its file is kept JOBS_RESULT_DAYS for whoever asked for it, then removed
+# (doorstroom.tasks.remove_old_job_files, daily by JOBS_RESULT_CRON). CSV keeps streaming.
+EXPORT_XLSX_JOB_ROWS = env.int("EXPORT_XLSX_JOB_ROWS", default=10_000)
+JOBS_RESULT_DAYS = env.int("JOBS_RESULT_DAYS", default=7)
+JOBS_RESULT_CRON = env.str("JOBS_RESULT_CRON", default="15 2 * * *")
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": JOBS_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": JOBS_STALLED_SECONDS,

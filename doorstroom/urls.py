@@ -23,6 +23,8 @@ urlpatterns = [
     path("meldingen/", include("notifications.urls")),
     path("taken/<int:pk>/", job_views.job_status, name="job-status"),
     path("taken/<int:pk>/annuleren/", job_views.job_cancel_view, name="job-cancel"),
+    path("taken/<int:pk>/bestand/", job_views.job_file_page, name="job-file"),
+    path("taken/<int:pk>/bestand/download/", job_views.job_file_download, name="job-file-download"),
     path("exports/", views.export_list, name="exports"),
     path("exports/<slug:name>/", views.export_download, name="export-download"),
     path("beheer/", admin.site.urls),

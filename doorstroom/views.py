@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -25,6 +25,7 @@ from doorstroom.models import PersonalDataAccess
 from doorstroom.sql import (
     iter_csv_bytes,
 )
+from doorstroom.tasks import export_xlsx_is_long, export_xlsx_queue
 
 
 @login_not_required
@@ -95,6 +96,10 @@ def export_download(request, name: str):
         return render(
             request, "doorstroom/export_error.html", {"error": str(error), "name": name}, status=400
         )
+    if file_format == "xlsx" and export_xlsx_is_long(export):
+        # A workbook is written whole before its first byte: a worker writes a long one, and
+        # the job's page shows how far it is, then offers the file.
+        return redirect("job-file", pk=export_xlsx_queue(export=export, user=request.user).pk)
     filename = export.filename(file_format)
     if file_format == "xlsx":
         response = HttpResponse(

@@ -15,7 +15,7 @@ import io
 import json
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -96,8 +96,12 @@ def _table_result(
     )
 
 
-def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
-    """Every answer table of the question, written in Dutch."""
+def answer_tables_run(
+    *, question: ParliamentaryQuestion, progress: Callable[[int, int], None] | None = None
+) -> list[TableResult]:
+    """Every answer table of the question, written in Dutch. `progress(done, total)` is told
+    how far it is (a job's progress bar): the tables' protection, then each table."""
+    progress = progress or (lambda done, total: None)
     tables = AnswerTable.objects.filter(subquestion__question=question).select_related(
         "subquestion"
     )
@@ -116,12 +120,18 @@ def answer_tables_run(*, question: ParliamentaryQuestion) -> list[TableResult]:
             label = table.answers or table.subquestion.label
             title = table.title or str(export_class.title)
             runs.append((export_class(filters), filters, position, label, title))
+        total = len(runs) + 1
+        progress(0, total)
         # The tables of one answer are read together: their counts are protected together.
         publish_together(export for export, *_ in runs)
-        return [
-            _table_result(export, filters=filters, position=position, label=label, title=title)
-            for export, filters, position, label, title in runs
-        ]
+        results = []
+        for export, filters, position, label, title in runs:
+            progress(len(results) + 1, total)
+            results.append(
+                _table_result(export, filters=filters, position=position, label=label, title=title)
+            )
+        progress(total, total)
+        return results
 
 
 def _pack_checksum(results: Sequence[TableResult]) -> str:
@@ -131,12 +141,21 @@ def _pack_checksum(results: Sequence[TableResult]) -> str:
     return digest.hexdigest()
 
 
+def no_answer_tables() -> ExportError:
+    return ExportError(_("This question has no answer tables yet."))
+
+
 @transaction.atomic
-def answer_pack_generate(*, question: ParliamentaryQuestion, user) -> AnswerPack:
+def answer_pack_generate(
+    *,
+    question: ParliamentaryQuestion,
+    user,
+    progress: Callable[[int, int], None] | None = None,
+) -> AnswerPack:
     """Produce every table of the question's answer and store them as sent."""
-    results = answer_tables_run(question=question)
+    results = answer_tables_run(question=question, progress=progress)
     if not results:
-        raise ExportError(_("This question has no answer tables yet."))
+        raise no_answer_tables()
     pack = AnswerPack.objects.create(
         question=question,
         generated_at=timezone.now(),

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -11,15 +14,16 @@ from django_tables2 import SingleTableMixin
 
 from doorstroom.access import WideRoleRequiredMixin, require_wide_role
 from doorstroom.exports import ExportError
+from doorstroom.jobs.models import Job
 from questions.filters import QuestionFilter
 from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
 from questions.services import (
     answer_pack_archive,
     answer_pack_compare,
-    answer_pack_generate,
     answer_pack_html,
 )
 from questions.tables import QuestionTable
+from questions.tasks import answer_pack_queue, pack_jobs
 
 
 class QuestionListView(WideRoleRequiredMixin, SingleTableMixin, FilterView):
@@ -42,18 +46,33 @@ class QuestionDetailView(WideRoleRequiredMixin, DetailView):
         Prefetch("packs", queryset=AnswerPack.objects.select_related("generated_by")),
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pack_job"] = _pack_job_to_show(self.object)
+        return context
+
+
+def _pack_job_to_show(question: ParliamentaryQuestion) -> Job | None:
+    """The latest pack job while it runs, and for an hour after it ended (the page says the
+    pack is ready, with its link, or why there is none)."""
+    job = pack_jobs(question).first()
+    if job is None or job.is_active:
+        return job
+    if job.finished_at and timezone.now() - job.finished_at < dt.timedelta(hours=1):
+        return job
+    return None
+
 
 @require_POST
 def pack_generate(request, pk: int):
+    """Queue the pack; the question's page shows its progress, then the pack."""
     require_wide_role(request.user)
     question = get_object_or_404(ParliamentaryQuestion, pk=pk)
     try:
-        pack = answer_pack_generate(question=question, user=request.user)
+        answer_pack_queue(question=question, user=request.user)
     except ExportError as error:
         messages.error(request, str(error))
-        return redirect(question)
-    # The browser follows the redirect and downloads the pack: one click.
-    return redirect("questions:pack-download", pk=pack.pk)
+    return redirect(question)
 
 
 def _pack(request, pk: int) -> AnswerPack:

@@ -133,6 +133,19 @@ def download(page, link, folder: Path) -> Path:
     return path
 
 
+def make_answer_pack(page, folder: Path) -> Path:
+    """On a question's page: ask for its pack, watch the progress bar until the page (reloaded
+    by its script) says the pack is ready, and download it. Needs a running job worker."""
+    page.get_by_role("button", name="Antwoordpakket maken (XLSX, CSV, HTML)").click()
+    page.wait_for_load_state()
+    ready = page.get_by_text("Het antwoordpakket is klaar.")
+    if not ready.is_visible():
+        assert page.locator("progress").is_visible()
+        ready.wait_for(timeout=90_000)
+    status = page.get_by_role("status").filter(has=ready)
+    return download(page, status.get_by_role("link", name="Downloaden"), folder)
+
+
 def csv_rows(path: Path) -> list[list[str]]:
     """A downloaded CSV in either dialect: Excel's (BOM, semicolons) or RFC 4180's."""
     text = path.read_text(encoding="utf-8")

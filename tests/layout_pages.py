@@ -45,6 +45,7 @@ PAGES: dict[str, dict] = {
     "questions:pack-detail": {"pk": Record("pack")},
     "questions:pack-html": {"pk": Record("pack")},
     "exports": {},
+    "job-file": {"pk": Record("export_job")},
     "payments:claims": {},
     "payments:claim-new": {},
     "payments:claim-detail": {"pk": Record("claim")},
@@ -86,6 +87,7 @@ NOT_PAGES: dict[str, str] = {
     "questions:pack-generate": POST_ONLY + " (the question's page)",
     "questions:pack-download": "a ZIP file, not a page",
     "export-download": "a CSV or XLSX file, not a page",
+    "job-file-download": "the XLSX file a job wrote, not a page",
     "payments:evidence-download": "a claim's document (PDF, image, office file), not a page",
     "payments:claim-evidence": POST_ONLY + " (the claim's page)",
     **{
@@ -193,6 +195,7 @@ def records() -> dict[str, int]:
     from pilots.models import Pilot
     from questions.models import ParliamentaryQuestion
     from questions.services import answer_pack_generate
+    from tests.factories.jobs import written_export
     from trajectories.imports import import_batch_check
     from trajectories.models import Trajectory
 
@@ -216,6 +219,7 @@ def records() -> dict[str, int]:
         "staff": staff.pk,
         "pack": answer_pack_generate(question=question, user=staff).pk,
         "import_batch": batch.pk,
+        "export_job": written_export(staff).pk,
     }
 
 

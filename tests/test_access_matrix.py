@@ -22,6 +22,7 @@ from mandates.models import Mandate, Organisation, Province
 from pilots.models import Pilot
 from questions.models import ParliamentaryQuestion
 from questions.services import answer_pack_generate
+from tests.factories.jobs import written_export
 from tests.factories.mandates import OrganisationFactory
 from trajectories.services import trajectory_start, worker_create
 
@@ -168,6 +169,13 @@ APP: dict[str, tuple[str | None, dict, dict]] = {
         expect(405, WITH_ROLE),
     ),
     "job-cancel": ("job", expect(405, WITH_ROLE), expect(302, [EDITOR], denied=404)),
+    # The file a job wrote holds what its export showed whoever asked: only they see it.
+    "job-file": ("export_job", expect(200, [EDITOR], denied=404), expect(405, WITH_ROLE)),
+    "job-file-download": (
+        "export_job",
+        expect(200, [EDITOR], denied=404),
+        expect(405, WITH_ROLE),
+    ),
     "trajectories:deadlines": (None, expect(200, RECORDS), expect(405, RECORDS)),
     "trajectories:hours": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
     "trajectories:health-index": (None, expect(200, WITH_ROLE), expect(405, WITH_ROLE)),
@@ -278,6 +286,7 @@ def world(seed, make_user):
         "pack": {"pk": answer_pack_generate(question=question, user=users[EDITOR]).pk},
         "import_batch": {"pk": _import_batch(users[EDITOR]).pk},
         "job": {"pk": Job.objects.create(kind="import-check", created_by=users[EDITOR]).pk},
+        "export_job": {"pk": written_export(users[EDITOR]).pk},
         "export_mandates": {"name": "mandates"},
         "export_trajectories": {"name": "trajectories"},
         "export_provider_statement": {"name": "provider-statement"},

@@ -8,7 +8,7 @@ import pytest
 
 from mandates.models import Mandate
 from questions.models import AnswerPack
-from tests.browser_support import download, log_in, table_rows
+from tests.browser_support import log_in, make_answer_pack, table_rows
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,13 @@ def open_question_35(page) -> None:
     page.wait_for_load_state()
 
 
-def test_a_pack_is_listed_compared_with_today_and_shown_as_html(page, seeded, staff, tmp_path):
+def test_a_pack_is_listed_compared_with_today_and_shown_as_html(
+    page, seeded, staff, tmp_path, workers
+):
+    workers.start()
     log_in(page)
     open_question_35(page)
-    archive = download(
-        page,
-        page.get_by_role("button", name="Antwoordpakket downloaden (XLSX, CSV, HTML)"),
-        tmp_path,
-    )
+    archive = make_answer_pack(page, tmp_path)
     pack = AnswerPack.objects.get()
     open_question_35(page)  # the pack is now listed among those made
     page.get_by_role("link", name="Details en vergelijking").click()

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from doorstroom import exports as export_registry
 from doorstroom.exports import Export, ExportError, register
+from doorstroom.jobs.models import Job, JobStatus
 from mandates.models import Mandate
 from questions.models import AnswerPack, AnswerTable, ParliamentaryQuestion, SubQuestion
 from questions.services import (
@@ -22,6 +23,7 @@ from questions.services import (
     answer_pack_generate,
 )
 from tests.factories.mandates import MandateFactory
+from tests.job_worker import run_queued_jobs
 from tests.queries import count_queries
 
 
@@ -63,15 +65,32 @@ def read_zip(content: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_one_click_downloads_a_pack_matching_the_source_tables(logged_in_client, question, user):
-    """1a-b, 1c and 2b as the source prints them."""
+def test_a_pack_made_by_a_worker_matches_the_source_tables(logged_in_client, question, user):
+    """1a-b, 1c and 2b as the source prints them, in a pack made as a job: the question's page
+    shows its progress, then the pack ready to download."""
     response = logged_in_client.post(
         reverse("questions:pack-generate", args=[question.pk]), follow=True
     )
-    assert response.status_code == 200
+    page = response.content.decode()
+    job = Job.objects.get(kind="answer-pack")
+    assert job.status == JobStatus.QUEUED and job.parameters["question"] == question.pk
+    assert reverse("job-status", args=[job.pk]) in page and "wordt gemaakt" in page
+    assert "Antwoordpakket maken" not in page  # no second pack while this one is made
+    # A second click (another tab) is the same job.
+    logged_in_client.post(reverse("questions:pack-generate", args=[question.pk]))
+    assert Job.objects.count() == 1 and not AnswerPack.objects.exists()
+
+    assert run_queued_jobs() == 1
+    job.refresh_from_db()
+    pack = AnswerPack.objects.get()
+    assert job.status == JobStatus.DONE and job.parameters["pack"] == pack.pk
+    page = logged_in_client.get(question.get_absolute_url()).content.decode()
+    download = reverse("questions:pack-download", args=[pack.pk])
+    assert "Het antwoordpakket is klaar." in page and download in page
+    assert "data-job-status-url" not in page and "Antwoordpakket maken" in page
+    response = logged_in_client.get(download)
     assert response["Content-Type"] == "application/zip"
     files = read_zip(response.content)
-    pack = AnswerPack.objects.get()
     assert pack.generated_by == user
     manifest = json.loads(files["manifest.json"])
     assert manifest["checksum"] == pack.checksum
@@ -219,7 +238,7 @@ def test_question_without_tables_explains(logged_in_client, user):
         reverse("questions:pack-generate", args=[question.pk]), follow=True
     )
     assert "nog geen antwoordtabellen" in response.content.decode()
-    assert not AnswerPack.objects.exists()
+    assert not AnswerPack.objects.exists() and not Job.objects.exists()
 
 
 def test_question_pages_query_counts_do_not_grow(logged_in_client, question, user):
@@ -290,3 +309,17 @@ def test_pack_html_in_the_zip_carries_the_same_stylesheet(logged_in_client, ques
     css = ANSWER_PACK_CSS.read_text(encoding="utf-8")
     assert f"<style>\n{css}</style>" in page
     assert "style=" not in page
+
+
+def test_a_pack_that_cannot_be_made_says_why_on_the_question_page(logged_in_client, question):
+    logged_in_client.post(reverse("questions:pack-generate", args=[question.pk]))
+    # Meanwhile the tables are taken off the question: the job explains, in Dutch.
+    AnswerTable.objects.filter(subquestion__question=question).delete()
+    with pytest.raises(ExportError):
+        run_queued_jobs()
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    page = logged_in_client.get(question.get_absolute_url()).content.decode()
+    assert "Het antwoordpakket kon niet gemaakt worden:" in page
+    assert "Deze vraag heeft nog geen antwoordtabellen." in page
+    assert "Antwoordpakket maken" in page and not AnswerPack.objects.exists()

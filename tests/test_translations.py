@@ -144,6 +144,7 @@ POST_ONLY = {
     "job-cancel",
     "questions:pack-download",
     "export-download",
+    "job-file-download",
     "payments:evidence-download",
     "payments:claim-evidence",
     *(
@@ -173,6 +174,7 @@ def pages(seed, staff_user):
     from pilots.models import Pilot
     from questions.models import ParliamentaryQuestion
     from questions.services import answer_pack_generate
+    from tests.factories.jobs import written_export
     from trajectories.demo import demo_generate
     from trajectories.models import Trajectory
 
@@ -191,6 +193,8 @@ def pages(seed, staff_user):
     ids["mandates:detail", "project_number"] = 6441
     ids["trajectories:import-detail", "pk"] = an_import(staff_user).pk
     ids.update(payment_pages(staff_user))
+    job = written_export(staff_user)
+    ids["job-file", "pk"] = job.pk
     notifications_for(staff_user)
     paths = [p for p in url_paths_or_skip(ids)]
     for model, model_admin in admin.site._registry.items():

@@ -149,6 +149,8 @@ NOT_MEASURED: dict[str, str] = {
     "admin:mandates_mandate_delete": "lists every record deleting the mandate would delete: "
     "it grows with the mandate (by design), and deleting a mandate with trajectories is "
     "refused anyway",
+    "job-file": "a job's page: one row of the jobs table, whatever the size (the file's writing "
+    "is a job, timed with the import's in the bench's jobs section)",
     "trajectories:import-detail": "an uploaded file's report: its cost follows the file's "
     "lines (measured by benchmarks/import_bench.py), not the table",
     "questions:pack-detail": "an answer pack as stored when it was made: no query over the "

@@ -55,6 +55,13 @@ class Job(models.Model):
     # procrastinate's job (procrastinate_jobs.id), to cancel it before a worker takes it.
     queue_id = models.BigIntegerField(_("queued job"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # What the task needs to know (an export's name, filters and language; a question), and
+    # what it found (the pack it made).
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A file the job made (a large XLSX export), for whoever started it to download; removed
+    # after JOBS_RESULT_DAYS (doorstroom.tasks.remove_old_job_files).
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    result = models.BinaryField(_("file"), null=True, blank=True, editable=False)
 
     objects = JobQuerySet.as_manager()
 
@@ -77,6 +84,10 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.result_name)
 
     @property
     def percent(self) -> int:

@@ -93,8 +93,8 @@ def _finish(job: Job, status: JobStatus, *, message: str = "") -> None:
     job.status = status
     job.finished_at = timezone.now()
     job.message = message
+    # As far as the work's progress got (written on its own connection), all of it when done.
+    job.refresh_from_db(fields=["done", "total"])
     if status == JobStatus.DONE:
         job.done = job.total = max(job.total, 1)
-    else:
-        job.refresh_from_db(fields=["done", "total"])
     job.save(update_fields=["status", "finished_at", "message", "done", "total"])

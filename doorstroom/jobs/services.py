@@ -7,12 +7,14 @@ from django.db import transaction
 from doorstroom.jobs.models import Job, JobStatus
 
 
-def job_defer(*, kind: str, user, task, lock: str | None = None, **kwargs) -> Job:
+def job_defer(
+    *, kind: str, user, task, lock: str | None = None, parameters: dict | None = None, **kwargs
+) -> Job:
     """Record a job and queue its task, in one transaction (procrastinate's Django connector
     writes through Django's connection): a job is never queued without its record, nor the other
     way round. `lock`: jobs with the same lock run one after the other (procrastinate)."""
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, created_by=user)
+        job = Job.objects.create(kind=kind, created_by=user, parameters=parameters or {})
         queued = task.configure(lock=lock) if lock else task
         job.queue_id = queued.defer(job_id=job.pk, **kwargs)
         job.save(update_fields=["queue_id"])
