@@ -5,7 +5,9 @@ server of DATABASE_URL or else the embedded one. Every case is compared with a r
 in the same run: a page at the largest size with the same page at the smallest, the CSV export
 with psql's COPY of the same SELECT, an aggregate export with its GROUP BY queries run by psql
 (the dashboard too: its sections are aggregate exports), the listing's throughput under gunicorn
-with that of a trivial view. Results go to stdout and to `benchmarks/results.md`.
+with that of a trivial view. Last, at the largest size, the background jobs (benchmarks/
+jobs_bench.py): how long a queued job waits for a worker, and an import of 100,000 rows checked
+and applied by one. Results go to stdout and to `benchmarks/results.md`.
 
 A case and its reference are measured in alternation wherever they can be: the speed of a shared
 machine drifts by half within minutes, and a ratio of two runs minutes apart would measure that
@@ -35,6 +37,7 @@ from benchmarks.database import (
     grow_to,
     prepare,
 )
+from benchmarks.jobs_bench import jobs_cases
 from benchmarks.measure import bench_user
 from benchmarks.report import Result, add_page_ratios, report, write_markdown
 
@@ -52,6 +55,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--wrk-seconds", type=int, default=10, help="Duration of each wrk run.")
     parser.add_argument("--output", default=str(BASE_DIR / "benchmarks" / "results.md"))
     parser.add_argument("--only", default="", help="Comma-separated case prefixes to run.")
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="Rows of the import run as jobs."
+    )
     return parser.parse_args()
 
 
@@ -97,6 +103,12 @@ def main() -> None:
         connections["default"] = resting
         for size in sizes[:-1]:
             drop(at_size[size])
+    # Last: the import applied by the worker changes the data the pages were measured on.
+    if not only or "job" in only:
+        print(f"--- jobs, {sizes[-1]:,} trajectories", flush=True)
+        for result in jobs_cases(sizes[-1], rows=args.import_rows):
+            report(result)
+            results.append(result)
     results = sorted(pages + results, key=lambda result: result.size)
     add_page_ratios(results, sizes)
     print("--- ratios")
