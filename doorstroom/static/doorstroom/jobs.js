@@ -17,7 +17,9 @@ document.querySelectorAll("[data-job-status-url]").forEach((box) => {
     bar.value = job.percent;
     bar.textContent = `${job.percent}%`;
     label.textContent = job.label;
-    count.textContent = job.total ? `${job.done} / ${job.total}` : "";
+    // Thousands as the page writes them (41.234 in Dutch, 41,234 in English).
+    const number = (n) => n.toLocaleString(document.documentElement.lang || undefined);
+    count.textContent = job.total ? `${number(job.done)} / ${number(job.total)}` : "";
     if (job.active) {
       setTimeout(poll, 1000);
     } else {
