@@ -27,6 +27,13 @@ def call_filter(field_name: str = "call") -> ModelChoiceFilter:
     )
 
 
+# Every province filter's help: the label of "no province" in the reader's language.
+PROVINCE_HELP = lazy_format(
+    _("The mandate's province, or “%(unknown)s” for mandates without one."),
+    unknown=UNKNOWN_PROVINCE_LABEL,
+)
+
+
 def province_filter(field_name: str = "provinces") -> ModelChoiceFilter:
     return ModelChoiceFilter(
         label=_("Province"),
@@ -35,10 +42,7 @@ def province_filter(field_name: str = "provinces") -> ModelChoiceFilter:
         to_field_name="name",
         null_label=UNKNOWN_PROVINCE_LABEL,
         null_value=UNKNOWN_PROVINCE,
-        help_text=lazy_format(
-            _("The mandate's province, or “%(unknown)s” for mandates without one."),
-            unknown=UNKNOWN_PROVINCE_LABEL,
-        ),
+        help_text=PROVINCE_HELP,
     )
 
 

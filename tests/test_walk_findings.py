@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from doorstroom.roles import Role
 from mandates.models import Mandate, Province
@@ -243,3 +244,16 @@ def test_the_exports_pages_help_describes_its_dropdowns_in_its_language(
     page = text_of(logged_in_client.get(reverse("exports")))
     assert [text for text in wrong if text in page] == []
     assert [text for text in right if text not in page] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "“unknown” for mandates without one"), ("nl-be", "“onbekend” voor mandaten")],
+)
+def test_the_figures_forms_name_no_province_in_the_readers_language(seed, language, said):
+    """The province's help of the dashboard's and the statistics' filter forms, as the mandates'
+    filter says it."""
+    from trajectories.exports.counts import PeriodFilterForm
+
+    with translation.override(language):
+        assert said in str(PeriodFilterForm().fields["province"].help_text)

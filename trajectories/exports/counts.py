@@ -16,6 +16,7 @@ from doorstroom.disclosure.publishing import ProtectedExport
 from doorstroom.exports import TOTAL, Cell, Export, register
 from doorstroom.filters import ALL_LABEL
 from doorstroom.forms import BelgianDateField
+from mandates.filters import PROVINCE_HELP
 from mandates.models import UNKNOWN_PROVINCE_LABEL, Call, Mandate, Province
 from trajectories import aggregates
 from trajectories.exports.common import (
@@ -29,7 +30,6 @@ from trajectories.models import PhaseRecord, Trajectory, TrajectoryStatus
 from trajectories.statistics import PHASES, UNKNOWN, StartedCounts, conditions
 
 PROVINCE = _("Province")
-PROVINCE_HELP = _("Province of the mandate, or 'onbekend'.")
 
 
 def province_choices() -> list[tuple[str, str]]:
