@@ -204,13 +204,24 @@ def _stored_rows(content: str) -> tuple[list[str], list[list[str]]]:
 ANSWER_PACK_CSS = Path(__file__).parent / "static" / "questions" / "answer_pack.css"
 
 
-def answer_pack_html(*, pack: AnswerPack, stylesheet_url: str | None = None) -> str:
+def _back_link(url: str) -> str:
+    return f"<p class='screen-only'><a href='{html.escape(url)}'>← Terug naar het pakket</a></p>"
+
+
+def _back_link(url: str) -> str:
+    return f"<p class='screen-only'><a href='{html.escape(url)}'>← Terug naar het pakket</a></p>"
+
+
+def answer_pack_html(
+    *, pack: AnswerPack, stylesheet_url: str | None = None, back_url: str | None = None
+) -> str:
     """An HTML page whose tables paste cleanly into a word processor.
 
     Served by the application it links the stylesheet `stylesheet_url` (its CSP refuses inline
     styles). Without it, for the ZIP, the same stylesheet is written into the page's <style>: no
     CSP applies to a file opened from disk, and the page stays styled on its own, opened from the
-    archive without unpacking it or sent on by itself.
+    archive without unpacking it or sent on by itself. `back_url`: served, a link back to the
+    pack's page (on screen only, never in the ZIP's page).
     """
     question = pack.question
     if stylesheet_url is None:
@@ -222,6 +233,7 @@ def answer_pack_html(*, pack: AnswerPack, stylesheet_url: str | None = None) -> 
         f"<title>Antwoord op vraag nr. {question.number}</title>",
         style,
         "</head><body>",
+        *([_back_link(back_url)] if back_url else []),
         f"<h1>Antwoord op schriftelijke vraag nr. {question.number} van "
         f"{question.date:%d/%m/%Y}</h1>",
         f"<p>{html.escape(question.subject)}. Gegenereerd op "

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,7 +97,9 @@ def pack_download(request, pk: int):
 def pack_html(request, pk: int):
     return HttpResponse(
         answer_pack_html(
-            pack=_pack(request, pk), stylesheet_url=static("questions/answer_pack.css")
+            pack=_pack(request, pk),
+            stylesheet_url=static("questions/answer_pack.css"),
+            back_url=reverse("questions:pack-detail", args=[pk]),
         )
     )
 

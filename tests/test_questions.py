@@ -298,6 +298,10 @@ def test_pack_html_in_the_application_is_styled_by_a_stylesheet_the_csp_allows(
     assert stylesheet.status_code == 200 and stylesheet["Content-Type"].startswith("text/css")
     css = b"".join(stylesheet.streaming_content).decode()
     assert "border: 1px solid #000" in css and "border-collapse: collapse" in css
+    # A way back to the pack's page, on screen only.
+    back = reverse("questions:pack-detail", args=[pack.pk])
+    assert f"<p class='screen-only'><a href='{back}'>← Terug naar het pakket</a></p>" in page
+    assert ".screen-only { display: none; }" in css
 
 
 def test_pack_html_in_the_zip_carries_the_same_stylesheet(logged_in_client, question, user):
@@ -308,7 +312,7 @@ def test_pack_html_in_the_zip_carries_the_same_stylesheet(logged_in_client, ques
     page = files["antwoord.html"].decode()
     css = ANSWER_PACK_CSS.read_text(encoding="utf-8")
     assert f"<style>\n{css}</style>" in page
-    assert "style=" not in page
+    assert "style=" not in page and "Terug naar het pakket" not in page
 
 
 def test_a_pack_that_cannot_be_made_says_why_on_the_question_page(logged_in_client, question):
