@@ -257,3 +257,32 @@ def test_the_figures_forms_name_no_province_in_the_readers_language(seed, langua
 
     with translation.override(language):
         assert said in str(PeriodFilterForm().fields["province"].help_text)
+
+
+def test_a_scoped_users_figures_list_only_the_provinces_and_calls_of_their_mandates(
+    seed, make_user
+):
+    """A provincial user's tables: no 0 for a province or call outside their scope (it would say
+    nothing about it); whoever sees everything gets every one."""
+    from doorstroom.exports import get_export
+    from trajectories.demo import demo_generate
+
+    demo_generate(count=200, seed=3)
+    limburg = Province.objects.get(name="Limburg")
+    provincial = make_user("limburg", Role.PROVINCIAL, province=limburg)
+    theirs = Mandate.objects.visible_to(provincial)
+    provinces = {name or "onbekend" for name in theirs.values_list("provinces__name", flat=True)}
+    calls = {f"{n} " for n in theirs.values_list("call__number", flat=True)}
+    assert "Limburg" in provinces and len(provinces) < Province.objects.count()
+
+    listed = [row[0] for row in get_export("dashboard-provinces")({}, user=provincial).rows()]
+    assert set(listed) == provinces
+    stats = list(get_export("trajectory-stats")({}, user=provincial).rows())
+    assert {row[1] for row in stats if row[0] == "Provincie"} == provinces
+    shown_calls = {row[1] for row in stats if row[0] == "ESF-oproep"}
+    assert {c.split()[0] + " " for c in shown_calls} == calls
+    per_call = [row[0] for row in get_export("dashboard-calls")({}, user=provincial).rows()]
+    assert {f"{n} " for n in per_call if n != "Totaal"} == calls
+
+    everyone = [row[0] for row in get_export("dashboard-provinces")({}, user=None).rows()]
+    assert set(everyone) == {*Province.objects.values_list("name", flat=True), "onbekend"}

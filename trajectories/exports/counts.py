@@ -4,13 +4,15 @@ counts trajectories (`TrajectoryCountExport`, the dashboard's too)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.disclosure import Table, key, with_marks
+from doorstroom import roles
+from doorstroom.disclosure import Key, Table, key, with_marks
 from doorstroom.disclosure.periods import FROM_HELP, TO_HELP, check_whole_months
 from doorstroom.disclosure.publishing import ProtectedExport
 from doorstroom.exports import TOTAL, Cell, Export, register
@@ -128,6 +130,26 @@ class TrajectoryCountExport(ProtectedExport, Export):
             mandates = mandates.filter(provinces__name=province)
         return mandates
 
+    @cached_property
+    def in_scope(self) -> tuple[set[str] | None, set[int] | None]:
+        """(province names, call numbers) of the mandates the user sees, UNKNOWN for a mandate
+        without a province; (None, None) for whoever sees every mandate. A scoped user's tables
+        list only those: a province or call outside the scope would print a 0 that says nothing
+        about it."""
+        if self.user is None or roles.sees_everything(self.user):
+            return None, None
+        mandates = aggregates.visible_mandates(self.user)
+        provinces = {name or UNKNOWN for name in mandates.values_list("provinces__name", flat=True)}
+        return provinces, set(mandates.values_list("call__number", flat=True))
+
+    def province_rows(self, started: StartedCounts) -> list[tuple[str, Key, int]]:
+        provinces, _calls = self.in_scope
+        return [row for row in started.provinces if provinces is None or row[0] in provinces]
+
+    def call_rows(self, started: StartedCounts) -> list[tuple[int, str, Key, int]]:
+        _provinces, calls = self.in_scope
+        return [row for row in started.calls if calls is None or row[0] in calls]
+
     def summed(self) -> bool:
         """Whether the summaries answer for this period (whole months, as a published one is)."""
         return aggregates.summed_period(self.filters)
@@ -181,9 +203,9 @@ class TrajectoryStatsExport(TrajectoryCountExport):
         started, shown = self.started_counts(), self.protection.shown
         # The first column names the breakdown, the second its line.
         call_heading, province_heading, phase_heading = str(ESF_CALL), str(PROVINCE), str(PHASE)
-        for number, title, call, _count in started.calls:
+        for number, title, call, _count in self.call_rows(started):
             yield [call_heading, f"{number} {title}", shown(call)]
-        for name, province, _count in started.provinces:
+        for name, province, _count in self.province_rows(started):
             yield [province_heading, province_label(name), shown(province)]
         phases = phase_labels()
         for phase in PHASES:

@@ -138,7 +138,7 @@ class TrajectoriesPerCallExport(StartedExport):
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
         chosen = self.filters.get("call")
-        for number, title, call, _count in sorted(started.calls):
+        for number, title, call, _count in sorted(self.call_rows(started)):
             if chosen is None or chosen.number == number:
                 yield [number, title, shown(call)]
         yield [str(TOTAL), None, shown(started.total)]
@@ -159,7 +159,7 @@ class TrajectoriesPerProvinceExport(StartedExport):
     def rows(self) -> Iterator[Sequence[Cell]]:
         started, shown = self.started_counts(), self.protection.shown
         chosen = self.filters.get("province")
-        for name, province, _count in started.provinces:
+        for name, province, _count in self.province_rows(started):
             if not chosen or chosen == name:
                 yield [province_label(name), shown(province)]
 
