@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from doorstroom.disclosure import PROTECTED, SUPPRESSED, Table, key, protect
 from doorstroom.disclosure.publishing import publish_together
 from doorstroom.exports import ExportError, get_export, iter_csv_rows
+from doorstroom.roles import Role
 from mandates.models import Mandate
 from tests.disclosure_auditor import Published, audit_protection, findings
 from tests.test_trajectories_exports import make_trajectory
@@ -155,8 +156,26 @@ def test_the_provider_statement_keeps_day_precision(seed):
     get_export("provider-statement")({"date_from": "2019-01-02", "date_to": "2019-01-29"})
 
 
-def test_the_hours_page_hides_a_single_trajectory_and_its_hours(logged_in_client, seed):
+def test_the_hours_page_hides_a_single_trajectory_and_its_hours(client, seed, make_user):
     """An analyst saw 1 trajectory with 150 hours on /trajecten/uren/."""
+    make_trajectory(
+        mandate=Mandate.objects.get(project_number=7887),
+        start=dt.date(2019, 1, 7),
+        complete_phases=4,
+    )
+    client.force_login(make_user("analist", Role.ANALYST))
+    response = client.get(reverse("trajectories:hours"))
+    row = next(r for r in response.context["table"].data if r["project_number"] == 7887)
+    assert row["trajectory_count"] == SUPPRESSED and row["completed_count"] == SUPPRESSED
+    assert row["hours_total"] == PROTECTED and row["hours_per_completed"] == PROTECTED
+    body = response.content.decode()
+    assert "120,0" not in body and "een aantal van 1 tot 4" in body
+    assert "Exacte cijfers" not in body
+
+
+def test_staff_who_see_the_trajectories_see_the_exact_hours(logged_in_client, seed):
+    """An editor sees the trajectory itself in the listing: hiding its count here hides
+    nothing from them. The page says its figures are for internal use."""
     make_trajectory(
         mandate=Mandate.objects.get(project_number=7887),
         start=dt.date(2019, 1, 7),
@@ -164,10 +183,12 @@ def test_the_hours_page_hides_a_single_trajectory_and_its_hours(logged_in_client
     )
     response = logged_in_client.get(reverse("trajectories:hours"))
     row = next(r for r in response.context["table"].data if r["project_number"] == 7887)
-    assert row["trajectory_count"] == SUPPRESSED and row["completed_count"] == SUPPRESSED
-    assert row["hours_total"] == PROTECTED and row["hours_per_completed"] == PROTECTED
+    assert (row["trajectory_count"], row["completed_count"]) == (1, 1)
+    assert row["hours_total"] == row["hours_per_completed"] > 0
     body = response.content.decode()
-    assert "120,0" not in body and "een aantal van 1 tot 4" in body
+    assert "een aantal van 1 tot 4" not in body and "Exacte cijfers" in body
+    sorted_page = logged_in_client.get(reverse("trajectories:hours"), {"sort": "-hours_total"})
+    assert sorted_page.status_code == 200
 
 
 def test_the_hours_page_sorts_by_what_it_shows(logged_in_client, seed):

@@ -171,10 +171,15 @@ class StartedCounts:
         return [self.stats_table(), self.grid_table()]
 
 
-def hours_rows_published(rows: list[dict], filters: dict[str, Any]) -> list[dict]:
+def hours_rows_published(
+    rows: list[dict], filters: dict[str, Any], *, exact: bool = False
+) -> list[dict]:
     """The hours page's rows (`hours_per_mandate`) as an analyst may see them: per mandate the
     trajectories, of which those completed and (not printed) the others; the hours follow the
-    count they were summed over."""
+    count they were summed over. `exact`: as they are, for the roles that see the records
+    themselves (`roles.may_see_internal_figures`)."""
+    if exact:
+        return [{**row, "order": _order(row)} for row in rows]
     base = {"population": "started", **period_condition(filters)}
     if filters.get("call"):
         base["call"] = filters["call"].number
@@ -201,10 +206,22 @@ def hours_rows_published(rows: list[dict], filters: dict[str, Any]) -> list[dict
             "completed_hours": derived(protection, completed, row["completed_hours"]),
             "hours_per_completed": derived(protection, completed, row["hours_per_completed"]),
         }
-        # The table sorts by what is shown: a hidden figure before every number, unknown first.
-        order = {
-            name: -2 if value is None else -1 if isinstance(value, str) else value
-            for name, value in shown.items()
-        }
-        published.append({**row, **shown, "order": order})
+        published.append({**row, **shown, "order": _order(shown)})
     return published
+
+
+HOURS_FIGURES = (
+    "trajectory_count",
+    "completed_count",
+    "hours_total",
+    "completed_hours",
+    "hours_per_completed",
+)
+
+
+def _order(shown: dict) -> dict:
+    """The table sorts by what is shown: a hidden figure before every number, unknown first."""
+    return {
+        name: -2 if value is None else -1 if isinstance(value, str) else value
+        for name, value in ((name, shown[name]) for name in HOURS_FIGURES)
+    }

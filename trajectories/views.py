@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from doorstroom import roles
 from doorstroom.access import EditRoleRequiredMixin, PersonalDataMixin, require_edit_role
 from doorstroom.admin_site import database_message
 from doorstroom.concurrency import SEEN_VERSION, refuse_stale
@@ -95,6 +96,7 @@ class TrajectoryDetailView(PersonalDataMixin, DetailView):
         context["fees_total"] = sum(r.fee_amount for r in phases if r.fee_amount is not None)
         context["hours_total"] = sum(r.hours for r in phases)
         context["norm_hours"] = NORM_HOURS_PER_TRAJECTORY
+        context["exact_figures"] = roles.may_see_internal_figures(self.request.user)
         return context
 
 
@@ -136,7 +138,9 @@ class HoursView(SingleTableMixin, FilterView):
             "date_from": filters.get("started_from"),
             "date_to": filters.get("started_to"),
         }
-        return hours_rows_published(self.hours_per_mandate(filters), filters)
+        # Staff who see the trajectories themselves see the exact figures, as in the listing.
+        exact = roles.may_see_internal_figures(self.request.user)
+        return hours_rows_published(self.hours_per_mandate(filters), filters, exact=exact)
 
     def hours_per_mandate(self, filters: dict) -> list[dict]:
         """From the summary per month and mandate for a valid form (whole months), else (an
@@ -154,6 +158,7 @@ class HoursView(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["norm_hours"] = NORM_HOURS_PER_TRAJECTORY
+        context["exact_figures"] = roles.may_see_internal_figures(self.request.user)
         context["disclosure_notes"] = notes_for(row.values() for row in context["table"].data)
         return context
 
