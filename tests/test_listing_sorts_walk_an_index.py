@@ -239,3 +239,24 @@ def test_past_maximum_sorts_the_overdue_together_and_the_key_decides_ties(
     assert [place(row) for row in rows] == sorted(map(place, rows), reverse=not descending)
     bare_rows = [row for row in rows if row.pk in {t.pk for t in bare}]
     assert all(row.hours_total == Decimal("0") and not row.is_overdue for row in bare_rows)
+
+
+def test_a_count_leaves_out_the_figures_only_annotations_read(seed):
+    """An INNER JOIN PostgreSQL cannot leave out by itself: the count of a filtered listing
+    (its pages' count) joins the figures only where a filter reads them."""
+    demo_generate(count=40, seed=7)
+    listing = Trajectory.objects.for_listing()
+    cases = [
+        (listing.filter(status="lopend"), False),
+        (listing.filter(current_phase=2).order_by("hours_total"), False),
+        (listing.filter(mandate__call__number__gt=0).distinct(), False),
+        (listing.filter(is_overdue=True), True),
+        (listing.filter(hours_total__gt=10), True),
+    ]
+    for queryset, joins in cases:
+        with CaptureQueriesContext(connection) as captured:
+            counted = queryset.count()
+        assert counted == len(list(queryset.values_list("pk", flat=True)))
+        sql = captured.captured_queries[0]["sql"]
+        assert ("trajectories_trajectoryfigures" in sql) == joins, sql
+    assert listing.count() == Trajectory.objects.count()

@@ -222,9 +222,10 @@ class KeysetOrder:
 
     def after(self, values) -> Q:
         """Rows that come after the row with these values: (a, b, pk) > (va, vb, vpk) in the
-        order's directions and NULL placement. A bound on the first column (when it is a plain
-        NOT NULL column) lets PostgreSQL start the index scan at the position instead of
-        filtering its way there."""
+        order's directions and NULL placement. A bound on the first column lets PostgreSQL start
+        the index scan at the position instead of filtering its way there: on a NOT NULL column,
+        or descending (NULL comes first, before any position with a value); not ascending on a
+        column that may be NULL, whose NULL rows come after every value."""
         # The last column is the key, never NULL: rows beyond it always exist.
         condition = self.columns[-1].beyond(values[-1])
         for column, value in zip(self.columns[-2::-1], values[-2::-1], strict=True):
@@ -232,7 +233,8 @@ class KeysetOrder:
             tied = column.equal(value) & condition
             condition = tied if beyond is None else beyond | tied
         first, value = self.columns[0], values[0]
-        if not first.nullable and value is not None and len(self.columns) > 1:
+        bounded = not first.nullable or first.descending
+        if bounded and value is not None and len(self.columns) > 1:
             lookup = "lte" if first.descending else "gte"
             condition &= Q(**{f"{first.path}__{lookup}": value})
         return condition
