@@ -4,9 +4,9 @@ read row by row (the breakdowns of started trajectories, the estimated size of a
 writes of the import and the demo generator).
 
 What the database enforces by itself is declared beside the model it guards instead: triggers
-with pgtrigger in the models' Meta, the function behind the figures of a trajectory in
-`trajectories.models.figures`, the audit trail's roles and grants in `doorstroom.auditdb`, each
-installed by a migration.
+with pgtrigger in the models' Meta, the function behind the figures of a trajectory (and the
+triggers on the mandates tables that keep its sort keys) in `trajectories.models.figures`, the
+audit trail's roles and grants in `doorstroom.auditdb`, each installed by a migration.
 
 An export over many rows may offer `copy_sql(dialect)`: a SELECT whose columns are already the
 CSV cells as text, built with the `sql_*` helpers below so that COPY writes the very cells

@@ -23,17 +23,19 @@ from trajectories.services import (
     worker_create,
 )
 
+# A row for every trajectory, of nothing where it has no phases.
 FROM_SCRATCH = """
-SELECT p.trajectory_id, coalesce(sum(p.hours), 0), sum(p.fee_amount),
-       max(p.deadline) FILTER (WHERE p.end_date IS NULL)
-  FROM trajectories_phaserecord p GROUP BY p.trajectory_id ORDER BY 1
+SELECT t.id, coalesce(sum(p.hours), 0), sum(p.fee_amount),
+       max(p.deadline) FILTER (WHERE p.end_date IS NULL), count(p.id) > 0
+  FROM trajectories_trajectory t LEFT JOIN trajectories_phaserecord p ON p.trajectory_id = t.id
+ GROUP BY t.id ORDER BY 1
 """
 
 
 def kept() -> list[tuple]:
     return list(
         TrajectoryFigures.objects.order_by("trajectory_id").values_list(
-            "trajectory_id", "hours_total", "fees_total", "running_deadline"
+            "trajectory_id", "hours_total", "fees_total", "running_deadline", "with_phases"
         )
     )
 
@@ -124,17 +126,19 @@ def test_the_figures_of_every_trajectory_equal_counting_from_scratch(draw, seed)
             writer.random.choice(writer.operations())()
         assert kept() == from_scratch(), f"after write {number}"
     assert len(kept()) >= 5
-    assert any(fees for _id, _hours, fees, _deadline in kept())  # completed phases among them
-    assert any(deadline for *_rest, deadline in kept())  # and running ones
+    assert any(fees for _id, _hours, fees, *_rest in kept())  # completed phases among them
+    assert any(deadline for *_rest, deadline, _with in kept())  # and running ones
 
 
-def test_a_trajectory_without_phases_has_no_figures(seed):
+def test_a_trajectory_without_phases_has_figures_of_nothing(seed):
     Writer(9).start()
     trajectory = Trajectory.objects.get()
-    assert TrajectoryFigures.objects.filter(trajectory=trajectory).exists()
+    assert TrajectoryFigures.objects.filter(trajectory=trajectory, with_phases=True).exists()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM trajectories_phaserecord")
-    assert not TrajectoryFigures.objects.exists()
+    figures = TrajectoryFigures.objects.get()
+    assert (figures.hours_total, figures.fees_total, figures.running_deadline) == (0, None, None)
+    assert not figures.with_phases
     listed = Trajectory.objects.for_listing().get()
     assert (listed.hours_total, listed.fees_total, listed.is_overdue) == (0, None, False)
 

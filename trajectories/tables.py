@@ -29,23 +29,36 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         linkify=True,
         order_by="worker__reference",
     )
-    # Sorted by call, then by mandate within it: the trajectories are then read mandate by
-    # mandate (by key within each), not all those of a call (a quarter of them) sorted at once.
+    # Sorted by call, then by mandate within it. The call, mandate and employer columns sort on
+    # the copies of the call's number, the mandate's project number and the employer's name
+    # the database keeps with each trajectory's figures (see Trajectory.objects.for_listing): a
+    # page is then a walk of an index of that table, where a sort on the joined tables' columns
+    # read (and sorted by key) every trajectory of the first mandate or employer.
     call = tables.Column(
         verbose_name=_("Call"),
         accessor="mandate__call__number",
-        order_by=("mandate__call__number", "mandate__project_number"),
+        order_by=("call_number", "project_number"),
     )
     mandate = tables.Column(
         verbose_name=_("Mandate"),
         accessor="mandate__project_number",
         linkify=lambda record: record.mandate.get_absolute_url(),
+        order_by=("project_number",),
     )
-    origin_employer = tables.Column(verbose_name=_("Social-economy employer"))
+    origin_employer = tables.Column(
+        verbose_name=_("Social-economy employer"), order_by=("employer_name",)
+    )
     start_date = tables.DateColumn(verbose_name=_("Start"))
     current_phase = tables.Column(verbose_name=_("Phase"))
     status = tables.Column(verbose_name=_("Status"))
-    is_overdue = tables.BooleanColumn(verbose_name=_("Past maximum"), yesno="⚠,")
+    # Sorted by the running phase's deadline, not by the flag (it depends on today, so no index
+    # holds it): ascending "no" first, the latest deadlines and the trajectories without a
+    # running phase, then those past it; descending the earliest deadlines first, those past it.
+    # Either way the trajectories past their maximum are together, and the page is a walk of
+    # the figures' index (figures_running_deadline) instead of a sort of every trajectory.
+    is_overdue = tables.BooleanColumn(
+        verbose_name=_("Past maximum"), yesno="⚠,", order_by=("-running_deadline",)
+    )
     hours_total = tables.Column(
         verbose_name=_("Hours"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )

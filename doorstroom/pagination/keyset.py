@@ -12,6 +12,8 @@ from uuid import UUID
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Q, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.sql.constants import INNER
 from django.utils.functional import cached_property
 
 # The query parameters of a page link that carry the position it starts from (with the table's
@@ -91,7 +93,9 @@ def expand_order(model, name: str, query, nullable: bool = False) -> list[SortCo
         annotation = query.annotation_select.get(path)
         if annotation is None or annotation.contains_aggregate or annotation.contains_over_clause:
             return None
-        column = SortColumn(path, descending, True, annotation.output_field)
+        column = SortColumn(
+            path, descending, may_be_null(annotation, query), annotation.output_field
+        )
         return [column] if sortable(column.field) else None
     opts = model._meta
     parts = path.split("__")
@@ -118,6 +122,16 @@ def expand_order(model, name: str, query, nullable: bool = False) -> list[SortCo
             field = field.target_field
         return [SortColumn(path, descending, nullable, field)] if sortable(field) else None
     return None
+
+
+def may_be_null(annotation, query) -> bool:
+    """Whether an annotation can be NULL: not for a NOT NULL column of the table or of one
+    joined by an INNER JOIN (F("relation__column") of a relation that always exists), which
+    lets `KeysetOrder.after` bound the index scan. Any other expression may be."""
+    if not isinstance(annotation, Col) or annotation.target.null:
+        return True
+    join = query.alias_map.get(annotation.alias)
+    return join is None or (join.join_type is not None and join.join_type != INNER)
 
 
 def expand_relation(path: str, descending: bool, related, nullable: bool):
@@ -208,9 +222,10 @@ class KeysetOrder:
 
     def after(self, values) -> Q:
         """Rows that come after the row with these values: (a, b, pk) > (va, vb, vpk) in the
-        order's directions and NULL placement. A bound on the first column (when it is a plain
-        NOT NULL column) lets PostgreSQL start the index scan at the position instead of
-        filtering its way there."""
+        order's directions and NULL placement. A bound on the first column lets PostgreSQL start
+        the index scan at the position instead of filtering its way there: on a NOT NULL column,
+        or descending (NULL comes first, before any position with a value); not ascending on a
+        column that may be NULL, whose NULL rows come after every value."""
         # The last column is the key, never NULL: rows beyond it always exist.
         condition = self.columns[-1].beyond(values[-1])
         for column, value in zip(self.columns[-2::-1], values[-2::-1], strict=True):
@@ -218,7 +233,8 @@ class KeysetOrder:
             tied = column.equal(value) & condition
             condition = tied if beyond is None else beyond | tied
         first, value = self.columns[0], values[0]
-        if not first.nullable and value is not None and len(self.columns) > 1:
+        bounded = not first.nullable or first.descending
+        if bounded and value is not None and len(self.columns) > 1:
             lookup = "lte" if first.descending else "gte"
             condition &= Q(**{f"{first.path}__{lookup}": value})
         return condition

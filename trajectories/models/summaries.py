@@ -85,7 +85,7 @@ SUMMARIES = [STARTED, ENDED, COMPLETED, RUNNING_MONTH, RUNNING_DAY]
 def started_of_trajectories(rows: str, sign: int) -> str:
     return (
         f"SELECT {month('t.start_date')}, t.mandate_id, t.current_phase, t.status, {sign}, "
-        f"{sign} * coalesce(f.hours_total, 0), {sign} * (f.trajectory_id IS NOT NULL)::int "
+        f"{sign} * coalesce(f.hours_total, 0), {sign} * coalesce(f.with_phases, false)::int "
         f"FROM {rows} t LEFT JOIN {FIGURES} f ON f.trajectory_id = t.id"
     )
 
@@ -93,7 +93,7 @@ def started_of_trajectories(rows: str, sign: int) -> str:
 def started_of_figures(rows: str, sign: int) -> str:
     return (
         f"SELECT {month('t.start_date')}, t.mandate_id, t.current_phase, t.status, 0, "
-        f"{sign} * f.hours_total, {sign} "
+        f"{sign} * f.hours_total, {sign} * f.with_phases::int "
         f"FROM {rows} f JOIN {TRAJECTORY} t ON t.id = f.trajectory_id"
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pgtrigger
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from doorstroom.audit import audited
 from doorstroom.concurrency import version_bump_trigger, version_field
 from mandates.models import Mandate, Organisation
 from trajectories.models.common import Phase
+from trajectories.models.figures import trajectory_triggers as figures_triggers
 from trajectories.models.summaries import trajectory_summary_triggers
 from trajectories.models.workers import Worker
 
@@ -38,6 +40,20 @@ DECIMAL = models.DecimalField()
 BOOLEAN = models.BooleanField()
 
 
+def _columns(expression):
+    """The columns an expression reads, through conditions (WhereNode) too."""
+    if isinstance(expression, Col):
+        yield expression
+        return
+    children = getattr(expression, "children", None)
+    if children is None:
+        get_sources = getattr(expression, "get_source_expressions", None)
+        children = get_sources() if get_sources else ()
+    for child in children:
+        if child is not None:
+            yield from _columns(child)
+
+
 class TrajectoryQuerySet(models.QuerySet):
     def phase_model(self) -> type[models.Model]:
         """PhaseRecord, through the relation (its module imports this one)."""
@@ -54,24 +70,67 @@ class TrajectoryQuerySet(models.QuerySet):
     def for_listing(self, today: dt.date | None = None) -> TrajectoryQuerySet:
         """What the listing, its export and the admin show: one query, whatever the size. The
         phases' figures are read from what the database keeps beside each trajectory
-        (`TrajectoryFigures`); a trajectory without phases has none."""
+        (`TrajectoryFigures`, a row for every trajectory), joined as a relation that is always
+        there: a sort on them is a walk of its index (see `listing_figures`).
+
+        The listing's sorts on a related table's column (employer, call, mandate) read copies
+        kept there too (`employer_name`, `call_number`, `project_number`), for the same reason.
+        `running_deadline` is what "past maximum" sorts on (see TrajectoryTable.is_overdue): the
+        trajectories past it together, and an index walk, which an order on `is_overdue` (it
+        depends on today) would not be."""
         today = today or timezone.localdate()
         return (
-            self.select_related(
-                "worker", "mandate__call", "origin_employer", "host_employer", "figures"
-            )
+            self.select_related("worker", "mandate__call", "origin_employer", "host_employer")
             .annotate(
-                fees_total=F("figures__fees_total"),
-                hours_total=Coalesce(
-                    F("figures__hours_total"), Value(Decimal("0")), output_field=DECIMAL
-                ),
+                fees_total=F("listing_figures__fees_total"),
+                hours_total=F("listing_figures__hours_total"),
+                running_deadline=F("listing_figures__running_deadline"),
+                # The sort keys of the employer, call and mandate columns (TrajectoryTable).
+                employer_name=F("listing_figures__employer_name"),
+                call_number=F("listing_figures__call_number"),
+                project_number=F("listing_figures__project_number"),
                 is_overdue=Coalesce(
-                    ExpressionWrapper(Q(figures__running_deadline__lt=today), output_field=BOOLEAN),
+                    ExpressionWrapper(
+                        Q(listing_figures__running_deadline__lt=today), output_field=BOOLEAN
+                    ),
                     Value(False),
                 ),
             )
             .order_by("-start_date", "-pk")
         )
+
+    def count(self) -> int:
+        """As QuerySet.count(), but without the join of the figures where only annotations read
+        them (the listing's): every trajectory has its one row of figures (`listing_figures`),
+        so that join changes no count, yet PostgreSQL cannot leave an INNER JOIN out by itself
+        as it does a LEFT JOIN on a unique key (a filtered listing's count took 20 times as long
+        with it). Anything else that reads the figures (a filter on them) keeps the join."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        query = self.query.chain()
+        relation = self.model._meta.get_field("listing_figures")
+        aliases = [
+            alias
+            for alias, join in query.alias_map.items()
+            if getattr(join, "join_field", None) is relation
+        ]
+        if not aliases or query.values_select or query.selected or query.combinator:
+            return super().count()
+        # A filter on them (by an annotation's name too, which counts no reference).
+        if any(col.alias in aliases for col in _columns(query.where)):
+            return super().count()
+        for alias in aliases:
+            for name, annotation in list(query.annotations.items()):
+                uses = sum(1 for col in _columns(annotation) if col.alias == alias)
+                if uses:
+                    del query.annotations[name]
+                    query.unref_alias(alias, uses)
+            if query.alias_refcount[alias] != 0:
+                return super().count()
+        if query.annotation_select_mask is not None:
+            query.set_annotation_mask(query.annotation_select_mask & set(query.annotations))
+        query.clear_ordering(force=True)
+        return query.get_count(using=self.db)
 
     def hours_per_mandate(self) -> list[dict]:
         """Hours per mandate; the average over completed trajectories is set against the norm.
@@ -94,7 +153,11 @@ class TrajectoryQuerySet(models.QuerySet):
                 hours_total=Coalesce(
                     Sum("figures__hours_total"), Value(Decimal("0")), output_field=DECIMAL
                 ),
-                completed_hours=Sum("figures__hours_total", filter=completed),
+                # None where no completed trajectory has phases, as before every trajectory
+                # had its row of figures.
+                completed_hours=Sum(
+                    "figures__hours_total", filter=completed & Q(figures__with_phases=True)
+                ),
             )
             .order_by("mandate__project_number")
         )
@@ -110,7 +173,8 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(current_phase=phase)
 
 
-@audited()
+# The figures are not the trajectory's: no copy of the relation in its history.
+@audited(exclude=["listing_figures"])
 class Trajectory(models.Model):
     """One worker's guidance by a mandated provider through the four phases."""
 
@@ -154,6 +218,20 @@ class Trajectory(models.Model):
 
     version = version_field()
 
+    # The figures the database keeps beside the trajectory (`TrajectoryFigures`), as a relation
+    # that always exists: the listing joins them with an INNER JOIN, which lets PostgreSQL read
+    # a page sorted on them along that table's indexes (a LEFT JOIN would sort every row). No
+    # column: the join is on the key.
+    listing_figures = models.ForeignObject(
+        "trajectories.TrajectoryFigures",
+        from_fields=["id"],
+        to_fields=["trajectory"],
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        editable=False,
+        serialize=False,
+    )
+
     # The latest phase reached, derived from the phases by the database itself (the triggers
     # `current_phase_derive` here and `current_phase_sync` on PhaseRecord), whatever writes
     # them: a filter or count by phase is then one index scan instead of probing the phases of
@@ -168,6 +246,7 @@ class Trajectory(models.Model):
         triggers = [
             version_bump_trigger(),
             *trajectory_summary_triggers(),
+            *figures_triggers(),
             pgtrigger.Trigger(
                 name="current_phase_derive",
                 operation=pgtrigger.Insert | pgtrigger.Update,
