@@ -46,8 +46,9 @@ def test_a_mandates_page_links_to_its_trajectories_hours_and_fees(demo, logged_i
     hours = logged_in_client.get(found["De uren van dit mandaat tegenover de norm"])
     rows = table_rows(hours)
     assert [row[0] for row in rows] == [str(mandate.project_number)]
-    # The count as published: 1 to 4 are "<5" (doorstroom.disclosure).
-    assert rows[0][3] == (str(expected) if expected >= 5 else "<5")
+    # The exact count: an editor sees the trajectories themselves (an analyst would see the
+    # published figure, "<5" for 1 to 4: tests/test_disclosure_audit.py).
+    assert rows[0][3] == str(expected)
 
     statement = logged_in_client.get(found["XLSX"])
     assert statement.status_code == 200
