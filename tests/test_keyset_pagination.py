@@ -323,7 +323,7 @@ def admin_shown(response) -> list[int]:
     "admin_class, url, sort",
     [
         ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", ""),
-        # By mandate: a relation, sorted on the mandate's own order.
+        # By mandate: its project number as kept with the trajectory's figures (an annotation).
         ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", "&o=2"),
         # By end date, newest first: NULL (still running) first.
         ("TrajectoryAdmin", "/beheer/trajectories/trajectory/", "&o=-5"),
@@ -342,7 +342,7 @@ def test_admin_pages_follow_their_links_from_the_position(
     first = get(admin_client_, url + "?" + sort.lstrip("&"))
     if sort:
         assert first.context["cl"].queryset.query.order_by[0].lstrip("-") in (
-            "mandate",
+            "project_number",
             "end_date",
         )
     pages = first.context["cl"].paginator.num_pages

@@ -167,8 +167,8 @@ class TrajectoryAdmin(
     audit_related_event_models = ("trajectories.PhaseRecordEvent",)
     list_display = [
         "worker_reference",
-        "mandate",
-        "origin_employer",
+        "mandate_shown",
+        "employer_shown",
         "start_date",
         "end_date",
         "status",
@@ -192,6 +192,17 @@ class TrajectoryAdmin(
     @admin.display(description=_("worker"), ordering="worker__reference")
     def worker_reference(self, obj) -> str:
         return obj.worker.reference
+
+    # Sorted on the copies of the project number and the employer's name kept with each
+    # trajectory's figures (Trajectory.objects.for_listing): a page is a walk of their index,
+    # where a sort on the joined mandate or organisation sorted every trajectory.
+    @admin.display(description=_("mandate"), ordering="project_number")
+    def mandate_shown(self, obj):
+        return obj.mandate
+
+    @admin.display(description=_("social-economy employer"), ordering="employer_name")
+    def employer_shown(self, obj):
+        return obj.origin_employer
 
     @admin.display(description=_("phase"))
     def current_phase(self, obj) -> str:
