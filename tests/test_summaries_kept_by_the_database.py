@@ -154,3 +154,37 @@ def test_the_installed_refresh_function_is_the_one_the_code_defines(db):
         (installed,) = cursor.fetchone()
     assert " ".join(installed.split()) == body(REFRESH_FUNCTION)
     assert re.search(r"ON CONFLICT", installed)
+
+
+SUMMARY_TABLES = [
+    "trajectories_startedsummary",
+    "trajectories_endedsummary",
+    "trajectories_completedphasesummary",
+    "trajectories_runningphasesummary",
+    "trajectories_runningphasedaysummary",
+]
+
+
+def pages_without_a_live_row(table: str) -> int:
+    """Pages of the table (after its last row) that hold no row a reader sees: the dead
+    versions a bulk load leaves, which a reader still reads."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int "
+            f"- count(DISTINCT (ctid::text::point)[0]) FROM {table}"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_bulk_load_leaves_the_summaries_compact(seed):
+    """The demo generator (as an import of 10,000 rows) rewrites the summaries after it: in one
+    transaction, every statement makes new versions of the same summary rows, and without the
+    rewrite the pages of the old ones stay in the table for every reader to read."""
+    from trajectories.demo import demo_generate
+
+    # Three loads in the test's one transaction: the dead versions of the first two remain.
+    for step in range(3):
+        demo_generate(count=200, seed=40 + step)
+    assert Trajectory.objects.count() == 600
+    for table in SUMMARY_TABLES:
+        assert pages_without_a_live_row(table) == 0, table

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from doorstroom.formatting import format_amount, format_count, format_number
 from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
 from mandates.models import Organisation
-from trajectories.models import NORM_HOURS_PER_TRAJECTORY, PhaseRecord, Trajectory
+from trajectories.models import (
+    NORM_HOURS_PER_TRAJECTORY,
+    Phase,
+    PhaseRecord,
+    Trajectory,
+    TrajectoryStatus,
+)
 
 
 def _against_the_norm() -> str:
@@ -117,14 +123,24 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
         mandate = record.mandate
         fees = record.fees_total
+        phase = record.current_phase
         return (
-            format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.worker.reference),
+            format_html(
+                '<a href="{}">{}</a>',
+                self.link("trajectories:detail")(record.pk),
+                record.worker.reference,
+            ),
             mandate.call.number,
-            format_html('<a href="{}">{}</a>', mandate.get_absolute_url(), mandate.project_number),
+            format_html(
+                '<a href="{}">{}</a>',
+                self.link("mandates:detail")(mandate.project_number),
+                mandate.project_number,
+            ),
             record.origin_employer,
             date_format(record.start_date, "SHORT_DATE_FORMAT"),
-            record.get_current_phase_display(),
-            record.get_status_display(),
+            # The labels as get_FOO_display gives them, without its dict of the choices per call.
+            None if phase is None else Phase(phase).label,
+            TrajectoryStatus(record.status).label,
             OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
             format_number(record.hours_total, 1),
             None if fees is None else format_amount(fees),
@@ -144,11 +160,18 @@ class DeadlineTable(tables.Table):
         linkify=lambda record: record.trajectory.get_absolute_url(),
         orderable=False,
     )
+    # Sorted on the copies kept with each trajectory's figures (as the listing's mandate column),
+    # the ties by trajectory: a trajectory has one running phase at most, so a page is a walk of
+    # the figures' index, not a sort of every running phase.
     mandate = tables.Column(
-        verbose_name=_("Mandate"), accessor="trajectory__mandate__project_number"
+        verbose_name=_("Mandate"),
+        accessor="trajectory__mandate__project_number",
+        order_by=("trajectory__listing_figures__project_number", "trajectory_id"),
     )
     promoter = tables.Column(
-        verbose_name=_("Promoter"), accessor="trajectory__mandate__promoter_as_written"
+        verbose_name=_("Promoter"),
+        accessor="trajectory__mandate__promoter_as_written",
+        order_by=("trajectory__listing_figures__promoter_name", "trajectory_id"),
     )
     phase = tables.Column(verbose_name=_("Phase"))
     start_date = tables.DateColumn(verbose_name=_("Start"))

@@ -85,10 +85,12 @@ class EstimatedCountPaginator(Paginator):
             bottom, top = self._bounds(number)
             keys = list(queryset.values_list("pk")[bottom:top])
         else:
-            # The keys with their sort values, the key last.
+            # The keys with their sort values, the key last; read without what only the rows
+            # need (a queryset may leave joins out for that: TrajectoryQuerySet.for_keys).
+            keyed = queryset.for_keys(order.paths) if hasattr(queryset, "for_keys") else queryset
             directions = {
                 forwards: ordered.values_list(*order.paths)
-                for forwards, ordered in self._directions(queryset, order).items()
+                for forwards, ordered in self._directions(keyed, order).items()
             }
 
             def read(forwards: bool, condition: Q | None, skip: int, size: int) -> list:

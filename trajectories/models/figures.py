@@ -13,9 +13,10 @@ A row for every trajectory, not only for those with phases: the listing then joi
 JOIN, `Trajectory.listing_figures`) instead of a LEFT JOIN with COALESCE, so its first page sorted
 by hours, fees or deadline is a walk of this table's index, not a sort of every trajectory.
 For the same reason the row holds the listing's sort keys of a joined table (the employer's name,
-the call's and the mandate's number), kept by the triggers of the trajectories and of those
-tables (`KEY_SOURCES`): sorted on the joined column itself, a first page read (and sorted by key)
-every trajectory of the first employer or mandate, a share of all of them.
+the call's and the mandate's number; the promoter's name the deadlines page sorts on), kept by
+the triggers of the trajectories and of those tables (`KEY_SOURCES`): sorted on the joined
+column itself, a first page read (and sorted by key) every trajectory of the first employer or
+mandate, a share of all of them.
 
 `REFRESH_FUNCTION` is the one definition: the triggers call it for the trajectories a statement
 touched, a migration for every trajectory.
@@ -34,10 +35,10 @@ CREATE OR REPLACE FUNCTION trajectories_figures_refresh(ids bigint[]) RETURNS vo
 LANGUAGE sql AS $$
     INSERT INTO trajectories_trajectoryfigures AS f
            (trajectory_id, hours_total, fees_total, running_deadline, with_phases,
-            employer_name, call_number, project_number)
+            employer_name, call_number, project_number, promoter_name)
     SELECT t.id, coalesce(sum(p.hours), 0), sum(p.fee_amount),
            max(p.deadline) FILTER (WHERE p.end_date IS NULL), count(p.id) > 0,
-           o.name, c.number, m.project_number
+           o.name, c.number, m.project_number, m.promoter_as_written
       FROM trajectories_trajectory t
       LEFT JOIN mandates_organisation o ON o.id = t.origin_employer_id
       LEFT JOIN mandates_mandate m ON m.id = t.mandate_id
@@ -51,13 +52,13 @@ LANGUAGE sql AS $$
        SET hours_total = EXCLUDED.hours_total, fees_total = EXCLUDED.fees_total,
            running_deadline = EXCLUDED.running_deadline, with_phases = EXCLUDED.with_phases,
            employer_name = EXCLUDED.employer_name, call_number = EXCLUDED.call_number,
-           project_number = EXCLUDED.project_number
+           project_number = EXCLUDED.project_number, promoter_name = EXCLUDED.promoter_name
      WHERE (f.hours_total, f.fees_total, f.running_deadline, f.with_phases,
-            f.employer_name, f.call_number, f.project_number)
+            f.employer_name, f.call_number, f.project_number, f.promoter_name)
            IS DISTINCT FROM (EXCLUDED.hours_total, EXCLUDED.fees_total,
                              EXCLUDED.running_deadline, EXCLUDED.with_phases,
                              EXCLUDED.employer_name, EXCLUDED.call_number,
-                             EXCLUDED.project_number);
+                             EXCLUDED.project_number, EXCLUDED.promoter_name);
 $$;
 """
 
@@ -67,8 +68,8 @@ REFRESH_ALL = (
 
 
 # The trajectories whose sort keys an update of a mandates table changed (a statement trigger's
-# transition tables old_rows and new_rows): an employer renamed, a mandate renumbered or moved to
-# another call, a call renumbered. Rare, and the trajectories are found by index.
+# transition tables old_rows and new_rows): an employer renamed, a mandate renumbered, moved to
+# another call or its promoter renamed, a call renumbered. Rare; the trajectories found by index.
 KEY_SOURCES = {
     "mandates_organisation": (
         "SELECT t.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
@@ -78,7 +79,8 @@ KEY_SOURCES = {
     "mandates_mandate": (
         "SELECT t.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
         "JOIN trajectories_trajectory t ON t.mandate_id = n.id "
-        "WHERE (o.project_number, o.call_id) IS DISTINCT FROM (n.project_number, n.call_id)"
+        "WHERE (o.project_number, o.call_id, o.promoter_as_written) "
+        "IS DISTINCT FROM (n.project_number, n.call_id, n.promoter_as_written)"
     ),
     "mandates_call": (
         "SELECT t.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
@@ -220,6 +222,11 @@ class TrajectoryFigures(models.Model):
     )
     call_number = models.PositiveIntegerField(_("call number"), null=True)
     project_number = models.PositiveIntegerField(_("project number"), null=True)
+    # And what the deadlines page sorts on by mandate and by promoter (a trajectory has at most
+    # one running phase: the database refuses a phase after one that has not ended).
+    promoter_name = models.CharField(  # noqa: DJ001 (NULL: no mandate row, not a name)
+        _("promoter as written"), max_length=300, null=True
+    )
 
     class Meta:
         # The hours of each trajectory are summed per month and mandate too.
@@ -235,6 +242,7 @@ class TrajectoryFigures(models.Model):
                 fields=["call_number", "project_number", "trajectory"], name="figures_call"
             ),
             models.Index(fields=["project_number", "trajectory"], name="figures_mandate"),
+            models.Index(fields=["promoter_name", "trajectory"], name="figures_promoter"),
             # And by "past maximum": by deadline, the key deciding ties (see TrajectoryTable).
             models.Index(
                 fields=["running_deadline", "trajectory"], name="figures_running_deadline"

@@ -107,6 +107,29 @@ class TrajectoryQuerySet(models.QuerySet):
         with it). Anything else that reads the figures (a filter on them) keeps the join."""
         if self._result_cache is not None:
             return len(self._result_cache)
+        query = None
+        if not (self.query.values_select or self.query.selected):
+            query = self._figures_left_out(keep=set())
+        if query is None:
+            return super().count()
+        query.clear_ordering(force=True)
+        return query.get_count(using=self.db)
+
+    def for_keys(self, names) -> TrajectoryQuerySet:
+        """This queryset for reading a page's keys and the values it is sorted on (`names`,
+        doorstroom.pagination): without the figures' join where nothing else reads them. Page
+        1,000 typed skips 24,975 keys: with the join, as many probes of the figures (0.2 s at a
+        million) for a sort on the start date that never reads them."""
+        query = self._figures_left_out(keep=set(names))
+        if query is None:
+            return self
+        clone = self._chain()
+        clone.query = query
+        return clone
+
+    def _figures_left_out(self, keep: set[str]):
+        """A copy of the query without the annotations that read the figures (but those named
+        in `keep`) and so without their join; None where the join is still needed."""
         query = self.query.chain()
         relation = self.model._meta.get_field("listing_figures")
         aliases = [
@@ -114,23 +137,22 @@ class TrajectoryQuerySet(models.QuerySet):
             for alias, join in query.alias_map.items()
             if getattr(join, "join_field", None) is relation
         ]
-        if not aliases or query.values_select or query.selected or query.combinator:
-            return super().count()
+        if not aliases or query.combinator:
+            return None
         # A filter on them (by an annotation's name too, which counts no reference).
         if any(col.alias in aliases for col in _columns(query.where)):
-            return super().count()
+            return None
         for alias in aliases:
             for name, annotation in list(query.annotations.items()):
                 uses = sum(1 for col in _columns(annotation) if col.alias == alias)
-                if uses:
+                if uses and name not in keep:
                     del query.annotations[name]
                     query.unref_alias(alias, uses)
             if query.alias_refcount[alias] != 0:
-                return super().count()
+                return None
         if query.annotation_select_mask is not None:
             query.set_annotation_mask(query.annotation_select_mask & set(query.annotations))
-        query.clear_ordering(force=True)
-        return query.get_count(using=self.db)
+        return query
 
     def hours_per_mandate(self) -> list[dict]:
         """Hours per mandate; the average over completed trajectories is set against the norm.

@@ -120,6 +120,25 @@ class Worker(models.Model):
             GinIndex(
                 OpClass(Upper("reference"), name="gin_trgm_ops"), name="worker_reference_trgm"
             ),
+            # The admin's search (`=reference`, `last_name`, `first_name`, `=insz`): an OR of
+            # UPPER(...) LIKE '%term%' and UPPER(...) = UPPER('term'), each side with its index
+            # (a trigram index answers both), so PostgreSQL ORs the matches instead of reading
+            # every worker (0.8 s at a million).
+            GinIndex(
+                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="worker_last_name_trgm"
+            ),
+            GinIndex(
+                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="worker_first_name_trgm"
+            ),
+            # Equality by btree: a trigram index finds "DW-500000" by its trigrams, common to
+            # most references (20 ms at a million).
+            models.Index(Upper("reference"), name="worker_reference_upper"),
+            models.Index(Upper("insz"), name="worker_insz_upper"),
+            # The admin's sorts: a column, its ties by the key in the same direction
+            # (doorstroom.admin.KeyedChangeList), read along the index.
+            models.Index(fields=["last_name", "id"], name="worker_sort_last_name"),
+            models.Index(fields=["first_name", "id"], name="worker_sort_first_name"),
+            models.Index(fields=["erased_at", "id"], name="worker_sort_erased_at"),
         ]
 
     def __str__(self) -> str:
