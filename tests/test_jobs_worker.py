@@ -33,6 +33,16 @@ def snapshot():
     return sorted(PhaseRecord.objects.values_list("trajectory_id", "phase", "end_date", "hours"))
 
 
+def settled(status: ImportStatus) -> bool:
+    """The batch has `status` and its job has ended: the work commits the batch, the job's end
+    is written just after it (doorstroom.jobs.running), and the page polls until then."""
+    batch = ImportBatch.objects.select_related("job").get()
+    return batch.status == status and batch.job.status not in (
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+    )
+
+
 def test_an_upload_is_checked_then_applied_by_the_worker(seed, editor, client, workers):
     trajectory = started()
     ref, number = trajectory.worker.reference, trajectory.mandate.project_number
@@ -49,7 +59,7 @@ def test_an_upload_is_checked_then_applied_by_the_worker(seed, editor, client, w
     batch = ImportBatch.objects.get()
     assert response.url == batch.get_absolute_url()
     job_worker.wait_for(
-        lambda: ImportBatch.objects.get().status == ImportStatus.CHECKED,
+        lambda: settled(ImportStatus.CHECKED),
         seconds=60,
         what="the worker checks the file",
     )
@@ -70,7 +80,7 @@ def test_an_upload_is_checked_then_applied_by_the_worker(seed, editor, client, w
     status = client.get(reverse("job-status", args=[job.pk])).json()
     assert status["active"] is True
     job_worker.wait_for(
-        lambda: ImportBatch.objects.get().status == ImportStatus.APPLIED,
+        lambda: settled(ImportStatus.APPLIED),
         seconds=60,
         what="the worker applies the file",
     )
@@ -159,7 +169,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_job_runs_again(seed, e
     tasks.import_batch_queue_check(user=editor, data=data, file_name="veel.csv")
     first = workers.start()
     job_worker.wait_for(
-        lambda: ImportBatch.objects.get().status == ImportStatus.CHECKED,
+        lambda: settled(ImportStatus.CHECKED),
         seconds=120,
         what="the worker checks the file",
     )
@@ -187,7 +197,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_job_runs_again(seed, e
     # Another worker takes the dead one's job once its heartbeat is stale, and finishes it.
     workers.start()
     job_worker.wait_for(
-        lambda: ImportBatch.objects.get().status == ImportStatus.APPLIED,
+        lambda: settled(ImportStatus.APPLIED),
         seconds=120,
         what="the job run again by the second worker",
     )
