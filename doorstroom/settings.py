@@ -252,6 +252,8 @@ CONTENT_SECURITY_POLICY = {
 # also those made in bulk, by raw SQL or by an import.
 # Event rows cannot be changed or deleted once written (enforced by triggers).
 PGHISTORY_APPEND_ONLY = True
+# The list of every event pages the event tables first (doorstroom.audit_admin).
+PGHISTORY_ADMIN_CLASS = "doorstroom.audit_admin.EventsAdmin"
 
 LOGGING = {
     "version": 1,

@@ -303,3 +303,64 @@ def update_from_values(model, objects: Iterable, fields: list[str], batch_size: 
 # A job's progress (doorstroom.jobs.running.Progress), written outside the work's transaction;
 # the status it returns says whether the job was asked to stop.
 JOB_PROGRESS = "UPDATE doorstroom_job SET done = %s, total = %s WHERE id = %s RETURNING status"
+
+
+# The audit events list (doorstroom.audit_admin): a page's keys read from every event table at
+# once, each table walked along its (pgh_created_at, pgh_id) index for its first `enough` rows in
+# the page's order: the page is among them, whichever table its events come from. The record
+# type and the event model are the same on every row of a table, so they only order the tables.
+EVENT_KEYS_BRANCH = (
+    "(SELECT %s AS pgh_model, %s AS pgh_obj_model, pgh_id, pgh_created_at FROM {table}{where} "
+    "ORDER BY pgh_created_at {direction}, pgh_id {direction} LIMIT %s)"
+)
+EVENT_COUNT_BRANCH = "(SELECT count(*) FROM {table}{where})"
+
+
+def event_keys(
+    tables: Sequence[tuple[str, str, str]],
+    label: str | None,
+    order_by: Sequence[str],
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[tuple[str, int]]:
+    """(event model, pgh_id) of the events `offset` to `offset + limit` over `tables` (table,
+    event model label, record type label), with the label `label` if given, in `order_by`
+    (columns of EVENT_KEYS_BRANCH with ASC or DESC; `descending`: the direction of time)."""
+    if not tables or limit <= 0:
+        return []
+    where, label_params = _event_label(label)
+    direction = "DESC" if descending else "ASC"
+    branches, params = [], []
+    for table, model, obj_model in tables:
+        branches.append(
+            EVENT_KEYS_BRANCH.format(
+                table=connection.ops.quote_name(table), where=where, direction=direction
+            )
+        )
+        params += [model, obj_model, *label_params, offset + limit]
+    sql = (
+        f"SELECT pgh_model, pgh_id FROM ({' UNION ALL '.join(branches)}) AS events "
+        f"ORDER BY {', '.join(order_by)} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return cursor.fetchall()
+
+
+def event_count(tables: Sequence[str], label: str | None) -> int:
+    """How many events `tables` hold (with the label `label` if given)."""
+    if not tables:
+        return 0
+    where, label_params = _event_label(label)
+    counts = [
+        EVENT_COUNT_BRANCH.format(table=connection.ops.quote_name(table), where=where)
+        for table in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {' + '.join(counts)}", label_params * len(tables))
+        return cursor.fetchone()[0]
+
+
+def _event_label(label: str | None) -> tuple[str, list]:
+    return (" WHERE pgh_label = %s", [label]) if label is not None else ("", [])
