@@ -49,12 +49,19 @@ MARKED_BY_THE_LIBRARIES = [
     gettext_noop("Username"),
 ]
 
-# pghistory's events model and the columns its admin lists, by field name.
-EVENT_COLUMNS = {
-    "pgh_created_at": _("when"),
-    "pgh_obj_model": _("record type"),
-    "pgh_obj_id": _("record id"),
-    "pgh_diff": _("changes"),
+# pghistory's events model: every field's name and help, by field name (its list and its page).
+EVENT_FIELDS = {
+    "pgh_slug": (_("key"), _("The event's key across all event tables.")),
+    "pgh_model": (_("event table"), _("The table the event is kept in.")),
+    "pgh_id": (_("event number"), _("The event's number in its table.")),
+    "pgh_created_at": (_("when"), _("When the change was made.")),
+    "pgh_label": (_("label"), _("What happened: insert, update, delete, or the fields changed.")),
+    "pgh_data": (_("data"), _("The record after the change (before it, for a delete).")),
+    "pgh_diff": (_("changes"), _("Each field changed since the previous event: old, new.")),
+    "pgh_context_id": (_("context"), _("The key of the request or command that made the change.")),
+    "pgh_context": (_("context data"), _("Who made the change, and where.")),
+    "pgh_obj_model": (_("record type"), _("The kind of record changed.")),
+    "pgh_obj_id": (_("record id"), _("The key of the record changed.")),
 }
 # The titles of its admin's filters, by filter class.
 EVENT_FILTERS = {
@@ -70,6 +77,10 @@ class AxesConfig(axes.apps.AppConfig):
     verbose_name = _("Login attempts")
 
 
+def _event_name(event) -> str:
+    return _("event %(key)s") % {"key": event.pgh_slug}
+
+
 class PGHistoryConfig(pghistory.apps.PGHistoryConfig):
     verbose_name = _("Change history")
 
@@ -78,8 +89,10 @@ class PGHistoryConfig(pghistory.apps.PGHistoryConfig):
         events = self.get_model("Events")
         events._meta.verbose_name = _("event")
         events._meta.verbose_name_plural = _("events")
-        for name, label in EVENT_COLUMNS.items():
-            events._meta.get_field(name).verbose_name = label
+        for name, (label, help_text) in EVENT_FIELDS.items():
+            field = events._meta.get_field(name)
+            field.verbose_name, field.help_text = label, help_text
+        events.__str__ = _event_name
         from pghistory.admin import core
 
         for name, title in EVENT_FILTERS.items():

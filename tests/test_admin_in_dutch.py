@@ -5,6 +5,8 @@ headings for screen readers. (The English side: tests/test_translations.py.)"""
 import re
 
 import pytest
+from django.urls import reverse
+from pghistory.models import Events
 
 from doorstroom.third_party import MARKED_BY_THE_LIBRARIES
 from tests.test_translations import visible_text
@@ -21,6 +23,8 @@ SAME_IN_DUTCH = {"HTTP Accept"}
 # What the libraries show without marking it for translation.
 UNMARKED = [
     *("Axes", "Pghistory", "Events", "Pgh created at", "Pgh obj model", "Pgh diff"),
+    *("Pgh slug", "Pgh model", "Pgh id", "Pgh label", "Pgh data", "Pgh context", "Events object"),
+    *("The event model.", "The raw data of the event.", "The context UUID."),
     "event model",
 ]
 
@@ -33,7 +37,10 @@ def pages_in(admin_client_, seed):
     def read(language: str) -> str:
         admin_client_.cookies["django_language"] = language
         texts = []
-        for path in PAGES:
+        # One event's page too (its fields and their help).
+        event = Events.objects.order_by("-pgh_created_at", "pgh_model", "-pgh_id").first()
+        change = reverse("admin:pghistory_events_change", args=[event.pgh_slug])
+        for path in [*PAGES, change]:
             response = admin_client_.get(path, headers={"accept-language": language})
             assert response.status_code == 200, path
             texts.append(visible_text(response.content.decode()))
@@ -50,7 +57,13 @@ def test_the_libraries_pages_in_dutch_have_no_english_left(pages_in):
         if word not in SAME_IN_DUTCH and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
     ]
     assert english == []
-    for dutch in ("Aanmeldpogingen", "Wijzigingsgeschiedenis", "Gebeurtenissen", "IP-adres"):
+    for dutch in (
+        "Aanmeldpogingen",
+        "Wijzigingsgeschiedenis",
+        "Gebeurtenissen",
+        "IP-adres",
+        "Sleutel",
+    ):
         assert dutch in text
 
 
