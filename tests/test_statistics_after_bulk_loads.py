@@ -15,7 +15,8 @@ from trajectories.models import PhaseRecord, Trajectory
 FILLED = (
     *("trajectories_trajectory", "trajectories_phaserecord", "trajectories_worker"),
     # the summaries per month, filled by their triggers (migration 0015)
-    *("trajectories_startedsummary", "trajectories_endedsummary"),
+    *("trajectories_startedsummary", "trajectories_startedmonthsummary"),
+    "trajectories_endedsummary",
     *("trajectories_completedphasesummary", "trajectories_runningphasesummary"),
 )
 

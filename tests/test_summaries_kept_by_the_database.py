@@ -158,6 +158,7 @@ def test_the_installed_refresh_function_is_the_one_the_code_defines(db):
 
 SUMMARY_TABLES = [
     "trajectories_startedsummary",
+    "trajectories_startedmonthsummary",
     "trajectories_endedsummary",
     "trajectories_completedphasesummary",
     "trajectories_runningphasesummary",

@@ -33,6 +33,15 @@ FROM_SCRATCH = {
           FROM trajectories_trajectory t
           LEFT JOIN trajectories_trajectoryfigures f ON f.trajectory_id = t.id
          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""",
+    "started per month": """
+        SELECT date_trunc('month', t.start_date)::date, t.mandate_id,
+               count(*), coalesce(sum(f.hours_total), 0), count(f.trajectory_id),
+               count(*) FILTER (WHERE t.status = 'afgerond'),
+               coalesce(sum(f.hours_total) FILTER (WHERE t.status = 'afgerond'), 0),
+               count(f.trajectory_id) FILTER (WHERE t.status = 'afgerond')
+          FROM trajectories_trajectory t
+          LEFT JOIN trajectories_trajectoryfigures f ON f.trajectory_id = t.id
+         GROUP BY 1, 2 ORDER BY 1, 2""",
     "ended": """
         SELECT date_trunc('month', end_date)::date, mandate_id, status, outcome, count(*)
           FROM trajectories_trajectory WHERE status <> 'lopend'
@@ -56,6 +65,12 @@ KEPT = {
         SELECT month, mandate_id, current_phase, status, trajectories, hours, with_figures
           FROM trajectories_startedsummary
          WHERE (trajectories, hours, with_figures) <> (0, 0, 0) ORDER BY 1, 2, 3, 4""",
+    "started per month": """
+        SELECT month, mandate_id, trajectories, hours, with_figures,
+               completed, completed_hours, completed_with_figures
+          FROM trajectories_startedmonthsummary
+         WHERE (trajectories, hours, with_figures, completed, completed_hours,
+                completed_with_figures) <> (0, 0, 0, 0, 0, 0) ORDER BY 1, 2""",
     "ended": """
         SELECT month, mandate_id, status, outcome, trajectories FROM trajectories_endedsummary
          WHERE trajectories <> 0 ORDER BY 1, 2, 3, 4""",

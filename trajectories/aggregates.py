@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from doorstroom.disclosure.periods import is_month_end, is_month_start
@@ -25,8 +25,8 @@ from trajectories.models import (
     EndedSummary,
     RunningPhaseDaySummary,
     RunningPhaseSummary,
+    StartedMonthSummary,
     StartedSummary,
-    TrajectoryStatus,
 )
 
 
@@ -104,10 +104,10 @@ def overdue_counts(mandates: QuerySet, today: dt.date) -> dict[int, int]:
 
 def hours_per_mandate(mandates: QuerySet, date_from=None, date_to=None) -> list[dict]:
     """`TrajectoryQuerySet.hours_per_mandate` of the trajectories of these mandates started in
-    these months, from the summary: the same dicts, the same values."""
-    completed = Q(status=TrajectoryStatus.COMPLETED)
+    these months, from the summary per month and mandate: the same dicts, the same values."""
+    rows = StartedMonthSummary.objects.filter(mandate__in=mandates.values("pk"), trajectories__gt=0)
     rows = (
-        started(mandates, date_from, date_to)
+        in_months(rows, date_from, date_to)
         .values(
             "mandate",
             project_number=F("mandate__project_number"),
@@ -116,11 +116,11 @@ def hours_per_mandate(mandates: QuerySet, date_from=None, date_to=None) -> list[
         )
         .annotate(
             trajectory_count=Sum("trajectories"),
-            completed_count=Sum("trajectories", filter=completed, default=0),
+            completed_count=Sum("completed"),
             hours_total=Sum("hours"),
             counted_figures=Sum("with_figures"),
-            completed_hours=Sum("hours", filter=completed),
-            completed_figures=Sum("with_figures", filter=completed, default=0),
+            completed_hours=Sum("completed_hours"),
+            completed_figures=Sum("completed_with_figures"),
         )
         .order_by("mandate__project_number")
     )

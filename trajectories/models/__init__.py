@@ -40,6 +40,7 @@ from trajectories.models.summaries import (
     EndedSummary,
     RunningPhaseDaySummary,
     RunningPhaseSummary,
+    StartedMonthSummary,
     StartedSummary,
 )
 from trajectories.models.trajectories import (
@@ -83,6 +84,7 @@ __all__ = [
     "Rounding",
     "RunningPhaseDaySummary",
     "RunningPhaseSummary",
+    "StartedMonthSummary",
     "StartedSummary",
     "Trajectory",
     "TrajectoryFigures",

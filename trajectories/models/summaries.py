@@ -65,6 +65,17 @@ STARTED = Summary(
     ["month", "mandate_id", "current_phase", "status"],
     ["trajectories", "hours", "with_figures"],
 )
+# The same per month and mandate only, those completed in columns of their own: a row per month
+# and mandate whatever the number of trajectories (the hours page).
+STARTED_MONTH = Summary(
+    "trajectories_startedmonthsummary",
+    ["month", "mandate_id"],
+    [
+        *("trajectories", "hours", "with_figures"),
+        *("completed", "completed_hours", "completed_with_figures"),
+    ],
+)
+COMPLETED_STATUS = "afgerond"  # TrajectoryStatus.COMPLETED, frozen into the SQL
 ENDED = Summary(
     "trajectories_endedsummary", ["month", "mandate_id", "status", "outcome"], ["trajectories"]
 )
@@ -77,25 +88,34 @@ RUNNING_MONTH = Summary(
 RUNNING_DAY = Summary(
     "trajectories_runningphasedaysummary", ["deadline", "mandate_id", "phase"], ["phases"]
 )
-SUMMARIES = [STARTED, ENDED, COMPLETED, RUNNING_MONTH, RUNNING_DAY]
+SUMMARIES = [STARTED, STARTED_MONTH, ENDED, COMPLETED, RUNNING_MONTH, RUNNING_DAY]
 
 
 # The contribution of rows of one table (`rows`: a table or transition table), each counted with
 # `sign`, joined with the current rows of the other table.
-def started_of_trajectories(rows: str, sign: int) -> str:
-    return (
-        f"SELECT {month('t.start_date')}, t.mandate_id, t.current_phase, t.status, {sign}, "
-        f"{sign} * coalesce(f.hours_total, 0), {sign} * coalesce(f.with_phases, false)::int "
-        f"FROM {rows} t LEFT JOIN {FIGURES} f ON f.trajectory_id = t.id"
-    )
+def _started(summary: Summary, sign: int, count: str, hours: str, figures: str) -> str:
+    """The key and value columns of a started summary (STARTED or STARTED_MONTH)."""
+    keys = f"{month('t.start_date')}, t.mandate_id"
+    values = [f"{sign} * {count}", f"{sign} * {hours}", f"{sign} * {figures}"]
+    if summary is STARTED:
+        return ", ".join([keys, "t.current_phase", "t.status", *values])
+    done = f"(t.status = '{COMPLETED_STATUS}')::int"
+    return ", ".join([keys, *values, *(f"{value} * {done}" for value in values)])
 
 
-def started_of_figures(rows: str, sign: int) -> str:
-    return (
-        f"SELECT {month('t.start_date')}, t.mandate_id, t.current_phase, t.status, 0, "
-        f"{sign} * f.hours_total, {sign} * f.with_phases::int "
-        f"FROM {rows} f JOIN {TRAJECTORY} t ON t.id = f.trajectory_id"
+def started_of_trajectories(rows: str, sign: int, summary: Summary = STARTED) -> str:
+    columns = _started(
+        summary, sign, "1", "coalesce(f.hours_total, 0)", "coalesce(f.with_phases, false)::int"
     )
+    return f"SELECT {columns} FROM {rows} t LEFT JOIN {FIGURES} f ON f.trajectory_id = t.id"
+
+
+def started_of_figures(rows: str, sign: int, summary: Summary = STARTED) -> str:
+    columns = _started(summary, sign, "0", "f.hours_total", "f.with_phases::int")
+    return f"SELECT {columns} FROM {rows} f JOIN {TRAJECTORY} t ON t.id = f.trajectory_id"
+
+
+STARTED_SUMMARIES = [STARTED, STARTED_MONTH]
 
 
 def ended_of_trajectories(rows: str, sign: int) -> str:
@@ -138,7 +158,10 @@ def trajectory_body(old: str | None, new: str | None, moved: bool) -> str:
     """What a statement on the trajectories adds: `old`/`new` the transition tables it has."""
     sides = [(rows, sign) for rows, sign in ((old, -1), (new, 1)) if rows]
     statements = [
-        STARTED.upsert([started_of_trajectories(rows, sign) for rows, sign in sides]),
+        *(
+            summary.upsert([started_of_trajectories(rows, sign, summary) for rows, sign in sides])
+            for summary in STARTED_SUMMARIES
+        ),
         ENDED.upsert([ended_of_trajectories(rows, sign) for rows, sign in sides]),
     ]
     if moved:
@@ -161,8 +184,11 @@ def phase_body(old: str | None, new: str | None) -> str:
 
 def figures_body(old: str | None, new: str | None) -> str:
     sides = [(rows, sign) for rows, sign in ((old, -1), (new, 1)) if rows]
-    upsert = STARTED.upsert([started_of_figures(rows, sign) for rows, sign in sides])
-    return upsert + " RETURN NULL;"
+    upserts = [
+        summary.upsert([started_of_figures(rows, sign, summary) for rows, sign in sides])
+        for summary in STARTED_SUMMARIES
+    ]
+    return " ".join(upserts) + " RETURN NULL;"
 
 
 def _triggers(prefix: str, body) -> list[pgtrigger.Trigger]:
@@ -217,7 +243,10 @@ def figures_summary_triggers() -> list[pgtrigger.Trigger]:
 
 def _rebuild_statements() -> str:
     statements = [f"DELETE FROM {summary.table};" for summary in SUMMARIES]
-    statements.append(STARTED.upsert([started_of_trajectories(TRAJECTORY, 1)]))
+    statements += [
+        summary.upsert([started_of_trajectories(TRAJECTORY, 1, summary)])
+        for summary in STARTED_SUMMARIES
+    ]
     statements.append(ENDED.upsert([ended_of_trajectories(TRAJECTORY, 1)]))
     statements += [
         summary.upsert([phases_joined(summary, PHASE, TRAJECTORY, 1)])
@@ -276,6 +305,28 @@ class StartedSummary(SummaryRow):
                 name="started_summary_key",
                 nulls_distinct=False,
             )
+        ]
+
+
+class StartedMonthSummary(SummaryRow):
+    """`StartedSummary` per month and mandate only, the completed trajectories (status
+    completed), their hours and how many of them have phases in columns of their own."""
+
+    month = models.DateField(_("month"))
+    trajectories = models.IntegerField(_("trajectories"), default=0)
+    hours = models.DecimalField(_("hours"), max_digits=16, decimal_places=2, default=0)
+    with_figures = models.IntegerField(_("trajectories with phases"), default=0)
+    completed = models.IntegerField(_("completed trajectories"), default=0)
+    completed_hours = models.DecimalField(
+        _("hours of completed trajectories"), max_digits=16, decimal_places=2, default=0
+    )
+    completed_with_figures = models.IntegerField(_("completed trajectories with phases"), default=0)
+
+    class Meta:
+        verbose_name = _("trajectories started per month and mandate")
+        verbose_name_plural = _("trajectories started per month and mandate")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "mandate"], name="started_month_summary_key")
         ]
 
 
