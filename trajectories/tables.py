@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -9,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstroom.formatting import format_amount, format_count, format_number
 from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
-from mandates.models import Organisation
 from trajectories.models import (
     NORM_HOURS_PER_TRAJECTORY,
     Phase,
@@ -35,24 +35,25 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         linkify=True,
         order_by="worker__reference",
     )
-    # Sorted by call, then by mandate within it. The call, mandate and employer columns sort on
-    # the copies of the call's number, the mandate's project number and the employer's name
-    # the database keeps with each trajectory's figures (see Trajectory.objects.for_listing): a
-    # page is then a walk of an index of that table, where a sort on the joined tables' columns
-    # read (and sorted by key) every trajectory of the first mandate or employer.
+    # Sorted by call, then by mandate within it. The call, mandate and employer columns show and
+    # sort on the copies of the call's number, the mandate's project number and the employer's
+    # name the database keeps with each trajectory's figures, in the same transaction as a change
+    # of them (see Trajectory.objects.for_listing): a page is then a walk of an index of that
+    # table, where a sort on the joined tables' columns read (and sorted by key) every
+    # trajectory of the first mandate or employer, and its rows join two tables, not five.
     call = tables.Column(
-        verbose_name=_("Call"),
-        accessor="mandate__call__number",
-        order_by=("call_number", "project_number"),
+        verbose_name=_("Call"), accessor="call_number", order_by=("call_number", "project_number")
     )
     mandate = tables.Column(
         verbose_name=_("Mandate"),
-        accessor="mandate__project_number",
-        linkify=lambda record: record.mandate.get_absolute_url(),
+        accessor="project_number",
+        linkify=lambda record: reverse("mandates:detail", args=[record.project_number]),
         order_by=("project_number",),
     )
     origin_employer = tables.Column(
-        verbose_name=_("Social-economy employer"), order_by=("employer_name",)
+        verbose_name=_("Social-economy employer"),
+        accessor="employer_name",
+        order_by=("employer_name",),
     )
     start_date = tables.DateColumn(verbose_name=_("Start"))
     current_phase = tables.Column(verbose_name=_("Phase"))
@@ -99,10 +100,6 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         "current_phase",
         "status",
         "worker__reference",
-        "mandate__project_number",
-        "mandate__call__number",
-        # The cell shows the employer as str() does.
-        *(f"origin_employer__{name}" for name in Organisation.LABEL_FIELDS),
     )
 
     @classmethod
@@ -121,7 +118,6 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
 
     def cells(self, record):
         """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
-        mandate = record.mandate
         fees = record.fees_total
         phase = record.current_phase
         return (
@@ -130,13 +126,13 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
                 self.link("trajectories:detail")(record.pk),
                 record.worker.reference,
             ),
-            mandate.call.number,
+            record.call_number,
             format_html(
                 '<a href="{}">{}</a>',
-                self.link("mandates:detail")(mandate.project_number),
-                mandate.project_number,
+                self.link("mandates:detail")(record.project_number),
+                record.project_number,
             ),
-            record.origin_employer,
+            record.employer_name,
             date_format(record.start_date, "SHORT_DATE_FORMAT"),
             # The labels as get_FOO_display gives them, without its dict of the choices per call.
             None if phase is None else Phase(phase).label,
