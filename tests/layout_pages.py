@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 
 class Record(str):
@@ -203,7 +204,7 @@ def records() -> dict[str, int]:
     trajectory = Trajectory.objects.filter(phases__isnull=False).order_by("pk").first()
     question = ParliamentaryQuestion.objects.get(number=35)
     reference, number = trajectory.worker.reference, trajectory.mandate.project_number
-    today = dt.date.today().strftime("%d/%m/%Y")
+    today = timezone.localdate().strftime("%d/%m/%Y")
     upload = (
         "Referentie werknemer;Projectnummer;Fase;Startdatum;Einddatum;Uren\r\n"
         f"{reference};{number};Voortraject;{today};;\r\n"
@@ -231,7 +232,10 @@ def payment_records(staff) -> dict[str, int]:
 
     mandate = PhaseRecord.objects.completed().order_by("pk").first().trajectory.mandate
     claim = services.claim_create(
-        user=staff, mandate=mandate, period_start=dt.date(2017, 1, 1), period_end=dt.date.today()
+        user=staff,
+        mandate=mandate,
+        period_start=dt.date(2017, 1, 1),
+        period_end=timezone.localdate(),
     )
     documented(claim, staff)
     phase = claim.lines.order_by("-phase_number", "position").first().phase_id

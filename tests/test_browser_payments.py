@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from doorstroom.formatting import format_amount
 from doorstroom.models import UserScope
@@ -129,7 +130,7 @@ def test_a_claim_from_the_provider_to_its_payment_shown_everywhere(page, world, 
     pay = page.locator("#pay-form")
     # Filled in as the pages write it (1.234,56), and taken back so.
     assert pay.get_by_label("Betaald bedrag (EUR)").input_value() == paid.removeprefix("€").strip()
-    assert pay.get_by_label("Betaald op").input_value() == dt.date.today().strftime("%d/%m/%Y")
+    assert pay.get_by_label("Betaald op").input_value() == timezone.localdate().strftime("%d/%m/%Y")
     pay.get_by_role("button", name="De betaling registreren").click()
     page.wait_for_load_state()
     claim.refresh_from_db()

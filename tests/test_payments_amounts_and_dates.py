@@ -3,14 +3,13 @@ payment form is filled in as the pages write dates and amounts (07/12/2026, 10.2
 back what it showed and amounts with thousands separators; a deduction that cannot be read as a
 number says so on its field, and its help shows an amount in the page's own notation."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from doorstroom.formatting import format_number
 from payments.models import DeductionReason
@@ -38,7 +37,7 @@ def test_the_payment_form_is_filled_in_as_the_pages_write_and_takes_it_back(peop
     pay = reverse("payments:claim-pay", args=[claim.pk])
     page = finance.get(claim.get_absolute_url())
     data = form_on(page, pay).data()
-    today = dt.date.today()
+    today = timezone.localdate()
     assert data["pay-paid_on"] == today.strftime("%d/%m/%Y")
     english = f"{claim.approved_amount:,.2f}"  # 10,219.85
     dutch = english.replace(",", " ").replace(".", ",").replace(" ", ".")  # 10.219,85
@@ -65,7 +64,7 @@ def test_an_amount_with_thousands_separators_is_read_as_the_page_writes_it(peopl
     typed = f"€ {claim.approved_amount:,.2f}".replace(",", " ").replace(".", ",")
     typed = typed.replace(" ", ".").replace("€.", "€ ")
     assert "." in typed
-    today = dt.date.today()
+    today = timezone.localdate()
     response = finance.post(pay, {**data, "pay-amount": typed, "pay-paid_on": f"{today:%d.%m.%Y}"})
     assert response.status_code == 302, response.content.decode()[-3000:]
     claim.refresh_from_db()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from doorstroom.formatting import format_amount
 from mandates.models import Mandate
@@ -102,7 +103,7 @@ def test_a_period_in_the_future_or_backwards_is_refused_on_its_field(people, man
             user=people["provider"],
             mandate=mandate,
             period_start=dt.date(2024, 6, 1),
-            period_end=dt.date.today() + dt.timedelta(days=1),
+            period_end=timezone.localdate() + dt.timedelta(days=1),
         )
     assert "period_end" in refused.value.message_dict
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from doorstroom.formatting import format_amount
@@ -40,7 +41,7 @@ def upload(client, file) -> PaymentImportBatch:
 def test_a_confirmation_file_is_previewed_then_applied_all_at_once(people, approved):
     first, second = approved
     finance = client_of(people["finance"])
-    day = dt.date.today().strftime("%d/%m/%Y")
+    day = timezone.localdate().strftime("%d/%m/%Y")
     batch = upload(
         finance,
         csv_file(
@@ -74,8 +75,8 @@ def test_a_confirmation_file_is_previewed_then_applied_all_at_once(people, appro
 def test_a_row_that_does_not_match_refuses_the_whole_file_naming_the_row(people, approved):
     first, second = approved
     finance = client_of(people["finance"])
-    day = dt.date.today().strftime("%d/%m/%Y")
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     batch = upload(
         finance,
         csv_file(
@@ -122,7 +123,7 @@ def test_an_xlsx_file_and_a_file_that_is_no_table(people, approved):
     finance = client_of(people["finance"])
     workbook = Workbook()
     workbook.active.append(["Betalingsreferentie", "Betaaldatum", "Bedrag (EUR)"])
-    workbook.active.append([first.payment_reference, dt.date.today(), first.approved_amount])
+    workbook.active.append([first.payment_reference, timezone.localdate(), first.approved_amount])
     buffer = io.BytesIO()
     workbook.save(buffer)
     batch = upload(finance, SimpleUploadedFile("betaald.xlsx", buffer.getvalue()))
@@ -158,7 +159,7 @@ def test_the_report_shows_dates_and_amounts_in_the_readers_language_and_as_writt
     first, _second = approved
     finance = client_of(people["finance"])
     finance.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    today = dt.date.today()
+    today = timezone.localdate()
     future = (today + dt.timedelta(days=24)).strftime("%d/%m/%Y")
     batch = upload(
         finance,

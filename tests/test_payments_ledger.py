@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from doorstroom.exports import export_bytes, get_export
 from doorstroom.formatting import format_amount
@@ -32,7 +32,6 @@ from tests.html_forms import filter_form, table_rows
 @pytest.fixture
 def paid(people):
     """A claim of 7887 paid with a deduction of 100,00 on its line 2, and 6454's phases owed."""
-    import datetime as dt
 
     claim = claim_in(CHECKED, people)
     line = claim.lines.get(position=2)
@@ -52,7 +51,7 @@ def paid(people):
         user=people["finance"],
         claim=claim,
         reference=claim.payment_reference,
-        paid_on=dt.date.today(),
+        paid_on=timezone.localdate(),
         amount=claim.approved_amount,
     )
     completed_trajectory(Mandate.objects.get(project_number=6454), phases=2)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pghistory.models import Events
 
 from payments import services
@@ -39,7 +40,7 @@ def take(step: str, claim: Claim, user):
             user=user,
             claim=claim,
             reference=claim.payment_reference,
-            paid_on=dt.date.today(),
+            paid_on=timezone.localdate(),
             amount=claim.approved_amount,
         )
     if step == "fail":
@@ -227,12 +228,12 @@ def test_a_payment_matches_its_reference_and_approved_amount(people):
     ):
         with pytest.raises(ValidationError) as refused:
             services.payment_record(
-                user=finance, claim=claim, paid_on=dt.date.today(), **{**good, **wrong}
+                user=finance, claim=claim, paid_on=timezone.localdate(), **{**good, **wrong}
             )
         assert field in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         services.payment_record(
-            user=finance, claim=claim, paid_on=dt.date.today() + dt.timedelta(days=1), **good
+            user=finance, claim=claim, paid_on=timezone.localdate() + dt.timedelta(days=1), **good
         )
     assert "paid_on" in refused.value.message_dict
     services.payment_fail(user=finance, claim=claim, reason="Rekening gesloten.")
@@ -240,12 +241,12 @@ def test_a_payment_matches_its_reference_and_approved_amount(people):
     claim.refresh_from_db()
     assert claim.payment_reference.endswith("-2")
     with pytest.raises(ValidationError):  # the first issue's reference no longer pays
-        services.payment_record(user=finance, claim=claim, paid_on=dt.date.today(), **{**good})
+        services.payment_record(user=finance, claim=claim, paid_on=timezone.localdate(), **{**good})
     payment = services.payment_record(
         user=finance,
         claim=claim,
         reference=claim.payment_reference,
-        paid_on=dt.date.today(),
+        paid_on=timezone.localdate(),
         amount=claim.approved_amount,
     )
     assert payment.claim.status == ClaimStatus.PAID

@@ -24,8 +24,15 @@ from trajectories.services import (
     worker_create,
 )
 
-TOMORROW = timezone.localdate() + dt.timedelta(days=1)
-FUTURE = f"{TOMORROW:%d/%m/%Y} ligt in de toekomst; alleen voorbije data kunnen."
+
+def tomorrow() -> dt.date:
+    """Tomorrow in Brussels, when the test runs (not when the module was read: a run that
+    crosses midnight would otherwise type today)."""
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
+def refusal(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y} ligt in de toekomst; alleen voorbije data kunnen."
 
 
 @pytest.fixture
@@ -75,18 +82,15 @@ def test_a_phase_cannot_be_started_in_2030_from_the_trajectory_page(logged_in_cl
 
 
 @pytest.mark.parametrize(
-    ("action", "typed"),
-    [
-        ("phase-complete", {"end_date": TOMORROW.strftime("%d/%m/%Y"), "hours": "14"}),
-        ("stop", {"end_date": TOMORROW.strftime("%d/%m/%Y"), "reason": "Verhuisd"}),
-    ],
+    ("action", "typed"), [("phase-complete", {"hours": "14"}), ("stop", {"reason": "Verhuisd"})]
 )
 def test_completing_or_stopping_tomorrow_is_refused_and_nothing_changes(
     logged_in_client, trajectory, action, typed
 ):
-    response = submit(logged_in_client, trajectory, action, **typed)
+    day = tomorrow()
+    response = submit(logged_in_client, trajectory, action, end_date=f"{day:%d/%m/%Y}", **typed)
     assert response.status_code == 400
-    assert FUTURE in response.content.decode()
+    assert refusal(day) in response.content.decode()
     trajectory.refresh_from_db()
     assert trajectory.status == TrajectoryStatus.RUNNING
     assert phases(trajectory) == [(Phase.VOORTRAJECT, None, None)]
@@ -108,24 +112,25 @@ def test_today_is_not_the_future(logged_in_client, seed):
 
 
 def test_the_services_refuse_the_future_on_the_field_that_holds_it(trajectory):
+    day = tomorrow()
     with pytest.raises(ValidationError) as error:
-        phase_complete(trajectory=trajectory, end_date=TOMORROW, hours=Decimal("1"))
-    assert error.value.message_dict == {"end_date": [FUTURE]}
+        phase_complete(trajectory=trajectory, end_date=day, hours=Decimal("1"))
+    assert error.value.message_dict == {"end_date": [refusal(day)]}
     with pytest.raises(ValidationError) as error:
-        trajectory_stop(trajectory=trajectory, end_date=TOMORROW, reason="x")
-    assert error.value.message_dict == {"end_date": [FUTURE]}
+        trajectory_stop(trajectory=trajectory, end_date=day, reason="x")
+    assert error.value.message_dict == {"end_date": [refusal(day)]}
     with pytest.raises(ValidationError) as error:
         trajectory_start(
             worker=worker_create(first_name="B", last_name="C"),
             mandate=trajectory.mandate,
             origin_employer=trajectory.origin_employer,
-            start_date=TOMORROW,
+            start_date=day,
         )
-    assert error.value.message_dict == {"start_date": [FUTURE]}
+    assert error.value.message_dict == {"start_date": [refusal(day)]}
     phase_complete(trajectory=trajectory, end_date=dt.date(2024, 2, 5), hours=Decimal("14"))
     with pytest.raises(ValidationError) as error:
-        phase_start(trajectory=trajectory, start_date=TOMORROW)
-    assert error.value.message_dict == {"start_date": [FUTURE]}
+        phase_start(trajectory=trajectory, start_date=day)
+    assert error.value.message_dict == {"start_date": [refusal(day)]}
 
 
 def test_the_admin_refuses_the_future_with_the_same_message(admin_client_, trajectory):
@@ -134,16 +139,17 @@ def test_the_admin_refuses_the_future_with_the_same_message(admin_client_, traje
     shown = page_data(admin_client_.get(url))
     [phase_start_field] = [k for k in shown if k.startswith("phases-") and k.endswith("start_date")]
     before = phases(trajectory)
+    day = tomorrow()
     for field in ("end_date", phase_start_field):
-        response = admin_client_.post(url, {**shown, field: f"{TOMORROW:%d/%m/%Y}"})
+        response = admin_client_.post(url, {**shown, field: f"{day:%d/%m/%Y}"})
         assert response.status_code == 200, field  # the form again, not a save's redirect
         if field == "end_date":
             errors = response.context["adminform"].form.errors
         else:
             [formset] = [inline.formset for inline in response.context["inline_admin_formsets"]]
             [errors] = [form.errors for form in formset.forms]
-        assert errors == {field.rsplit("-", 1)[-1]: [FUTURE]}, field
-        assert FUTURE in response.content.decode()
+        assert errors == {field.rsplit("-", 1)[-1]: [refusal(day)]}, field
+        assert refusal(day) in response.content.decode()
         trajectory.refresh_from_db()
         assert trajectory.end_date is None and phases(trajectory) == before
 

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from payments.models import Claim, ClaimLine, DeductionReason
 from payments.states import LineKind
@@ -180,7 +181,7 @@ def claim_in(status: str, people, **made):
         user=people["finance"],
         claim=claim,
         reference=claim.payment_reference,
-        paid_on=dt.date.today(),
+        paid_on=timezone.localdate(),
         amount=claim.approved_amount,
     )
     return _fresh(claim)
