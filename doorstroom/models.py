@@ -35,6 +35,9 @@ class UserScope(models.Model):
             models.CheckConstraint(
                 condition=Q(province__isnull=True) | Q(organisation__isnull=True),
                 name="user_scope_province_or_organisation",
+                violation_error_message=_(
+                    "A scope is a province or an organisation, not both: leave one of them empty."
+                ),
             ),
         ]
 

@@ -37,10 +37,16 @@ class Province(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(nis_code__regex=r"^[0-9]{5}$"), name="province_nis_code_5_digits"
+                condition=Q(nis_code__regex=r"^[0-9]{5}$"),
+                name="province_nis_code_5_digits",
+                violation_error_message=_("The NIS code of a province is five digits, e.g. 10000."),
             ),
             models.CheckConstraint(
-                condition=Q(iso_code__regex=r"^BE-[A-Z]{3}$"), name="province_iso_code_format"
+                condition=Q(iso_code__regex=r"^BE-[A-Z]{3}$"),
+                name="province_iso_code_format",
+                violation_error_message=_(
+                    "The ISO code of a province is BE- followed by three capitals, e.g. BE-VAN."
+                ),
             ),
         ]
 
@@ -137,7 +143,14 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_name_unique_ci",
+                violation_error_message=_(
+                    "An organisation with this name already exists (capitals aside): choose"
+                    " that one, or add this spelling to it."
+                ),
+            ),
             # Format and modulo-97 check digits, so no path around the form stores a wrong one.
             models.CheckConstraint(
                 condition=Q(kbo_number__isnull=True)
@@ -149,6 +162,10 @@ class Organisation(models.Model):
                     )
                 ),
                 name="organisation_kbo_number_valid",
+                violation_error_message=_(
+                    "This is not a valid enterprise number (KBO): ten digits starting with "
+                    "0 or 1, the last two check digits. Check it in the KBO."
+                ),
             ),
         ]
 
@@ -173,7 +190,14 @@ class OrganisationAlias(models.Model):
         verbose_name = _("other spelling")
         verbose_name_plural = _("other spellings")
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organisation_alias_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_alias_unique_ci",
+                violation_error_message=_(
+                    "This spelling is already given for an organisation (capitals aside); a"
+                    " spelling names one organisation only."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -312,10 +336,20 @@ class Mandate(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="mandate_end_not_before_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
-            models.CheckConstraint(condition=~Q(name=""), name="mandate_name_not_empty"),
             models.CheckConstraint(
-                condition=~Q(promoter_as_written=""), name="mandate_promoter_as_written_not_empty"
+                condition=~Q(name=""),
+                name="mandate_name_not_empty",
+                violation_error_message=_("A mandate needs a project name."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(promoter_as_written=""),
+                name="mandate_promoter_as_written_not_empty",
+                violation_error_message=_(
+                    "Write the promoter's name as the mandate or the source writes it; it "
+                    "cannot be empty."
+                ),
             ),
         ]
         indexes = [

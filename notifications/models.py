@@ -77,11 +77,20 @@ class Notification(models.Model):
                 fields=["user", "kind", "key"], name="notification_once_per_user_kind_key"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=Kind.values), name="notification_kind_known"
+                condition=Q(kind__in=Kind.values),
+                name="notification_kind_known",
+                violation_error_message=_(
+                    "This notification has an unknown kind; only the application makes "
+                    "notifications."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(delivery__in=[Delivery.IMMEDIATELY, Delivery.DAILY_DIGEST]),
                 name="notification_delivered_somehow",
+                violation_error_message=_(
+                    "A notification is delivered at once or in the daily digest; none is "
+                    "made for a kind that is not delivered at all."
+                ),
             ),
         ]
         indexes = [
@@ -116,7 +125,11 @@ class Preference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
             models.CheckConstraint(
-                condition=Q(delivery__in=Delivery.values), name="preference_delivery_known"
+                condition=Q(delivery__in=Delivery.values),
+                name="preference_delivery_known",
+                violation_error_message=_(
+                    "Choose from the list how this kind of notification is delivered."
+                ),
             ),
         ]
 

@@ -56,10 +56,16 @@ class ParliamentaryQuestion(models.Model):
             models.CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=F("date")),
                 name="question_deadline_after_date",
+                violation_error_message=_(
+                    "The deadline cannot be before the date of the question."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("date")),
                 name="question_answered_after_date",
+                violation_error_message=_(
+                    "A question cannot be answered before the date it was asked."
+                ),
             ),
         ]
 
@@ -187,7 +193,11 @@ class AnswerPackTable(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pack", "position"], name="pack_table_position_unique"),
             models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="pack_table_sha256_hex"
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="pack_table_sha256_hex",
+                violation_error_message=_(
+                    "The checksum of a table is a SHA-256 hash: 64 characters, 0-9 and a-f."
+                ),
             ),
         ]
 

@@ -71,10 +71,16 @@ class Job(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=JobStatus.values), name="job_status_known"
+                condition=Q(status__in=JobStatus.values),
+                name="job_status_known",
+                violation_error_message=_(
+                    "This job has an unknown status; only the job itself changes its status."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(done__lte=models.F("total")), name="job_done_lte_total"
+                condition=Q(done__lte=models.F("total")),
+                name="job_done_lte_total",
+                violation_error_message=_("A job cannot have done more than it has to do."),
             ),
         ]
 

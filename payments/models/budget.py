@@ -44,9 +44,17 @@ class MandateBudget(models.Model):
         verbose_name_plural = _("budgets of mandates")
         ordering = ["mandate"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="mandate_budget_positive"),
             models.CheckConstraint(
-                condition=Q(max_trajectories__gt=0), name="mandate_budget_trajectories_positive"
+                condition=Q(amount__gt=0),
+                name="mandate_budget_positive",
+                violation_error_message=_("The budget must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_trajectories__gt=0),
+                name="mandate_budget_trajectories_positive",
+                violation_error_message=_(
+                    "The maximum number of trajectories must be more than zero."
+                ),
             ),
         ]
 
@@ -79,7 +87,11 @@ class LedgerMonth(models.Model):
         ordering = ["mandate", "month"]
         constraints = [
             models.UniqueConstraint(fields=["mandate", "month"], name="ledger_month_once"),
-            models.CheckConstraint(condition=Q(month__day=1), name="ledger_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="ledger_month_first_day",
+                violation_error_message=_("A ledger month is kept as the first day of its month."),
+            ),
         ]
         indexes = [models.Index(fields=["month", "mandate"], name="ledger_month_month")]
 

@@ -135,28 +135,49 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="claim_period_end_not_before_start",
+                violation_error_message=_("The period of a claim cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_known"
+                condition=Q(status__in=ClaimStatus.values),
+                name="claim_status_known",
+                violation_error_message=_(
+                    "This claim has an unknown status; a claim changes status only through "
+                    "its steps."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status=ClaimStatus.DRAFT)
                 | Q(submitted_by__isnull=False, submitted_at__isnull=False),
                 name="claim_submitted_by_someone",
+                violation_error_message=_(
+                    "A claim that is no longer a draft records who submitted it and when."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[ClaimStatus.DRAFT, ClaimStatus.SUBMITTED])
                 | Q(review_started_by__isnull=False, sample_seed__isnull=False),
                 name="claim_reviewed_with_a_sample",
+                violation_error_message=_(
+                    "A claim in review or further along records who started the review and "
+                    "the sample drawn for it."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[*DECIDED, ClaimStatus.REJECTED])
                 | Q(decided_by__isnull=False, decided_at__isnull=False, checked_by__isnull=False),
                 name="claim_decided_after_its_check",
+                violation_error_message=_(
+                    "An approved or rejected claim records who checked it, and who decided "
+                    "and when."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=DECIDED) | Q(approved_amount__gt=0),
                 name="claim_approved_with_its_amount",
+                violation_error_message=_(
+                    "An approved claim has an approved amount of more than zero; a claim of"
+                    " which nothing is approved is rejected."
+                ),
             ),
             # Four eyes: the person who approves or rejects neither checked nor submitted it,
             # and the checker did not submit it.
@@ -282,23 +303,39 @@ class ClaimLine(models.Model):
                 fields=["correction_item"],
                 condition=Q(correction_item__isnull=False) & ~Q(claim_status=ClaimStatus.REJECTED),
                 name="claim_line_correction_claimed_once",
+                violation_error_message=_("This correction is already on another claim."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=LineKind.values), name="claim_line_kind_known"
+                condition=Q(kind__in=LineKind.values),
+                name="claim_line_kind_known",
+                violation_error_message=_(
+                    "This claim line has an unknown kind; a line is a fee, a top-up or a recovery."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind=LineKind.FEE, correction_item__isnull=True, amount__gte=0)
                 | Q(kind=LineKind.TOP_UP, correction_item__isnull=False, amount__gt=0)
                 | Q(kind=LineKind.RECOVERY, correction_item__isnull=False, amount__lt=0),
                 name="claim_line_amount_fits_its_kind",
+                violation_error_message=_(
+                    "The amount does not fit the kind of line: a fee is zero or more, a "
+                    "top-up more than zero, a recovery less than zero; only a top-up or a "
+                    "recovery comes from a correction."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(deduction=0)
                 | Q(deduction__gt=0, deduction__lte=F("amount"), deduction_reason__isnull=False),
                 name="claim_line_deduction_within_amount_with_reason",
+                violation_error_message=_(
+                    "A deduction cannot be negative nor more than the line's amount, and "
+                    "needs a reason."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(check_result__in=CheckResult.values), name="claim_line_check_known"
+                condition=Q(check_result__in=CheckResult.values),
+                name="claim_line_check_known",
+                violation_error_message=_("Choose a result of the check from the list."),
             ),
         ]
         indexes = [models.Index(fields=["claim", "in_sample"], name="claim_line_sample")]
@@ -373,7 +410,11 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["-paid_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("The amount paid must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -82,17 +82,28 @@ class CorrectionRun(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=CorrectionStatus.values), name="correction_status_known"
+                condition=Q(status__in=CorrectionStatus.values),
+                name="correction_status_known",
+                violation_error_message=_(
+                    "This correction run has an unknown status: it is a preview, approved "
+                    "or discarded."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status=CorrectionStatus.PREVIEW)
                 | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="correction_decided_by_someone",
+                violation_error_message=_(
+                    "An approved or discarded correction run records who decided and when."
+                ),
             ),
             # Four eyes: whoever computed the run does not approve it.
             models.CheckConstraint(
                 condition=~Q(status=CorrectionStatus.APPROVED) | ~Q(approved_by=F("created_by")),
                 name="correction_four_eyes",
+                violation_error_message=_(
+                    "Whoever computed a correction run does not approve it; someone else does."
+                ),
             ),
         ]
 
@@ -146,6 +157,10 @@ class CorrectionItem(models.Model):
             models.CheckConstraint(
                 condition=~Q(difference=0) & Q(difference=F("due_now") - F("claimed_before")),
                 name="correction_item_difference",
+                violation_error_message=_(
+                    "A correction is the difference between what is due now and what was "
+                    "claimed before, and is never zero."
+                ),
             ),
             models.UniqueConstraint(fields=["run", "phase"], name="correction_item_once_per_run"),
         ]

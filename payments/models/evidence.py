@@ -88,7 +88,9 @@ class EvidenceRequirement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "kind"], name="evidence_requirement_once"),
             models.CheckConstraint(
-                condition=models.Q(phase__gte=1, phase__lte=4), name="evidence_requirement_phase"
+                condition=models.Q(phase__gte=1, phase__lte=4),
+                name="evidence_requirement_phase",
+                violation_error_message=_("Choose one of the four phases."),
             ),
         ]
 
@@ -146,11 +148,16 @@ class EvidenceDocument(models.Model):
         ordering = ["phase", "uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(size__gt=0), name="evidence_document_not_empty"
+                condition=models.Q(size__gt=0),
+                name="evidence_document_not_empty",
+                violation_error_message=_("The document is empty: upload the file again."),
             ),
             models.CheckConstraint(
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"),
                 name="evidence_document_sha256",
+                violation_error_message=_(
+                    "The fingerprint of a document is a SHA-256 hash: 64 characters, 0-9 and a-f."
+                ),
             ),
         ]
 

@@ -59,6 +59,10 @@ class PaymentImportBatch(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PaymentImportStatus.values),
                 name="payment_import_status_known",
+                violation_error_message=_(
+                    "This confirmation file has an unknown status; only checking and "
+                    "applying the file change its status."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -66,6 +70,10 @@ class PaymentImportBatch(models.Model):
                 )
                 | (~Q(status=PaymentImportStatus.APPLIED) & Q(applied_at__isnull=True)),
                 name="payment_import_applied_iff_applied_at_without_errors",
+                violation_error_message=_(
+                    "Only a confirmation file without errors is applied, and only an "
+                    "applied file has the time it was applied."
+                ),
             ),
         ]
 

@@ -77,7 +77,11 @@ class CareEngagement(models.Model):
         ordering = ["assignment", "position"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(name_as_written=""), name="care_engagement_name_not_empty"
+                condition=~Q(name_as_written=""),
+                name="care_engagement_name_not_empty",
+                violation_error_message=_(
+                    "Write the organisation's name as the source writes it; it cannot be empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(care_homes__isnull=True, care_homes_qualifier="")
@@ -94,11 +98,14 @@ class CareEngagement(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=CareEngagementRole.values), name="care_engagement_role_valid"
+                condition=Q(role__in=CareEngagementRole.values),
+                name="care_engagement_role_valid",
+                violation_error_message=_("Choose a role from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(phase__in=CareEngagementPhase.values),
                 name="care_engagement_phase_valid",
+                violation_error_message=_("Choose a phase from the list."),
             ),
             models.UniqueConstraint(
                 fields=["assignment", "organisation", "phase"],

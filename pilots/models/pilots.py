@@ -25,7 +25,13 @@ class Sector(models.Model):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         ordering = ["position"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="sector_name_not_empty")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="sector_name_not_empty",
+                violation_error_message=_("A sector needs a name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,7 +87,11 @@ class Assignment(models.Model):
                 name="assignment_end_not_before_start",
                 violation_error_message=_("The end date is before the start date."),
             ),
-            models.CheckConstraint(condition=~Q(title=""), name="assignment_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="assignment_title_not_empty",
+                violation_error_message=_("An assignment needs a title."),
+            ),
             # Only one assignment can be "the" follow-up whose engagements the care page shows.
             models.UniqueConstraint(
                 fields=["is_care_follow_up"],
@@ -236,7 +246,12 @@ class Pilot(models.Model):
         ordering = ["source_order"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(participation=""), name="pilot_participation_not_empty"
+                condition=~Q(participation=""),
+                name="pilot_participation_not_empty",
+                violation_error_message=_(
+                    "Write the participating organisations as the source writes them; they "
+                    "cannot be empty."
+                ),
             ),
             # PositiveIntegerField already checks >= 0; named here so the rule is explicit.
             models.CheckConstraint(
@@ -250,10 +265,14 @@ class Pilot(models.Model):
                 violation_error_message=_("A number of workers cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["", *PilotOutcome.values]), name="pilot_outcome_valid"
+                condition=Q(outcome__in=["", *PilotOutcome.values]),
+                name="pilot_outcome_valid",
+                violation_error_message=_("Choose an outcome from the list, or leave it empty."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=PilotStatus.values), name="pilot_status_valid"
+                condition=Q(status__in=PilotStatus.values),
+                name="pilot_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
         ]
 
@@ -309,11 +328,16 @@ class PilotParticipant(models.Model):
                 fields=["pilot", "name_as_written"], name="pilot_participant_name_once_per_pilot"
             ),
             models.CheckConstraint(
-                condition=~Q(name_as_written=""), name="pilot_participant_name_not_empty"
+                condition=~Q(name_as_written=""),
+                name="pilot_participant_name_not_empty",
+                violation_error_message=_(
+                    "Write the participant's name as the source writes it; it cannot be empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(side__in=["", *ParticipantSide.values]),
                 name="pilot_participant_side_valid",
+                violation_error_message=_("Choose a side from the list, or leave it empty."),
             ),
         ]
 

@@ -71,12 +71,19 @@ class ReportedResult(models.Model):
             models.CheckConstraint(
                 condition=Q(workers__isnull=True) | Q(workers__gte=0),
                 name="reported_result_workers_not_negative",
+                violation_error_message=_("A number of workers cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=PilotOutcome.values), name="reported_result_outcome_valid"
+                condition=Q(outcome__in=PilotOutcome.values),
+                name="reported_result_outcome_valid",
+                violation_error_message=_("Choose an outcome from the list."),
             ),
             models.CheckConstraint(
-                condition=~Q(description=""), name="reported_result_description_not_empty"
+                condition=~Q(description=""),
+                name="reported_result_description_not_empty",
+                violation_error_message=_(
+                    "Write the result as the source reports it; it cannot be empty."
+                ),
             ),
         ]
 

@@ -81,15 +81,28 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ImportStatus.values), name="import_batch_status_known"
+                condition=Q(status__in=ImportStatus.values),
+                name="import_batch_status_known",
+                violation_error_message=_(
+                    "This import has an unknown status; only checking and applying the "
+                    "import change its status."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status=ImportStatus.APPLIED, applied_at__isnull=False, error_count=0)
                 | (~Q(status=ImportStatus.APPLIED) & Q(applied_at__isnull=True)),
                 name="import_batch_applied_iff_applied_at_without_errors",
+                violation_error_message=_(
+                    "Only an import without errors is applied, and only an applied import "
+                    "has the time it was applied."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(checksum__regex=r"^[0-9a-f]{64}$"), name="import_batch_checksum_sha256"
+                condition=Q(checksum__regex=r"^[0-9a-f]{64}$"),
+                name="import_batch_checksum_sha256",
+                violation_error_message=_(
+                    "The checksum of an import is a SHA-256 hash: 64 characters, 0-9 and a-f."
+                ),
             ),
         ]
 

@@ -86,11 +86,21 @@ class FeeSchedule(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="fee_schedule_valid_to_not_before_valid_from",
+                violation_error_message=_(
+                    "A fee schedule cannot be valid until a date before it is valid from."
+                ),
             ),
-            models.CheckConstraint(condition=Q(cap_amount__gt=0), name="fee_schedule_cap_positive"),
+            models.CheckConstraint(
+                condition=Q(cap_amount__gt=0),
+                name="fee_schedule_cap_positive",
+                violation_error_message=_("The cap per trajectory must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=first_of_month("index_base_month"),
                 name="fee_schedule_index_base_month_first_day",
+                violation_error_message=_(
+                    "The base month of the index is the first day of a month, e.g. 01/01/2024."
+                ),
             ),
         ]
 
@@ -117,13 +127,19 @@ class FeeSchedulePhase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "phase"], name="fee_schedule_phase_once"),
             models.CheckConstraint(
-                condition=Q(phase__gte=1, phase__lte=4), name="fee_schedule_phase_known"
+                condition=Q(phase__gte=1, phase__lte=4),
+                name="fee_schedule_phase_known",
+                violation_error_message=_("Choose one of the four phases."),
             ),
             models.CheckConstraint(
-                condition=Q(base_amount__gte=0), name="fee_schedule_phase_amount_not_negative"
+                condition=Q(base_amount__gte=0),
+                name="fee_schedule_phase_amount_not_negative",
+                violation_error_message=_("The base amount cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(max_months__gte=1), name="fee_schedule_phase_max_months_positive"
+                condition=Q(max_months__gte=1),
+                name="fee_schedule_phase_max_months_positive",
+                violation_error_message=_("The maximum duration is at least one month."),
             ),
         ]
 
@@ -152,9 +168,17 @@ class HealthIndexMonth(models.Model):
         ordering = ["month"]
         constraints = [
             models.CheckConstraint(
-                condition=first_of_month("month"), name="health_index_month_first_day"
+                condition=first_of_month("month"),
+                name="health_index_month_first_day",
+                violation_error_message=_(
+                    "The month of a health index is the first day of that month, e.g. 01/03/2024."
+                ),
             ),
-            models.CheckConstraint(condition=Q(value__gt=0), name="health_index_value_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="health_index_value_positive",
+                violation_error_message=_("The health index must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -165,17 +165,26 @@ class PhaseRecord(models.Model):
                 violation_error_message=_("This trajectory already has this phase."),
             ),
             models.CheckConstraint(
-                condition=Q(phase__gte=1, phase__lte=4), name="phase_record_phase_known"
+                condition=Q(phase__gte=1, phase__lte=4),
+                name="phase_record_phase_known",
+                violation_error_message=_("Choose one of the four phases."),
             ),
             models.CheckConstraint(
-                condition=Q(hours__gte=0), name="phase_record_hours_not_negative"
+                condition=Q(hours__gte=0),
+                name="phase_record_hours_not_negative",
+                violation_error_message=_("The number of hours cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(max_months__gte=1), name="phase_record_max_months_positive"
+                condition=Q(max_months__gte=1),
+                name="phase_record_max_months_positive",
+                violation_error_message=_("The maximum duration is at least one month."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="phase_record_end_not_before_start",
+                violation_error_message=_(
+                    "The end date of a phase cannot be before its start date."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -194,6 +203,10 @@ class PhaseRecord(models.Model):
                     & Q(over_maximum_approved_at__isnull=False)
                 ),
                 name="phase_record_exception_is_audited",
+                violation_error_message=_(
+                    "An exception to the maximum duration needs a reason, and who approved "
+                    "it and when."
+                ),
             ),
             # A fee only for an ended phase, and never without the schedule and index behind it.
             models.CheckConstraint(
@@ -213,6 +226,10 @@ class PhaseRecord(models.Model):
                     index_base_value__isnull=False,
                 ),
                 name="phase_record_fee_complete",
+                violation_error_message=_(
+                    "A fee is fixed only for a completed phase, together with the fee "
+                    "schedule and the health index it was computed with."
+                ),
             ),
         ]
         indexes = [

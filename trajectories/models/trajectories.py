@@ -290,16 +290,25 @@ class Trajectory(models.Model):
                 violation_error_message=_("This worker already has a running trajectory."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_known"
+                condition=Q(status__in=TrajectoryStatus.values),
+                name="trajectory_status_known",
+                violation_error_message=_(
+                    "Choose a status from the list: running, completed or stopped."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status=TrajectoryStatus.RUNNING, end_date__isnull=True)
                 | (~Q(status=TrajectoryStatus.RUNNING) & Q(end_date__isnull=False)),
                 name="trajectory_end_date_iff_ended",
+                violation_error_message=_(
+                    "A running trajectory has no end date; a stopped or completed one has "
+                    "one. Change the status and the end date together."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="trajectory_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
         indexes = [

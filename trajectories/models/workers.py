@@ -102,7 +102,11 @@ class Worker(models.Model):
         ordering = ["reference"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reference__regex=r"^DW-[0-9]{6,}$"), name="worker_reference_format"
+                condition=Q(reference__regex=r"^DW-[0-9]{6,}$"),
+                name="worker_reference_format",
+                violation_error_message=_(
+                    "A worker's reference is DW- followed by at least six digits, e.g. DW-000123."
+                ),
             ),
             # Born before 2000 the check digits cover the nine digits; from 2000 on they
             # cover "2" followed by them.
@@ -113,6 +117,10 @@ class Worker(models.Model):
                     & (_insz_check_digits_match(0) | _insz_check_digits_match(2_000_000_000))
                 ),
                 name="worker_insz_valid",
+                violation_error_message=_(
+                    "This is not a valid national number (INSZ): eleven digits, the last "
+                    "two check digits. Check it against the identity card."
+                ),
             ),
         ]
         indexes = [
