@@ -1,10 +1,14 @@
+import datetime as dt
+import random
 import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format, number_format
 
 from doorstroom.charts import Bar, bar_chart
-from doorstroom.formatting import format_amount, format_number
+from doorstroom.formatting import format_amount, format_number, format_short_date, rounded
 
 
 @pytest.mark.parametrize(
@@ -21,6 +25,29 @@ from doorstroom.formatting import format_amount, format_number
 )
 def test_belgian_number_format(value, decimals, text):
     assert format_number(value, decimals) == text
+
+
+@pytest.mark.parametrize("language", ["nl-be", "en"])
+def test_numbers_are_the_text_of_djangos_number_format(language):
+    """format_number groups with Python's formatting and the language's separators: the text
+    Django's number_format writes of the same rounded value, signs, zeros and millions included."""
+    chance = random.Random(21)
+    values = [0, -0.04, 0.05, 999, 1000, -1000, 10**9, Decimal("-1234567.895"), 135.08]
+    values += [Decimal(chance.randint(-(10**8), 10**8)) / 100 for _ in range(300)]
+    with translation.override(language):
+        for value in values:
+            for decimals in (0, 1, 2):
+                django = number_format(rounded(value, decimals), decimals, force_grouping=True)
+                assert format_number(value, decimals) == django, (value, decimals)
+        assert format_number(1234.5, 1) == ("1.234,5" if language == "nl-be" else "1,234.5")
+
+
+@pytest.mark.parametrize("language", ["nl-be", "en"])
+def test_short_dates_are_djangos_in_each_language(language):
+    with translation.override(language):
+        for day in (dt.date(2024, 3, 5), dt.date(1999, 12, 31)):
+            assert format_short_date(day) == date_format(day, "SHORT_DATE_FORMAT")
+        assert format_short_date(dt.date(2024, 3, 5)) == "05/03/2024"
 
 
 def test_amounts_in_euro():

@@ -1,15 +1,14 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from doorstroom.formatting import format_amount, format_count, format_number
-from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin
+from doorstroom.formatting import format_amount, format_count, format_number, format_short_date
+from doorstroom.rendering.table_rows import PLAIN_ROWS_TEMPLATE, PlainRowsMixin, choice_labels
 from trajectories.models import (
     NORM_HOURS_PER_TRAJECTORY,
     Phase,
@@ -120,23 +119,17 @@ class TrajectoryTable(PlainRowsMixin, tables.Table):
         """The rows of `render_table` without its per-cell machinery (see PlainRowsMixin)."""
         fees = record.fees_total
         phase = record.current_phase
+        detail, mandate = self.link("trajectories:detail"), self.link("mandates:detail")
+        # The labels as get_FOO_display gives them, without its dict of the choices per call.
+        phases, statuses = choice_labels(Phase), choice_labels(TrajectoryStatus)
         return (
-            format_html(
-                '<a href="{}">{}</a>',
-                self.link("trajectories:detail")(record.pk),
-                record.worker.reference,
-            ),
+            SafeString(f'<a href="{detail(record.pk)}">{escape(record.worker.reference)}</a>'),
             record.call_number,
-            format_html(
-                '<a href="{}">{}</a>',
-                self.link("mandates:detail")(record.project_number),
-                record.project_number,
-            ),
+            SafeString(f'<a href="{mandate(record.project_number)}">{record.project_number:d}</a>'),
             record.employer_name,
-            date_format(record.start_date, "SHORT_DATE_FORMAT"),
-            # The labels as get_FOO_display gives them, without its dict of the choices per call.
-            None if phase is None else Phase(phase).label,
-            TrajectoryStatus(record.status).label,
+            format_short_date(record.start_date),
+            None if phase is None else phases[phase],
+            statuses[record.status],
             OVERDUE_FLAG if record.is_overdue else NOT_OVERDUE_FLAG,
             format_number(record.hours_total, 1),
             None if fees is None else format_amount(fees),
