@@ -12,6 +12,6 @@ def unread(request) -> dict:
 
     @functools.cache
     def count() -> int:
-        return Notification.objects.filter(user=user).unread().count()
+        return Notification.objects.unread_count(user)
 
     return {"unread_notifications": count}

@@ -87,3 +87,18 @@ def test_the_menu_shows_the_unread_count(client, editor):
     notify(editor, 1), notify(editor, 2)
     page = client.get(reverse("home")).content.decode()
     assert '<span class="badge">2<span class="visually-hidden"> ongelezen</span>' in page
+
+
+def test_the_unread_count_is_the_querysets_for_each_user(editor, make_user):
+    """The menu's count runs SQL compiled once per process: each user's own unread ones, the
+    read and the others' left out, as `filter(user=...).unread().count()` counts them."""
+    from django.utils import timezone
+
+    other = make_user("financien", Role.FINANCE)
+    for number in range(3):
+        notify(editor, number)
+    notify(editor, 9, read_at=timezone.now())
+    notify(other, 1)
+    for user, unread in ((editor, 3), (other, 1), (make_user("leeg", Role.EDITOR), 0)):
+        assert Notification.objects.unread_count(user) == unread
+        assert Notification.objects.filter(user=user).unread().count() == unread

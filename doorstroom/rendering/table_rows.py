@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
-from django_tables2.templatetags.django_tables2 import table_page_range
+from django_tables2.templatetags.django_tables2 import render_attrs, table_page_range
 
 from doorstroom.rendering.table_links import page_href, sort_href
 
@@ -69,6 +69,21 @@ class PlainRowsMixin:
                 parts.append(f"{start}{conditional_escape(shown)}</td>")
             parts.append("</tr>")
         return mark_safe("".join(parts))
+
+    def table_html(self) -> SafeString:
+        """The whole of doorstroom/table_keyed.html (django-tables2's table.html): the table,
+        its header, rows and page links. A table with a footer is not written here."""
+        if self.has_footer():
+            raise NotImplementedError("PlainRowsMixin writes no table footer")
+        rows = self.rows_html()
+        if not rows and self.empty_text:
+            empty = conditional_escape(self.empty_text)
+            rows = f'<tr><td colspan="{len(self.columns)}">{empty}</td></tr>'
+        return mark_safe(
+            f'<div class="table-container"><table {render_attrs(self.attrs)}>'
+            f"{self.header_html()}<tbody {_attrs_html(self.attrs, 'tbody')}>{rows}</tbody>"
+            f"</table>{self.pagination_html()}</div>"
+        )
 
     def header_html(self) -> SafeString:
         """The `table.thead` block of doorstroom/table_keyed.html."""
