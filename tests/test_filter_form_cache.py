@@ -87,3 +87,25 @@ def test_every_table_the_choices_come_from_bumps_the_version(db):
         )
         installed = {row[0] for row in cursor.fetchall()}
     assert expected <= installed
+
+
+def test_the_key_names_the_fields_of_every_filter_form(rf, seed, staff_user):
+    """The store's key reads the filter values of the form's fields from the URL without
+    building the form: the names it takes are those of the built form, for every listing's
+    filters (a custom form's own fields included)."""
+    from doorstroom.filter_forms import field_names
+    from mandates.filters import MandateFilter
+    from payments.filters import ClaimFilter, LedgerFilter
+    from pilots.filters import PilotFilter
+    from questions.filters import QuestionFilter
+    from trajectories.filters import DeadlineFilter, HoursFilter, TrajectoryFilter
+
+    request = rf.get("/")
+    request.user = staff_user
+    filtersets = (
+        MandateFilter, ClaimFilter, LedgerFilter, PilotFilter, QuestionFilter,
+        DeadlineFilter, HoursFilter, TrajectoryFilter,
+    )  # fmt: skip
+    for filterset_class in filtersets:
+        filterset = filterset_class(None, request=request)
+        assert sorted(field_names(filterset)) == sorted(filterset.form.fields), filterset_class
