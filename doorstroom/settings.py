@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doorstroom.context_processors.role",
+                "doorstroom.context_processors.navigation",
                 "notifications.context_processors.unread",
             ],
         },
