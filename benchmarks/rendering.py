@@ -4,7 +4,8 @@ the house keeps a piece only where it saves at least a fifth.
     .venv/bin/python benchmarks/rendering.py [--size 10000] [--repeat 60] [--reuse]
 
 Every page is requested with the project as it is and with a piece switched back to what it
-replaces (VARIANTS: now the rows of the trajectory listing by django-tables2's template), the
+replaces (VARIANTS: the header and page links of the trajectory listing by django-tables2's
+template with the rows by hand, and the whole table by django-tables2's template), the
 variants in turn for each request and in a rotating order: a shared machine drifts by half
 within minutes, so each request is compared with the "as is" one of its round and the median
 of those savings is reported. Server time in-process, as `make bench` measures it (the Django
@@ -34,8 +35,27 @@ def table_template(name: str):
     return mock.patch.object(TrajectoryTable._meta, "template_name", name)
 
 
+# The listing's table as it was before its header and page links were written by hand: the
+# rows by PlainRowsMixin, the rest by django-tables2's template with the keyset links.
+ROWS_BY_HAND = (
+    '{% extends "doorstroom/table_keyed.html" %}{% block table.tbody %}'
+    "<tbody {{ table.attrs.tbody.as_html }}>{{ table.rows_html }}</tbody>"
+    "{% endblock table.tbody %}"
+)
+
+
+def rows_by_hand():
+    from django.template import engines
+
+    template = engines["django"].from_string(ROWS_BY_HAND)
+    return mock.patch(
+        "django_tables2.templatetags.django_tables2.get_template", lambda name: template
+    )
+
+
 VARIANTS = {
     "as is": contextlib.nullcontext,
+    "header and links: django-tables2": rows_by_hand,
     "table: django-tables2 template": lambda: table_template("doorstroom/table_keyed.html"),
 }
 
