@@ -17,6 +17,7 @@ test_plain_table_is_the_html_django_tables2_renders compares both renderings of 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -66,7 +67,7 @@ class PlainRowsMixin:
             parts.append(f'<tr class="{"even" if index % 2 == 0 else "odd"}">')
             for start, default, cell in zip(opening, defaults, self.cells(row.record), strict=True):
                 shown = default if cell is None or cell == "" else cell
-                parts.append(f"{start}{conditional_escape(shown)}</td>")
+                parts.append(f"{start}{cell_html(shown)}</td>")
             parts.append("</tr>")
         return mark_safe("".join(parts))
 
@@ -117,6 +118,14 @@ class PlainRowsMixin:
             parts.append(f'<li class="next"><a href="{href}">{gettext("next")}</a></li>')
         parts.append("</ul>")
         return mark_safe("".join(parts))
+
+
+def cell_html(value) -> str:
+    """Django's conditional_escape without its check of the arguments for lazy ones (its
+    keep_lazy wrapper was a tenth of the rows' time): a value's own HTML, else its text
+    escaped as django.utils.html.escape does."""
+    own = getattr(value, "__html__", None)
+    return own() if own is not None else html.escape(str(value))
 
 
 def choice_labels(choices) -> dict:
