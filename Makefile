@@ -71,7 +71,7 @@ messages: install
 
 # Not part of `make test`: builds its own database (doorstroom_bench) with 10,000 and then
 # 1,000,000 trajectories and measures every page and export (benchmarks/results.md). About
-# ten minutes; BENCH_ARGS="--sizes 10000,100000" for a shorter run.
+# 45 minutes (every page at both sizes); BENCH_ARGS="--sizes 10000,100000" for a shorter run.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
