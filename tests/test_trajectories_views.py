@@ -239,3 +239,16 @@ def test_an_exception_ticked_in_the_admin_is_signed_by_the_staff_member(
     assert record.end_date == dt.date(2019, 4, 10)
     assert record.over_maximum_approved_by == staff_user
     assert record.over_maximum_approved_at is not None
+
+
+def test_the_listing_counts_as_people_read_numbers_in_both_languages(logged_in_client, seed):
+    """Above a thousand the count is grouped as every figure of the application is (it read
+    "10000 trajecten"): 1.203 in Dutch, 1,203 in English."""
+    grow(1203, seed=5)
+    total = Trajectory.objects.count()
+    assert total >= 1000
+    dutch = logged_in_client.get(reverse("trajectories:list")).content.decode()
+    assert f"<strong>{total // 1000}.{total % 1000:03d} trajecten</strong>" in dutch
+    logged_in_client.cookies["django_language"] = "en"
+    english = logged_in_client.get(reverse("trajectories:list")).content.decode()
+    assert f"<strong>{total // 1000},{total % 1000:03d} trajectories</strong>" in english
